@@ -1,0 +1,2 @@
+-- stub: being written
+SELECT 1;

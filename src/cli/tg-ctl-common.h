@@ -1,0 +1,49 @@
+/* tg-ctl-common.h
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses of tollgatectl (DESIGN.md). */
+#define TG_CTL_EXIT_OK      0
+#define TG_CTL_EXIT_FAILURE 1
+#define TG_CTL_EXIT_USAGE   2
+
+/* What every subcommand accepts. */
+typedef struct
+{
+  char     *db;     /* --db CONNINFO; NULL: libpq's environment */
+  gboolean  json;   /* --json */
+} TgCtlGlobals;
+
+typedef int (*TgCtlCommandFunc) (TgCtlGlobals  *globals,
+                                 int            argc,
+                                 char         **argv);
+
+int       tg_ctl_parse              (GOptionContext  *context,
+                                     TgCtlGlobals    *globals,
+                                     int             *argc,
+                                     char          ***argv);
+PGconn   *tg_ctl_connect            (TgCtlGlobals    *globals,
+                                     GError         **error);
+int       tg_ctl_fail               (GError          *error);
+int       tg_ctl_usage_error        (GOptionContext  *context,
+                                     const char      *format,
+                                     ...) G_GNUC_PRINTF (2, 3);
+
+int       tg_ctl_migrate            (TgCtlGlobals    *globals,
+                                     int              argc,
+                                     char           **argv);
+int       tg_ctl_simulate           (TgCtlGlobals    *globals,
+                                     int              argc,
+                                     char           **argv);
+
+G_END_DECLS

@@ -1,0 +1,44 @@
+/* tg-test-db.h
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+G_BEGIN_DECLS
+
+/* A fresh database on the test cluster (PGHOST & co. from tools/with-services),
+ * dropped again by tg_test_db_free().
+ */
+typedef struct
+{
+  char   *name;
+  char   *conninfo;   /* "dbname=…": the rest comes from libpq's environment */
+  PGconn *conn;       /* superuser connection to it */
+} TgTestDb;
+
+gboolean  tg_test_services_required (void);
+TgTestDb *tg_test_db_new            (gboolean     migrate);
+void      tg_test_db_free           (TgTestDb    *db);
+char     *tg_test_db_conninfo_as    (TgTestDb    *db,
+                                     const char  *role);
+PGconn   *tg_test_db_connect_as     (TgTestDb    *db,
+                                     const char  *role);
+void      tg_test_db_exec           (TgTestDb    *db,
+                                     const char  *sql);
+char     *tg_test_db_scalar         (TgTestDb    *db,
+                                     const char  *sql);
+gint64    tg_test_db_scalar_int     (TgTestDb    *db,
+                                     const char  *sql);
+char     *tg_test_conn_scalar       (PGconn      *conn,
+                                     const char  *sql);
+char     *tg_test_unique_name       (const char  *prefix);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgTestDb, tg_test_db_free)
+
+G_END_DECLS
