@@ -1,2 +1,156 @@
-/* stub: being written */
-int main (void) { return 77; }
+/* test-money.c
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "tg-money.h"
+
+typedef struct
+{
+  const char *text;
+  gint64      micros;
+  int         error;   /* -1: parses */
+} ParseCase;
+
+static const ParseCase parse_cases[] = {
+  { "0", 0, -1 },
+  { "124.70", 124700000, -1 },
+  { "-0.000125", -125, -1 },
+  { "+3", 3000000, -1 },
+  { " 7.5 ", 7500000, -1 },
+  { ".5", 500000, -1 },
+  { "1.1234560000", 1123456, -1 },
+  { "9223372036854.775807", G_MAXINT64, -1 },
+  { "9223372036854.775808", 0, TG_MONEY_ERROR_OVERFLOW },
+  { "99999999999999999999", 0, TG_MONEY_ERROR_OVERFLOW },
+  { "1.0000001", 0, TG_MONEY_ERROR_TOO_PRECISE },
+  { "", 0, TG_MONEY_ERROR_INVALID },
+  { "-", 0, TG_MONEY_ERROR_INVALID },
+  { "1,000.00", 0, TG_MONEY_ERROR_INVALID },
+  { "1e3", 0, TG_MONEY_ERROR_INVALID },
+  { "12.5 AUD", 0, TG_MONEY_ERROR_INVALID },
+};
+
+static void
+test_parse (gconstpointer data)
+{
+  const ParseCase *c = data;
+  g_autoptr(GError) error = NULL;
+  gint64 micros = -1;
+  gboolean ok;
+
+  ok = tg_money_parse (c->text, &micros, &error);
+  if (c->error < 0)
+    {
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      g_assert_cmpint (micros, ==, c->micros);
+    }
+  else
+    {
+      g_assert_false (ok);
+      g_assert_error (error, TG_MONEY_ERROR, c->error);
+      g_assert_cmpint (micros, ==, -1);
+    }
+}
+
+static void
+test_round_and_decimal (void)
+{
+  static const struct { gint64 micros; guint decimals; const char *text; } cases[] = {
+    { 124700000, 2, "124.70" },
+    { 1005000, 2, "1.01" },       /* half away from zero */
+    { 1004999, 2, "1.00" },
+    { -1005000, 2, "-1.01" },
+    { -4999, 2, "0.00" },         /* no negative zero */
+    { -5000, 2, "-0.01" },
+    { 123456789, 6, "123.456789" },
+    { 2500000, 0, "3" },
+    { G_MININT64 + 1, 6, "-9223372036854.775807" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = tg_money_to_decimal (cases[i].micros, cases[i].decimals);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static void
+test_format (void)
+{
+  static const struct { gint64 micros; const char *currency; const char *text; } cases[] = {
+    { 124700000, "AUD", "$124.70 AUD" },
+    { 1234567890000, "USD", "$1,234,567.89 USD" },
+    { -3100000, "EUR", "-€3.10 EUR" },
+    { 120400000, "JPY", "¥120 JPY" },
+    { 999995000, "GBP", "£1,000.00 GBP" },
+    { 1000000, "CHF", "1.00 CHF" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = tg_money_format (cases[i].micros, cases[i].currency);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+/* Summing display-rounded parts must not be how totals are made: the exact sum of
+ * micro-units rounds once. This is the property finance checks.
+ */
+static void
+test_sum_is_exact (void)
+{
+  gint64 total = 0;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < 1000; i++)
+    g_assert_true (tg_money_add (total, 1234, &total));   /* 0.001234 each */
+
+  text = tg_money_to_decimal (total, 2);
+  g_assert_cmpint (total, ==, 1234000);
+  g_assert_cmpstr (text, ==, "1.23");
+
+  g_assert_false (tg_money_add (G_MAXINT64, 1, &total));
+  g_assert_false (tg_money_add (G_MININT64, -1, &total));
+}
+
+static void
+test_currency (void)
+{
+  g_assert_true (tg_currency_is_valid ("AUD"));
+  g_assert_false (tg_currency_is_valid ("aud"));
+  g_assert_false (tg_currency_is_valid ("AUDX"));
+  g_assert_false (tg_currency_is_valid ("AU"));
+  g_assert_false (tg_currency_is_valid (NULL));
+  g_assert_cmpuint (tg_currency_get_decimals ("AUD"), ==, 2);
+  g_assert_cmpuint (tg_currency_get_decimals ("JPY"), ==, 0);
+  g_assert_cmpstr (tg_currency_get_symbol ("GBP"), ==, "£");
+  g_assert_cmpstr (tg_currency_get_symbol ("XYZ"), ==, "");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (parse_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/tollgate/money/parse/%u", i);
+
+      g_test_add_data_func (path, &parse_cases[i], test_parse);
+    }
+  g_test_add_func ("/tollgate/money/round-and-decimal", test_round_and_decimal);
+  g_test_add_func ("/tollgate/money/format", test_format);
+  g_test_add_func ("/tollgate/money/sum-is-exact", test_sum_is_exact);
+  g_test_add_func ("/tollgate/money/currency", test_currency);
+
+  return g_test_run ();
+}

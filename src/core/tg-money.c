@@ -1,1 +1,259 @@
-/* stub: being written */
+/* tg-money.c
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tg-money.h"
+
+G_DEFINE_QUARK (tg-money-error-quark, tg_money_error)
+
+/**
+ * tg_money_parse:
+ * @text: a decimal such as "124.7", "-0.000125" or "3"
+ * @micros: (out): the amount in micro-units
+ *
+ * Parses a plain decimal exactly. Refuses exponents, grouping separators, more than six
+ * decimals (which would need rounding) and amounts beyond the range of gint64.
+ */
+gboolean
+tg_money_parse (const char  *text,
+                gint64      *micros,
+                GError     **error)
+{
+  const char *p = text;
+  gboolean negative = FALSE;
+  guint64 whole = 0;
+  guint64 fraction = 0;
+  guint n_whole = 0;
+  guint n_fraction = 0;
+  guint64 magnitude;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (micros != NULL, FALSE);
+
+  while (g_ascii_isspace (*p))
+    p++;
+
+  if (*p == '-' || *p == '+')
+    negative = *p++ == '-';
+
+  for (; g_ascii_isdigit (*p); p++, n_whole++)
+    {
+      if (whole > (G_MAXINT64 / TG_MICROS_PER_UNIT) / 10)
+        goto overflow;
+      whole = whole * 10 + (guint64)(*p - '0');
+    }
+
+  if (*p == '.')
+    {
+      for (p++; g_ascii_isdigit (*p); p++)
+        {
+          if (n_fraction == 6)
+            {
+              /* Trailing zeros are exact; anything else needs rounding. */
+              if (*p != '0')
+                {
+                  g_set_error (error, TG_MONEY_ERROR, TG_MONEY_ERROR_TOO_PRECISE,
+                               "“%s” has more than six decimals", text);
+                  return FALSE;
+                }
+              continue;
+            }
+          fraction = fraction * 10 + (guint64)(*p - '0');
+          n_fraction++;
+        }
+    }
+
+  while (g_ascii_isspace (*p))
+    p++;
+
+  if (*p != '\0' || (n_whole == 0 && n_fraction == 0))
+    {
+      g_set_error (error, TG_MONEY_ERROR, TG_MONEY_ERROR_INVALID,
+                   "“%s” is not a decimal amount (write it like 1234.56)", text);
+      return FALSE;
+    }
+
+  for (; n_fraction < 6; n_fraction++)
+    fraction *= 10;
+
+  magnitude = whole * (guint64)TG_MICROS_PER_UNIT;
+  if (magnitude > (guint64)G_MAXINT64 - fraction)
+    goto overflow;
+  magnitude += fraction;
+
+  *micros = negative ? -(gint64)magnitude : (gint64)magnitude;
+  return TRUE;
+
+overflow:
+  g_set_error (error, TG_MONEY_ERROR, TG_MONEY_ERROR_OVERFLOW,
+               "“%s” is too large an amount", text);
+  return FALSE;
+}
+
+/**
+ * tg_money_round:
+ * @decimals: 0 to 6
+ *
+ * Rounds half away from zero to @decimals places, still in micro-units.
+ */
+gint64
+tg_money_round (gint64 micros,
+                guint  decimals)
+{
+  gint64 step = 1;
+  gint64 rest;
+
+  g_return_val_if_fail (decimals <= 6, micros);
+
+  for (guint i = decimals; i < 6; i++)
+    step *= 10;
+
+  if (step == 1)
+    return micros;
+
+  rest = micros % step;
+  micros -= rest;
+  if (rest >= step / 2)
+    micros += step;
+  else if (rest <= -(step / 2))
+    micros -= step;
+
+  return micros;
+}
+
+/**
+ * tg_money_to_decimal:
+ * @decimals: 0 to 6
+ *
+ * Returns: (transfer full): "-1234.50": rounded, no grouping, '.' whatever the locale
+ */
+char *
+tg_money_to_decimal (gint64 micros,
+                     guint  decimals)
+{
+  guint64 magnitude;
+  guint64 whole;
+  guint64 fraction;
+  gboolean negative;
+
+  g_return_val_if_fail (decimals <= 6, NULL);
+
+  micros = tg_money_round (micros, decimals);
+  negative = micros < 0;
+  magnitude = negative ? (guint64)(-(micros + 1)) + 1 : (guint64)micros;
+  whole = magnitude / (guint64)TG_MICROS_PER_UNIT;
+  fraction = magnitude % (guint64)TG_MICROS_PER_UNIT;
+
+  if (decimals == 0)
+    return g_strdup_printf ("%s%" G_GUINT64_FORMAT, negative ? "-" : "", whole);
+
+  for (guint i = decimals; i < 6; i++)
+    fraction /= 10;
+
+  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%0*" G_GUINT64_FORMAT,
+                          negative ? "-" : "", whole, (int)decimals, fraction);
+}
+
+static char *
+group_thousands (const char *digits)
+{
+  GString *out = g_string_new (NULL);
+  const char *dot = strchr (digits, '.');
+  gsize n_int;
+  const char *p = digits;
+
+  if (*p == '-')
+    g_string_append_c (out, *p++);
+
+  n_int = (dot != NULL ? (gsize)(dot - p) : strlen (p));
+  for (gsize i = 0; i < n_int; i++)
+    {
+      if (i > 0 && (n_int - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, p[i]);
+    }
+  if (dot != NULL)
+    g_string_append (out, dot);
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * tg_money_format:
+ * @currency: an ISO 4217 code
+ *
+ * Returns: (transfer full): the amount as the story card shows it, rounded to the
+ *   currency's minor unit: "$1,124.70 AUD", "-€3.10 EUR", "¥120 JPY"
+ */
+char *
+tg_money_format (gint64      micros,
+                 const char *currency)
+{
+  g_autofree char *decimal = NULL;
+  g_autofree char *grouped = NULL;
+  const char *symbol = tg_currency_get_symbol (currency);
+  const char *digits;
+
+  decimal = tg_money_to_decimal (micros, tg_currency_get_decimals (currency));
+  grouped = group_thousands (decimal);
+  digits = grouped[0] == '-' ? grouped + 1 : grouped;
+
+  return g_strdup_printf ("%s%s%s %s", grouped[0] == '-' ? "-" : "", symbol, digits, currency);
+}
+
+/* Returns FALSE instead of wrapping around. */
+gboolean
+tg_money_add (gint64  a,
+              gint64  b,
+              gint64 *sum)
+{
+  if ((b > 0 && a > G_MAXINT64 - b) || (b < 0 && a < G_MININT64 - b))
+    return FALSE;
+
+  *sum = a + b;
+  return TRUE;
+}
+
+gboolean
+tg_currency_is_valid (const char *code)
+{
+  return code != NULL
+         && g_ascii_isupper (code[0])
+         && g_ascii_isupper (code[1])
+         && g_ascii_isupper (code[2])
+         && code[3] == '\0';
+}
+
+/* Minor-unit digits of ISO 4217; the currencies without cents that Tollgate may meet. */
+guint
+tg_currency_get_decimals (const char *code)
+{
+  static const char * const zero_decimal[] = { "JPY", "KRW", "VND", "CLP", "ISK", "UGX", NULL };
+
+  if (code != NULL && g_strv_contains (zero_decimal, code))
+    return 0;
+
+  return 2;
+}
+
+const char *
+tg_currency_get_symbol (const char *code)
+{
+  static const struct { const char *code; const char *symbol; } symbols[] = {
+    { "AUD", "$" }, { "USD", "$" }, { "CAD", "$" }, { "NZD", "$" },
+    { "EUR", "€" }, { "GBP", "£" }, { "JPY", "¥" },
+  };
+
+  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (symbols); i++)
+    if (strcmp (symbols[i].code, code) == 0)
+      return symbols[i].symbol;
+
+  return "";
+}
