@@ -1,2 +1,495 @@
-/* stub: being written */
-int main (void) { return 77; }
+/* test-secret-store.c
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Runs against the real Secret Service that tools/with-services provides (an unlocked,
+ * throwaway gnome-keyring). Outside the wrapper a missing keyring skips the round trips;
+ * inside it fails them. The error cases run in subprocesses with their own (or no)
+ * session bus, so they never disturb the keyring of the person running the tests.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tg-secret-store.h"
+
+static gboolean
+services_required (void)
+{
+  return g_strcmp0 (g_getenv ("TOLLGATE_TEST_SERVICES"), "1") == 0;
+}
+
+static void
+on_ready (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+/* Iterates the default main context until the operation whose result lands in @slot
+ * has finished. meson's test timeout catches a call that never ends.
+ */
+static GAsyncResult *
+await_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+static char *
+lookup_password (TgSecretStore  *store,
+                 const char     *host,
+                 const char     *port,
+                 const char     *dbname,
+                 const char     *user,
+                 GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tg_secret_store_lookup_database_password_async (store, host, port, dbname, user,
+                                                  NULL, on_ready, &result);
+  return tg_secret_store_lookup_database_password_finish (store, await_result (&result),
+                                                          error);
+}
+
+static gboolean
+store_password (TgSecretStore  *store,
+                const char     *host,
+                const char     *port,
+                const char     *dbname,
+                const char     *user,
+                const char     *password,
+                GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tg_secret_store_store_database_password_async (store, host, port, dbname, user, password,
+                                                 NULL, on_ready, &result);
+  return tg_secret_store_store_database_password_finish (store, await_result (&result),
+                                                         error);
+}
+
+static gboolean
+clear_password (TgSecretStore  *store,
+                const char     *host,
+                const char     *port,
+                const char     *dbname,
+                const char     *user,
+                GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tg_secret_store_clear_database_password_async (store, host, port, dbname, user,
+                                                 NULL, on_ready, &result);
+  return tg_secret_store_clear_database_password_finish (store, await_result (&result),
+                                                         error);
+}
+
+static char *
+lookup_api_key (TgSecretStore  *store,
+                const char     *provider,
+                const char     *keyring_id,
+                GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tg_secret_store_lookup_api_key_async (store, provider, keyring_id, NULL, on_ready, &result);
+  return tg_secret_store_lookup_api_key_finish (store, await_result (&result), error);
+}
+
+static void
+assert_no_secret (char *secret)
+{
+  g_assert_null (secret);
+}
+
+/* Returns FALSE (and marks the test skipped) when there is no usable keyring outside
+ * the wrapper; inside the wrapper a missing keyring fails the test.
+ */
+static gboolean
+keyring_available (TgSecretStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dbname = g_strdup_printf ("probe_%08x", g_random_int ());
+  char *secret;
+
+  secret = lookup_password (store, "probe.invalid", "5432", dbname, "nobody", &error);
+  assert_no_secret (secret);
+
+  if (error == NULL)
+    return TRUE;
+
+  if (services_required ())
+    g_error ("The keyring of tools/with-services is not usable: %s", error->message);
+
+  g_test_skip_printf ("No usable keyring: %s", error->message);
+  return FALSE;
+}
+
+static void
+test_schemas (void)
+{
+  const SecretSchema *db = tg_secret_store_get_database_schema ();
+  const SecretSchema *api = tg_secret_store_get_api_key_schema ();
+  const char *db_attributes[] = { "host", "port", "dbname", "user", NULL };
+  const char *api_attributes[] = { "provider", "keyring-id", NULL };
+  g_autofree char *id1 = tg_secret_store_new_keyring_id ();
+  g_autofree char *id2 = tg_secret_store_new_keyring_id ();
+
+  g_assert_cmpstr (db->name, ==, "io.github.tollgate.Tollgate.DatabasePassword");
+  g_assert_cmpstr (api->name, ==, "io.github.tollgate.Tollgate.ApiKey");
+
+  for (guint i = 0; db_attributes[i] != NULL; i++)
+    {
+      g_assert_cmpstr (db->attributes[i].name, ==, db_attributes[i]);
+      g_assert_cmpint (db->attributes[i].type, ==, SECRET_SCHEMA_ATTRIBUTE_STRING);
+    }
+  g_assert_null (db->attributes[G_N_ELEMENTS (db_attributes) - 1].name);
+
+  for (guint i = 0; api_attributes[i] != NULL; i++)
+    g_assert_cmpstr (api->attributes[i].name, ==, api_attributes[i]);
+  g_assert_null (api->attributes[G_N_ELEMENTS (api_attributes) - 1].name);
+
+  g_assert_true (g_uuid_string_is_valid (id1));
+  g_assert_cmpstr (id1, !=, id2);
+}
+
+static void
+test_finalize (void)
+{
+  TgSecretStore *store = tg_secret_store_new ();
+
+  g_assert_cmpuint (tg_secret_store_get_timeout (store), ==, TG_SECRET_STORE_DEFAULT_TIMEOUT_MS);
+  tg_secret_store_set_timeout (store, 1500);
+  g_assert_cmpuint (tg_secret_store_get_timeout (store), ==, 1500);
+  g_assert_finalize_object (store);
+}
+
+static void
+test_database_password (void)
+{
+  g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dbname = g_strdup_printf ("tollgate_%08x", g_random_int ());
+  const char *host = "db.tollgate.invalid";
+  char *secret;
+
+  if (!keyring_available (store))
+    return;
+
+  g_assert_true (store_password (store, host, "5432", dbname, "ann", "s3cret-ann", &error));
+  g_assert_no_error (error);
+
+  secret = lookup_password (store, host, "5432", dbname, "ann", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "s3cret-ann");
+  tg_secret_free (secret);
+
+  /* Every attribute takes part in the match. */
+  assert_no_secret (lookup_password (store, host, "5432", "other_db", "ann", &error));
+  g_assert_no_error (error);
+  assert_no_secret (lookup_password (store, host, "5432", dbname, "bob", &error));
+  g_assert_no_error (error);
+  assert_no_secret (lookup_password (store, host, "5433", dbname, "ann", &error));
+  g_assert_no_error (error);
+  assert_no_secret (lookup_password (store, NULL, NULL, dbname, "ann", &error));
+  g_assert_no_error (error);
+
+  /* Storing again replaces rather than adds. */
+  g_assert_true (store_password (store, host, "5432", dbname, "ann", "rotated", &error));
+  g_assert_no_error (error);
+  secret = lookup_password (store, host, "5432", dbname, "ann", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "rotated");
+  tg_secret_free (secret);
+
+  g_assert_true (clear_password (store, host, "5432", dbname, "ann", &error));
+  g_assert_no_error (error);
+  assert_no_secret (lookup_password (store, host, "5432", dbname, "ann", &error));
+  g_assert_no_error (error);
+
+  /* Clearing what is not there is not an error. */
+  g_assert_false (clear_password (store, host, "5432", dbname, "ann", &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_api_key (void)
+{
+  g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+  g_autoptr(GAsyncResult) stored = NULL;
+  g_autoptr(GAsyncResult) cleared = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = tg_secret_store_new_keyring_id ();
+  g_autofree char *other_id = tg_secret_store_new_keyring_id ();
+  char *secret;
+
+  if (!keyring_available (store))
+    return;
+
+  tg_secret_store_store_api_key_async (store, "openai", id, "sk-test-1234567890", NULL,
+                                       on_ready, &stored);
+  g_assert_true (tg_secret_store_store_api_key_finish (store, await_result (&stored), &error));
+  g_assert_no_error (error);
+
+  secret = lookup_api_key (store, "openai", id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "sk-test-1234567890");
+  tg_secret_free (secret);
+
+  assert_no_secret (lookup_api_key (store, "openai", other_id, &error));
+  g_assert_no_error (error);
+  assert_no_secret (lookup_api_key (store, "geoscape", id, &error));
+  g_assert_no_error (error);
+
+  tg_secret_store_clear_api_key_async (store, "openai", id, NULL, on_ready, &cleared);
+  g_assert_true (tg_secret_store_clear_api_key_finish (store, await_result (&cleared), &error));
+  g_assert_no_error (error);
+
+  assert_no_secret (lookup_api_key (store, "openai", id, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  /* Needs no keyring: a call cancelled up front ends as cancelled, whatever is there. */
+  g_cancellable_cancel (cancellable);
+  tg_secret_store_lookup_api_key_async (store, "openai", "0", cancellable, on_ready, &result);
+  secret = tg_secret_store_lookup_api_key_finish (store, await_result (&result), &error);
+  assert_no_secret (secret);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* --- error cases, each in a subprocess with its own session bus (or none) --- */
+
+static void
+use_private_runtime_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tollgate-runtime-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  /* No "bus" socket in it, so GLib cannot fall back to a user bus. */
+  g_setenv ("XDG_RUNTIME_DIR", dir, TRUE);
+}
+
+static void
+test_no_session_bus (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(TgSecretStore) store = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+      g_unsetenv ("DBUS_STARTER_ADDRESS");
+      g_unsetenv ("DISPLAY");
+      use_private_runtime_dir ();
+
+      store = tg_secret_store_new ();
+      assert_no_secret (lookup_password (store, "h", "5432", "db", "ann", &error));
+      g_assert_error (error, TG_SECRET_STORE_ERROR, TG_SECRET_STORE_ERROR_NO_SESSION_BUS);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "session bus"));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static GTestDBus *
+start_private_bus (void)
+{
+  GTestDBus *bus;
+
+  use_private_runtime_dir ();
+  g_unsetenv ("DISPLAY");
+
+  /* No service directories: nothing can be activated on this bus. */
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+
+  return bus;
+}
+
+static void
+stop_private_bus (GTestDBus *bus)
+{
+  /* libsecret keeps its service proxy (and so the shared connection) for the life of
+   * the process, so do not wait for the connection to go away.
+   */
+  g_test_dbus_stop (bus);
+  g_object_unref (bus);
+}
+
+static gboolean
+have_dbus_daemon (void)
+{
+  g_autofree char *path = g_find_program_in_path ("dbus-daemon");
+
+  if (path != NULL)
+    return TRUE;
+
+  if (services_required ())
+    g_error ("dbus-daemon is not installed");
+  g_test_skip ("dbus-daemon is not installed");
+  return FALSE;
+}
+
+static void
+test_no_service (void)
+{
+  if (g_test_subprocess ())
+    {
+      GTestDBus *bus = start_private_bus ();
+      g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (store_password (store, "h", "5432", "db", "ann", "s3cret", &error));
+      g_assert_error (error, TG_SECRET_STORE_ERROR, TG_SECRET_STORE_ERROR_NO_SERVICE);
+      g_assert_null (strstr (error->message, "s3cret"));
+      g_test_message ("%s", error->message);
+
+      g_clear_object (&store);
+      stop_private_bus (bus);
+      return;
+    }
+
+  if (!have_dbus_daemon ())
+    return;
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static GDBusMessage *
+drop_method_calls (GDBusConnection *connection,
+                   GDBusMessage    *message,
+                   gboolean         incoming,
+                   gpointer         user_data)
+{
+  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL)
+    {
+      g_object_unref (message);
+      return NULL;
+    }
+
+  return message;
+}
+
+/* A peer that owns the Secret Service's name and never answers: what libsecret sees
+ * while a keyring waits on an unlock prompt nobody can reach.
+ */
+static GDBusConnection *
+own_silent_secret_service (GTestDBus *bus)
+{
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 result;
+
+  connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_add_filter (connection, drop_method_calls, NULL, NULL);
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus",
+                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                       "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.secrets", 0),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &result);
+  g_assert_cmpuint (result, ==, 1); /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
+
+  return g_steal_pointer (&connection);
+}
+
+static gboolean
+cancel_later (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_stuck_keyring (void)
+{
+  if (g_test_subprocess ())
+    {
+      GTestDBus *bus = start_private_bus ();
+      g_autoptr(GDBusConnection) silent = own_silent_secret_service (bus);
+      g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      /* The timeout turns the silence into a readable error... */
+      tg_secret_store_set_timeout (store, 200);
+      g_assert_false (store_password (store, "h", "5432", "db", "ann", "s3cret", &error));
+      g_assert_error (error, TG_SECRET_STORE_ERROR, TG_SECRET_STORE_ERROR_TIMED_OUT);
+      g_assert_null (strstr (error->message, "s3cret"));
+      g_test_message ("%s", error->message);
+      g_clear_error (&error);
+
+      /* ...and the caller can give up earlier, which is not a timeout. */
+      tg_secret_store_set_timeout (store, G_MAXUINT);
+      tg_secret_store_lookup_api_key_async (store, "openai", "0", cancellable,
+                                            on_ready, &result);
+      g_idle_add_full (G_PRIORITY_LOW, cancel_later, g_object_ref (cancellable),
+                       g_object_unref);
+      assert_no_secret (tg_secret_store_lookup_api_key_finish (store, await_result (&result),
+                                                               &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+      g_clear_object (&store);
+      g_dbus_connection_close_sync (silent, NULL, NULL);
+      stop_private_bus (bus);
+      return;
+    }
+
+  if (!have_dbus_daemon ())
+    return;
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/tollgate/keyring/secret-store/schemas", test_schemas);
+  g_test_add_func ("/tollgate/keyring/secret-store/finalize", test_finalize);
+  g_test_add_func ("/tollgate/keyring/secret-store/cancelled", test_cancelled);
+  g_test_add_func ("/tollgate/keyring/secret-store/database-password", test_database_password);
+  g_test_add_func ("/tollgate/keyring/secret-store/api-key", test_api_key);
+  g_test_add_func ("/tollgate/keyring/secret-store/no-session-bus", test_no_session_bus);
+  g_test_add_func ("/tollgate/keyring/secret-store/no-service", test_no_service);
+  g_test_add_func ("/tollgate/keyring/secret-store/stuck-keyring", test_stuck_keyring);
+
+  return g_test_run ();
+}

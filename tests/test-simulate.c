@@ -1,2 +1,768 @@
-/* stub: being written */
-int main (void) { return 77; }
+/* test-simulate.c
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Runs the real `tollgatectl simulate` (the binary in $TOLLGATECTL) against fresh
+ * databases and checks what it wrote with SQL: determinism, the shape every later
+ * feature is tested on, live mode, and the command line's errors.
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "tg-db-util.h"
+#include "tg-test-db.h"
+#include "tg-traffic-model.h"
+
+/* Small, so that the suite stays quick: a whole month (two DST changes, an outage)
+ * at a reduced volume.
+ */
+#define SHAPE_SEED         "7"
+#define SHAPE_DAYS         31
+#define SHAPE_END          "2025-03-31"
+#define SHAPE_ROWS_PER_DAY "3000"
+
+typedef struct
+{
+  int   status;     /* exit status; -1 when killed by a signal */
+  char *out;
+  char *err;
+} CtlResult;
+
+static void
+ctl_result_clear (CtlResult *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CtlResult, ctl_result_clear)
+
+static const char *
+tollgatectl (void)
+{
+  const char *path = g_getenv ("TOLLGATECTL");
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("TOLLGATECTL does not name the tollgatectl binary (run under meson test)");
+  return path;
+}
+
+static int
+exit_status (int wait_status)
+{
+  if (WIFEXITED (wait_status))
+    return WEXITSTATUS (wait_status);
+  return -1;
+}
+
+/* Runs tollgatectl with the NULL-terminated arguments after "tollgatectl". */
+static void
+run_ctl (CtlResult  *result,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer)tollgatectl ());
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                     &result->out, &result->err, &wait_status, &error))
+    g_error ("Could not run tollgatectl: %s", error->message);
+  result->status = exit_status (wait_status);
+}
+
+static char *
+db_option (TgTestDb *db)
+{
+  return g_strdup_printf ("--db=%s", db->conninfo);
+}
+
+/* Simulates into @db and checks it succeeded. */
+static void
+simulate (TgTestDb   *db,
+          const char *seed,
+          const char *days,
+          const char *end,
+          const char *rows_per_day,
+          const char *jobs)
+{
+  g_auto(CtlResult) result = { 0 };
+  g_autofree char *db_arg = db_option (db);
+
+  run_ctl (&result, "simulate", db_arg, "--history", days, "--end", end, "--seed", seed,
+           "--rows-per-day", rows_per_day, "--jobs", jobs, "--json", NULL);
+  if (result.status != 0)
+    g_error ("simulate failed (%d): %s", result.status, result.err);
+}
+
+static double
+scalar_double (TgTestDb   *db,
+               const char *sql)
+{
+  g_autofree char *value = tg_test_db_scalar (db, sql);
+
+  g_assert_nonnull (value);
+  return g_ascii_strtod (value, NULL);
+}
+
+/* The content of every usage row except api_usage_id, and of the population. */
+static char *
+content_digest (TgTestDb *db)
+{
+  return tg_test_db_scalar (db,
+    "SELECT md5(coalesce((SELECT string_agg(r, E'\\n' ORDER BY r) FROM ("
+    "  SELECT (user_id, api_provider, api_endpoint, request_type, call_count, credit_cost,"
+    "          response_time, request_data, response_status, response_data, billing_period,"
+    "          is_billable, created_at, ip_address, user_agent, feature, region)::text AS r"
+    "  FROM tollgate.api_usage_tracking) s), '')"
+    " || coalesce((SELECT string_agg(u::text, E'\\n' ORDER BY user_id) FROM tollgate.users u), '')"
+    " || coalesce((SELECT string_agg(f::text, E'\\n' ORDER BY name) FROM tollgate.features f), ''))");
+}
+
+static void
+test_determinism (void)
+{
+  g_autoptr(TgTestDb) a = tg_test_db_new (TRUE);
+  g_autoptr(TgTestDb) b = NULL;
+  g_autoptr(TgTestDb) c = NULL;
+  g_autofree char *digest_a = NULL;
+  g_autofree char *digest_b = NULL;
+  g_autofree char *digest_c = NULL;
+
+  if (a == NULL)
+    return;
+  b = tg_test_db_new (TRUE);
+  c = tg_test_db_new (TRUE);
+
+  /* The same seed and options; written over one connection or several. */
+  simulate (a, "11", "10", "2025-02-10", "1500", "1");
+  simulate (b, "11", "10", "2025-02-10", "1500", "3");
+  simulate (c, "12", "10", "2025-02-10", "1500", "1");
+
+  g_assert_cmpint (tg_test_db_scalar_int (a, "SELECT count(*) FROM tollgate.api_usage_tracking"), >, 10000);
+  g_assert_cmpint (tg_test_db_scalar_int (a, "SELECT count(*) FROM tollgate.api_usage_tracking"), ==,
+                   tg_test_db_scalar_int (b, "SELECT count(*) FROM tollgate.api_usage_tracking"));
+
+  digest_a = content_digest (a);
+  digest_b = content_digest (b);
+  digest_c = content_digest (c);
+  g_assert_cmpstr (digest_a, ==, digest_b);
+  g_assert_cmpstr (digest_a, !=, digest_c);
+}
+
+/* One simulated month, shared by the shape checks below. */
+static TgTestDb *shape_db;
+
+static TgTestDb *
+get_shape_db (void)
+{
+  if (shape_db == NULL)
+    {
+      g_auto(CtlResult) result = { 0 };
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *db_arg = NULL;
+      g_autofree char *days = g_strdup_printf ("%d", SHAPE_DAYS);
+      JsonObject *summary;
+
+      shape_db = tg_test_db_new (TRUE);
+      if (shape_db == NULL)
+        return NULL;
+
+      db_arg = db_option (shape_db);
+      run_ctl (&result, "simulate", db_arg, "--history", days, "--end", SHAPE_END,
+               "--seed", SHAPE_SEED, "--rows-per-day", SHAPE_ROWS_PER_DAY, "--json", NULL);
+      if (result.status != 0)
+        g_error ("simulate failed (%d): %s", result.status, result.err);
+
+      /* --json prints only the summary, and the summary tells the truth. */
+      json_parser_load_from_data (parser, result.out, -1, &error);
+      g_assert_no_error (error);
+      summary = json_node_get_object (json_parser_get_root (parser));
+      g_assert_cmpstr (json_object_get_string_member (summary, "mode"), ==, "history");
+      g_assert_cmpint (json_object_get_int_member (summary, "seed"), ==, 7);
+      g_assert_cmpstr (json_object_get_string_member (summary, "from"), ==, "2025-03-01");
+      g_assert_cmpstr (json_object_get_string_member (summary, "to"), ==, SHAPE_END);
+      g_assert_cmpint (json_object_get_int_member (summary, "rows"), ==,
+                       tg_test_db_scalar_int (shape_db, "SELECT count(*) FROM tollgate.api_usage_tracking"));
+      g_assert_cmpint (json_object_get_int_member (summary, "calls"), ==,
+                       tg_test_db_scalar_int (shape_db, "SELECT sum(call_count) FROM tollgate.api_usage_tracking"));
+      g_assert_cmpstr (result.err, ==, "");
+    }
+
+  return shape_db;
+}
+
+static TgTrafficModel *
+shape_model (void)
+{
+  TgTrafficModel *model = tg_traffic_model_new (7, g_ascii_strtod (SHAPE_ROWS_PER_DAY, NULL));
+
+  tg_traffic_model_set_range (model, tg_traffic_day_from_date (2025, 3, 1), SHAPE_DAYS);
+  return model;
+}
+
+static void
+test_shape_coverage (void)
+{
+  TgTestDb *db = get_shape_db ();
+
+  if (db == NULL)
+    return;
+
+  /* Every provider, every region, each region's primary and backup, OpenAI everywhere. */
+  g_assert_cmpstr (tg_test_db_scalar (db,
+    "SELECT string_agg(DISTINCT api_provider, ',' ORDER BY api_provider) FROM tollgate.api_usage_tracking"),
+    ==, "canada_post,geoscape,here,openai,postcodes_io,smarty_streets");
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.regions r WHERE"
+    " EXISTS (SELECT FROM tollgate.api_usage_tracking u WHERE u.region = r.code AND u.api_provider = r.primary_provider)"
+    " AND EXISTS (SELECT FROM tollgate.api_usage_tracking u WHERE u.region = r.code AND u.api_provider = r.backup_provider)"
+    " AND EXISTS (SELECT FROM tollgate.api_usage_tracking u WHERE u.region = r.code AND u.api_provider = 'openai')"),
+    ==, 4);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking WHERE region IS NULL OR feature IS NULL"
+    " OR region NOT IN ('AU', 'US', 'EU', 'CA')"), ==, 0);
+
+  /* Most of a region's address calls on its primary, a little on the backup. */
+  g_assert_cmpfloat (scalar_double (db,
+    "SELECT min(share) FROM (SELECT r.code, sum(u.call_count) FILTER (WHERE u.api_provider = r.primary_provider)::float8"
+    "  / sum(u.call_count) AS share FROM tollgate.api_usage_tracking u JOIN tollgate.regions r ON r.code = u.region"
+    "  WHERE u.api_provider <> 'openai' GROUP BY r.code) s"), >, 0.8);
+
+  /* Plausible request types per provider. */
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking WHERE"
+    " (api_provider = 'openai') <> (request_type IN ('chat.completions', 'embeddings'))"
+    " OR request_type NOT IN ('autocomplete', 'validate', 'geocode', 'reverse_geocode',"
+    "                         'chat.completions', 'embeddings')"), ==, 0);
+
+  /* Rows go straight into month partitions; billing periods are the UTC month. */
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking_default"), ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking"
+    " WHERE billing_period IS DISTINCT FROM to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM')"), ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking"
+    " WHERE created_at < '2025-03-01 00:00+00' OR created_at >= '2025-04-01 00:00+00'"), ==, 0);
+}
+
+static void
+test_shape_rows (void)
+{
+  TgTestDb *db = get_shape_db ();
+
+  if (db == NULL)
+    return;
+
+  /* Batches, free calls, errors, timeouts, throttling. */
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking WHERE call_count > 1"), >, 100);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking WHERE NOT is_billable"), >, 100);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking WHERE response_status = 0"
+    " AND response_time >= 10000 AND response_data IS NULL"), >, 10);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking WHERE response_status = 429"), >, 10);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking WHERE response_status >= 500"), >, 10);
+
+  /* OpenAI's answers carry their token counts. */
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking WHERE api_provider = 'openai'"
+    " AND response_status = 200"), >, 1000);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking WHERE api_provider = 'openai' AND response_status = 200"
+    " AND NOT ((response_data #>> '{usage,prompt_tokens}')::int > 0"
+    "          AND (response_data #>> '{usage,completion_tokens}')::int >= 0"
+    "          AND (response_data #>> '{usage,total_tokens}')::int ="
+    "              (response_data #>> '{usage,prompt_tokens}')::int"
+    "              + (response_data #>> '{usage,completion_tokens}')::int"
+    "          AND response_data ? 'model')"), ==, 0);
+
+  /* Credits only where the provider bills them; Geoscape's successes always cost some. */
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking WHERE credit_cost > 0 AND api_provider <> 'geoscape'"),
+    ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking WHERE api_provider = 'geoscape'"
+    " AND response_status = 200 AND credit_cost < call_count"), ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(DISTINCT credit_cost / call_count) FROM tollgate.api_usage_tracking"
+    " WHERE api_provider = 'geoscape' AND credit_cost > 0"), >=, 2);
+
+  /* Identical, cacheable requests; many addresses and agents. */
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT max(n) FROM (SELECT count(*) AS n FROM tollgate.api_usage_tracking GROUP BY request_data) s"),
+    >, 50);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(DISTINCT ip_address) FROM tollgate.api_usage_tracking"), >, 1000);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(DISTINCT family(ip_address)) FROM tollgate.api_usage_tracking"), ==, 2);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(DISTINCT user_agent) FROM tollgate.api_usage_tracking"), >=, 5);
+
+  /* Log-normal latencies: a long right tail over the median, per provider. */
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM (SELECT api_provider,"
+    "  percentile_cont(0.5) WITHIN GROUP (ORDER BY response_time) AS p50,"
+    "  percentile_cont(0.99) WITHIN GROUP (ORDER BY response_time) AS p99"
+    "  FROM tollgate.api_usage_tracking WHERE response_status = 200 GROUP BY 1) s"
+    " WHERE p50 > 20 AND p99 > 2 * p50"), ==, 6);
+}
+
+static void
+test_shape_population (void)
+{
+  TgTestDb *db = get_shape_db ();
+
+  if (db == NULL)
+    return;
+
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.users"), >=, 1000);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.features"), >=, 8);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.cost_centres"), >=, 5);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.users WHERE cost_centre IS NULL OR email IS NULL"), ==, 0);
+
+  /* Every user and feature in the traffic exists. */
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM (SELECT DISTINCT user_id FROM tollgate.api_usage_tracking"
+    " WHERE user_id IS NOT NULL) u WHERE NOT EXISTS (SELECT FROM tollgate.users x WHERE x.user_id = u.user_id)"),
+    ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM (SELECT DISTINCT feature FROM tollgate.api_usage_tracking) f"
+    " WHERE NOT EXISTS (SELECT FROM tollgate.features x WHERE x.name = f.feature)"), ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(DISTINCT feature) FROM tollgate.api_usage_tracking"), >=, 8);
+
+  /* The heaviest 1 % of users make a large share of the users' calls. */
+  g_assert_cmpfloat (scalar_double (db,
+    "WITH u AS (SELECT user_id, sum(call_count) AS calls FROM tollgate.api_usage_tracking"
+    "           WHERE user_id IS NOT NULL GROUP BY 1),"
+    " top AS (SELECT calls FROM u ORDER BY calls DESC"
+    "         LIMIT (SELECT ceil(count(*) / 100.0) FROM tollgate.users))"
+    " SELECT (SELECT sum(calls) FROM top)::float8 / (SELECT sum(calls) FROM u)"), >, 0.3);
+
+  /* Running again is safe: the population is left as it is. */
+  {
+    g_auto(CtlResult) result = { 0 };
+    g_autofree char *db_arg = db_option (db);
+    gint64 users = tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.users");
+    g_autofree char *before = tg_test_db_scalar (db, "SELECT md5(string_agg(u::text, ',' ORDER BY user_id)) FROM tollgate.users u");
+    g_autofree char *after = NULL;
+
+    run_ctl (&result, "simulate", db_arg, "--live", "--duration", "0.3", "--seed", SHAPE_SEED, "--json", NULL);
+    g_assert_cmpint (result.status, ==, 0);
+    g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.users"), ==, users);
+    after = tg_test_db_scalar (db, "SELECT md5(string_agg(u::text, ',' ORDER BY user_id)) FROM tollgate.users u");
+    g_assert_cmpstr (before, ==, after);
+    /* The live rows are now(), outside the month the other checks look at. */
+    tg_test_db_exec (db, "DELETE FROM tollgate.api_usage_tracking WHERE created_at >= '2025-04-01 00:00+00'");
+  }
+}
+
+/* Weekends quieter in each region's local calendar; the busiest hour in local daytime. */
+static void
+test_shape_local_time (void)
+{
+  TgTestDb *db = get_shape_db ();
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (db == NULL)
+    return;
+
+  result = tg_db_query (db->conn,
+    "WITH d AS (SELECT u.region, (u.created_at AT TIME ZONE r.time_zone)::date AS day,"
+    "                  sum(u.call_count) AS calls"
+    "           FROM tollgate.api_usage_tracking u JOIN tollgate.regions r ON r.code = u.region"
+    "           GROUP BY 1, 2)"
+    " SELECT region, avg(calls) FILTER (WHERE extract(isodow FROM day) >= 6)"
+    "                / avg(calls) FILTER (WHERE extract(isodow FROM day) < 6)"
+    " FROM d WHERE day > '2025-03-01' AND day < '2025-03-31' GROUP BY 1 ORDER BY 1",
+    0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (result), ==, 4);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      double ratio = g_ascii_strtod (PQgetvalue (result, i, 1), NULL);
+
+      g_test_message ("%s: weekend/weekday %.3f", PQgetvalue (result, i, 0), ratio);
+      g_assert_cmpfloat (ratio, >=, 0.3);
+      g_assert_cmpfloat (ratio, <=, 0.65);
+    }
+  g_clear_pointer (&result, PQclear);
+
+  result = tg_db_query (db->conn,
+    "WITH h AS (SELECT u.region, extract(hour FROM u.created_at AT TIME ZONE r.time_zone)::int AS hour,"
+    "                  sum(u.call_count) AS calls"
+    "           FROM tollgate.api_usage_tracking u JOIN tollgate.regions r ON r.code = u.region"
+    "           GROUP BY 1, 2)"
+    " SELECT DISTINCT ON (region) region, hour,"
+    "        (SELECT h2.calls FROM h h2 WHERE h2.region = h.region AND h2.hour = 3)::float8 / calls"
+    " FROM h ORDER BY region, calls DESC",
+    0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (result), ==, 4);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      int hour = atoi (PQgetvalue (result, i, 1));
+
+      g_test_message ("%s: busiest local hour %d", PQgetvalue (result, i, 0), hour);
+      g_assert_cmpint (hour, >=, 9);
+      g_assert_cmpint (hour, <=, 16);
+      /* Quiet nights. */
+      g_assert_cmpfloat (g_ascii_strtod (PQgetvalue (result, i, 2), NULL), <, 0.15);
+    }
+}
+
+/* During each outage in the month its region's traffic runs on the backup. */
+static void
+test_shape_outage (void)
+{
+  TgTestDb *db = get_shape_db ();
+  g_autoptr(TgTrafficModel) model = NULL;
+  g_autoptr(GArray) outages = NULL;
+  gint64 from = tg_traffic_day_from_date (2025, 3, 1) * TG_TRAFFIC_USEC_PER_DAY;
+  guint checked = 0;
+
+  if (db == NULL)
+    return;
+
+  model = shape_model ();
+  outages = tg_traffic_model_list_outages (model, from, from + SHAPE_DAYS * TG_TRAFFIC_USEC_PER_DAY);
+  g_assert_cmpuint (outages->len, >=, 1);
+
+  for (guint i = 0; i < outages->len; i++)
+    {
+      const TgTrafficOutage *o = &g_array_index (outages, TgTrafficOutage, i);
+      const char *region = tg_traffic_region_get_code (o->region);
+      const char *primary = tg_traffic_provider_get_slug (o->primary);
+      const char *backup = tg_traffic_provider_get_slug (o->backup);
+      g_autofree char *during_sql = NULL;
+      g_autofree char *outside_sql = NULL;
+      g_autofree char *failing_sql = NULL;
+      g_autofree char *pair_sql = NULL;
+      g_autofree char *pair = NULL;
+      g_autofree char *expected_pair = NULL;
+      double during, outside, failing;
+
+      if (o->start < from || o->end > from + SHAPE_DAYS * TG_TRAFFIC_USEC_PER_DAY)
+        continue;
+
+      /* The schedule matches tollgate.regions. */
+      pair_sql = g_strdup_printf ("SELECT primary_provider || '/' || backup_provider"
+                                  " FROM tollgate.regions WHERE code = '%s'", region);
+      pair = tg_test_db_scalar (db, pair_sql);
+      expected_pair = g_strdup_printf ("%s/%s", primary, backup);
+      g_assert_cmpstr (pair, ==, expected_pair);
+
+      during_sql = g_strdup_printf (
+        "SELECT sum(call_count) FILTER (WHERE api_provider = '%s')::float8 / sum(call_count)"
+        " FROM tollgate.api_usage_tracking WHERE region = '%s' AND api_provider <> 'openai'"
+        " AND feature <> 'ops.healthcheck'"
+        " AND created_at >= to_timestamp(%" G_GINT64_FORMAT " / 1e6)"
+        " AND created_at < to_timestamp(%" G_GINT64_FORMAT " / 1e6)",
+        backup, region, o->failover, o->end);
+      outside_sql = g_strdup_printf (
+        "SELECT sum(call_count) FILTER (WHERE api_provider = '%s')::float8 / sum(call_count)"
+        " FROM tollgate.api_usage_tracking WHERE region = '%s' AND api_provider <> 'openai'"
+        " AND feature <> 'ops.healthcheck'"
+        " AND NOT (created_at >= to_timestamp(%" G_GINT64_FORMAT " / 1e6)"
+        "          AND created_at < to_timestamp(%" G_GINT64_FORMAT " / 1e6))",
+        backup, region, o->start, o->end);
+      failing_sql = g_strdup_printf (
+        "SELECT count(*) FILTER (WHERE response_status = 0 OR response_status >= 500)::float8 / count(*)"
+        " FROM tollgate.api_usage_tracking WHERE api_provider = '%s'"
+        " AND created_at >= to_timestamp(%" G_GINT64_FORMAT " / 1e6)"
+        " AND created_at < to_timestamp(%" G_GINT64_FORMAT " / 1e6)",
+        primary, o->start, o->failover);
+
+      during = scalar_double (db, during_sql);
+      outside = scalar_double (db, outside_sql);
+      failing = scalar_double (db, failing_sql);
+      g_test_message ("%s outage of %s: backup share %.3f during, %.3f outside; %.2f failing at first",
+                      region, primary, during, outside, failing);
+      g_assert_cmpfloat (during, >, 0.9);
+      g_assert_cmpfloat (outside, <, 0.1);
+      g_assert_cmpfloat (failing, >, 0.8);
+      checked++;
+    }
+
+  g_assert_cmpuint (checked, >=, 1);
+}
+
+/* One user makes a huge burst for an hour or so. */
+static void
+test_shape_spike (void)
+{
+  TgTestDb *db = get_shape_db ();
+  g_autoptr(TgTrafficModel) model = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  TgTrafficSpike spike;
+  gint64 spike_calls;
+
+  if (db == NULL)
+    return;
+
+  model = shape_model ();
+  g_assert_true (tg_traffic_model_get_spike (model, &spike));
+
+  sql = g_strdup_printf ("SELECT sum(call_count) FROM tollgate.api_usage_tracking WHERE user_id = %"
+                         G_GINT64_FORMAT " AND created_at >= to_timestamp(%" G_GINT64_FORMAT " / 1e6)"
+                         " AND created_at < to_timestamp(%" G_GINT64_FORMAT " / 1e6)",
+                         spike.user_id, spike.start, spike.end);
+  spike_calls = tg_test_db_scalar_int (db, sql);
+  g_assert_cmpint (spike_calls, >, 0.8 * spike.expected_rows);
+
+  /* Found without the model: the busiest user-hour, far above any other user's. */
+  result = tg_db_query (db->conn,
+    "WITH h AS (SELECT user_id, date_trunc('hour', created_at) AS hour, sum(call_count) AS calls"
+    "           FROM tollgate.api_usage_tracking WHERE user_id IS NOT NULL GROUP BY 1, 2),"
+    " top AS (SELECT user_id, calls FROM h ORDER BY calls DESC LIMIT 1)"
+    " SELECT top.user_id, top.calls, (SELECT max(calls) FROM h WHERE h.user_id <> top.user_id) FROM top",
+    0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10), ==, spike.user_id);
+  g_assert_cmpint (g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10), >,
+                   10 * g_ascii_strtoll (PQgetvalue (result, 0, 2), NULL, 10));
+}
+
+static void
+test_live (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_auto(CtlResult) result = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_arg = NULL;
+  JsonObject *summary;
+  gint64 rows;
+
+  if (db == NULL)
+    return;
+
+  db_arg = db_option (db);
+  run_ctl (&result, "simulate", db_arg, "--live", "--rate", "50", "--duration", "2", "--json", NULL);
+  g_assert_cmpint (result.status, ==, 0);
+
+  rows = tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.api_usage_tracking");
+  /* 100 expected; Poisson's spread is ±10. */
+  g_assert_cmpint (rows, >=, 50);
+  g_assert_cmpint (rows, <=, 160);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking"
+    " WHERE created_at > now() - interval '1 minute' AND created_at <= now()"), ==, rows);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking_default"), ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.users"), >=, 1000);
+
+  json_parser_load_from_data (parser, result.out, -1, &error);
+  g_assert_no_error (error);
+  summary = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (summary, "mode"), ==, "live");
+  g_assert_cmpint (json_object_get_int_member (summary, "rows"), ==, rows);
+}
+
+/* SIGTERM (or SIGINT) ends a live run cleanly with its summary. */
+static void
+test_live_signal (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autofree char *db_arg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *argv[] = { tollgatectl (), "simulate", NULL, "--live", "--rate", "40", NULL };
+  GPid pid;
+  int out_fd;
+  int wait_status = 0;
+  char buffer[4096];
+  gssize n;
+  GString *text = g_string_new (NULL);
+
+  if (db == NULL)
+    {
+      g_string_free (text, TRUE);
+      return;
+    }
+
+  db_arg = db_option (db);
+  argv[2] = db_arg;
+  if (!g_spawn_async_with_pipes (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                 &pid, NULL, &out_fd, NULL, &error))
+    g_error ("Could not run tollgatectl: %s", error->message);
+
+  /* Until it has written something. */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_usleep (G_USEC_PER_SEC / 20);
+      if (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.api_usage_tracking") > 0)
+        break;
+    }
+  g_usleep (G_USEC_PER_SEC / 2);
+  kill (pid, SIGTERM);
+
+  while ((n = read (out_fd, buffer, sizeof buffer)) > 0)
+    g_string_append_len (text, buffer, n);
+  close (out_fd);
+  g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  out = g_string_free (text, FALSE);
+
+  g_assert_cmpint (exit_status (wait_status), ==, 0);
+  g_assert_nonnull (strstr (out, "rows"));
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.api_usage_tracking"), >, 0);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *args[8];
+  const char *message;
+} UsageCase;
+
+static const UsageCase usage_cases[] = {
+  { "negative-days",   { "--history", "-3" }, "--history" },
+  { "zero-days",       { "--history", "0" }, "--history" },
+  { "not-a-number",    { "--history", "many" }, "many" },
+  { "bad-date",        { "--history", "5", "--end", "2025-13-01" }, "2025-13-01" },
+  { "bad-date-format", { "--history", "5", "--end", "31/03/2025" }, "YYYY-MM-DD" },
+  { "unknown-option",  { "--history", "5", "--frobnicate" }, "frobnicate" },
+  { "both-modes",      { "--history", "5", "--live" }, "--live" },
+  { "no-mode",         { "--seed", "3" }, "--history" },
+  { "bad-seed",        { "--history", "5", "--seed", "-1" }, "--seed" },
+  { "rate-in-history", { "--history", "5", "--rate", "3" }, "--rate" },
+  { "end-in-live",     { "--live", "--end", "2025-01-01" }, "--end" },
+  { "negative-rate",   { "--live", "--rate", "-4" }, "--rate" },
+  { "scale-and-rows",  { "--history", "5", "--scale", "2", "--rows-per-day", "10" }, "--scale" },
+  { "zero-scale",      { "--history", "5", "--scale", "0" }, "--scale" },
+  { "stray-argument",  { "--history", "5", "extra" }, "extra" },
+};
+
+static void
+test_usage_error (gconstpointer data)
+{
+  const UsageCase *c = data;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (gpointer)tollgatectl ());
+  g_ptr_array_add (argv, "simulate");
+  /* Usage is checked before connecting: this database need not exist. */
+  g_ptr_array_add (argv, "--db=dbname=tollgate_no_such_database");
+  for (guint i = 0; c->args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer)c->args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                     &out, &err, &wait_status, &error))
+    g_error ("Could not run tollgatectl: %s", error->message);
+
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (exit_status (wait_status), ==, 2);
+  g_assert_nonnull (strstr (err, c->message));
+  g_assert_cmpstr (out, ==, "");
+}
+
+static void
+test_failures (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (FALSE);
+  g_auto(CtlResult) missing = { 0 };
+  g_auto(CtlResult) bare = { 0 };
+  g_autofree char *db_arg = NULL;
+
+  if (db == NULL)
+    return;
+
+  /* No such database: a failure, with libpq's reason. */
+  run_ctl (&missing, "simulate", "--db=dbname=tollgate_no_such_database", "--history", "1", NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "tollgate_no_such_database"));
+
+  /* A database without the schema: says to migrate. */
+  db_arg = db_option (db);
+  run_ctl (&bare, "simulate", db_arg, "--history", "1", NULL);
+  g_assert_cmpint (bare.status, ==, 1);
+  g_assert_nonnull (strstr (bare.err, "tollgatectl migrate"));
+}
+
+/* A COPY the server refuses: exit 1 with the server's own message. */
+static void
+test_copy_failure (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_auto(CtlResult) result = { 0 };
+  g_autofree char *db_arg = NULL;
+
+  if (db == NULL)
+    return;
+
+  tg_test_db_exec (db, "ALTER TABLE tollgate.api_usage_tracking"
+                       " ADD CONSTRAINT test_no_openai CHECK (api_provider <> 'openai')");
+  db_arg = db_option (db);
+  run_ctl (&result, "simulate", db_arg, "--history", "3", "--end", "2025-01-10",
+           "--rows-per-day", "500", "--seed", "1", NULL);
+  g_test_message ("stderr: %s", result.err);
+  g_assert_cmpint (result.status, ==, 1);
+  g_assert_nonnull (strstr (result.err, "test_no_openai"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/tollgate/db/simulate/determinism", test_determinism);
+  g_test_add_func ("/tollgate/db/simulate/shape/coverage", test_shape_coverage);
+  g_test_add_func ("/tollgate/db/simulate/shape/rows", test_shape_rows);
+  g_test_add_func ("/tollgate/db/simulate/shape/population", test_shape_population);
+  g_test_add_func ("/tollgate/db/simulate/shape/local-time", test_shape_local_time);
+  g_test_add_func ("/tollgate/db/simulate/shape/outage", test_shape_outage);
+  g_test_add_func ("/tollgate/db/simulate/shape/spike", test_shape_spike);
+  g_test_add_func ("/tollgate/db/simulate/live", test_live);
+  g_test_add_func ("/tollgate/db/simulate/live-signal", test_live_signal);
+  for (guint i = 0; i < G_N_ELEMENTS (usage_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/tollgate/db/simulate/usage/%s", usage_cases[i].name);
+
+      g_test_add_data_func (path, &usage_cases[i], test_usage_error);
+    }
+  g_test_add_func ("/tollgate/db/simulate/failures", test_failures);
+  g_test_add_func ("/tollgate/db/simulate/copy-failure", test_copy_failure);
+
+  status = g_test_run ();
+  g_clear_pointer (&shape_db, tg_test_db_free);
+  return status;
+}

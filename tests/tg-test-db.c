@@ -22,13 +22,16 @@ tg_test_services_required (void)
   return g_strcmp0 (g_getenv ("TOLLGATE_TEST_SERVICES"), "1") == 0;
 }
 
+/* Safe to call from several threads: tests that migrate or connect concurrently name
+ * their databases and roles from their threads.
+ */
 char *
 tg_test_unique_name (const char *prefix)
 {
-  static guint counter;
+  static gint counter;
 
-  return g_strdup_printf ("%s_%d_%u_%08x", prefix, (int)getpid (), ++counter,
-                          g_random_int ());
+  return g_strdup_printf ("%s_%d_%d_%08x", prefix, (int)getpid (),
+                          g_atomic_int_add (&counter, 1) + 1, g_random_int ());
 }
 
 /**

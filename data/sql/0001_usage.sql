@@ -56,11 +56,17 @@ $$;
 
 -- Creates the partition of the UTC month holding p_month, moving any of its rows out of the
 -- default partition first. Returns true when it created one.
+-- The bounds travel through text (format %L), so the caller's TimeZone and DateStyle must
+-- not shape them: under DateStyle 'SQL' or 'Postgres' a timestamp is written with a zone
+-- abbreviation, and some read back as another zone (Asia/Kolkata's "IST" is read as
+-- Israel's), which would shift a partition's bounds by hours.
 CREATE FUNCTION tollgate.ensure_usage_partition(p_month date)
 RETURNS boolean
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, YMD'
 AS $$
 DECLARE
   month_start date := date_trunc('month', p_month)::date;
@@ -76,6 +82,11 @@ BEGIN
   END IF;
 
   EXECUTE format('CREATE TABLE tollgate.%I (LIKE tollgate.api_usage_tracking INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
+  -- Hold writers off the default partition until the month is attached: a row of this
+  -- month committed after the DELETE's snapshot would stay behind in the default
+  -- partition and make ATTACH PARTITION fail its check of the default partition.
+  -- Readers go on; ATTACH needs an ACCESS EXCLUSIVE lock on it anyway.
+  LOCK TABLE tollgate.api_usage_tracking_default IN EXCLUSIVE MODE;
   EXECUTE format('WITH moved AS (DELETE FROM tollgate.api_usage_tracking_default '
                  'WHERE created_at >= $1 AND created_at < $2 RETURNING *) '
                  'INSERT INTO tollgate.%I SELECT * FROM moved', part)

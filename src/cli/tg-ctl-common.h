@@ -42,6 +42,15 @@ int       tg_ctl_usage_error        (GOptionContext  *context,
 int       tg_ctl_migrate            (TgCtlGlobals    *globals,
                                      int              argc,
                                      char           **argv);
+int       tg_ctl_refresh            (TgCtlGlobals    *globals,
+                                     int              argc,
+                                     char           **argv);
+int       tg_ctl_settings           (TgCtlGlobals    *globals,
+                                     int              argc,
+                                     char           **argv);
+int       tg_ctl_usage              (TgCtlGlobals    *globals,
+                                     int              argc,
+                                     char           **argv);
 int       tg_ctl_simulate           (TgCtlGlobals    *globals,
                                      int              argc,
                                      char           **argv);

@@ -1,6 +1,704 @@
+/* tg-ctl-simulate.c — tollgatectl simulate (--history DAYS | --live)
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+
 #include "tg-ctl-common.h"
-int
-tg_ctl_simulate (TgCtlGlobals *globals, int argc, char **argv)
+#include "tg-db-util.h"
+#include "tg-traffic-model.h"
+#include "tg-usage-writer.h"
+
+/* Rows per COPY statement: large enough that the statement's own cost vanishes, small
+ * enough that a server-side failure is noticed soon.
+ */
+#define COPY_BATCH_ROWS 250000
+
+/* Live rows go in with one INSERT this often. */
+#define LIVE_TICK_MS 100
+
+#define MAX_HISTORY_DAYS 3660
+
+typedef struct
 {
-  return 1;
+  gboolean  json;
+  guint64   seed;
+  gint64    started;      /* monotonic µs */
+  guint64   rows;
+  guint64   calls;
+} Totals;
+
+typedef struct
+{
+  TgTrafficModel *model;
+  TgUsageWriter  *writer;
+  GMainLoop      *loop;
+  TgRandom        rng;
+  double          rate;
+  gint64          deadline;     /* real time µs; 0: none */
+  gint64          last_tick;    /* real time µs */
+  gint64          last_report;  /* monotonic µs */
+  GArray         *batch;        /* of TgTrafficRow */
+  Totals         *totals;
+  GError         *error;
+  gboolean        interrupted;
+  guint           tick_id;
+} LiveRun;
+
+/* "1234567" → "1,234,567" */
+static char *
+format_count (guint64 value)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+  GString *out = g_string_new (NULL);
+  gsize n = strlen (digits);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+format_day (gint64 day)
+{
+  int year, month, mday;
+
+  tg_traffic_day_to_date (day, &year, &month, &mday);
+  return g_strdup_printf ("%04d-%02d-%02d", year, month, mday);
+}
+
+static gboolean
+parse_date (const char *text,
+            gint64     *day)
+{
+  int year, month, mday, consumed = 0;
+
+  if (text == NULL || strlen (text) != 10
+      || sscanf (text, "%4d-%2d-%2d%n", &year, &month, &mday, &consumed) != 3
+      || consumed != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  if (year < 1970 || year > 9999 || !g_date_valid_dmy (mday, month, year))
+    return FALSE;
+
+  *day = tg_traffic_day_from_date (year, month, mday);
+  return TRUE;
+}
+
+static gboolean
+parse_seed (const char *text,
+            guint64    *seed)
+{
+  g_autoptr(GError) error = NULL;
+
+  return g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, seed, &error);
+}
+
+static void
+print_summary (const char *mode,
+               Totals     *totals,
+               const char *from,
+               const char *to,
+               guint       n_days,
+               gboolean    clipped)
+{
+  double seconds = (g_get_monotonic_time () - totals->started) / (double)G_USEC_PER_SEC;
+  double rows_per_second = seconds > 0 ? totals->rows / seconds : 0.0;
+  double calls_per_second = seconds > 0 ? totals->calls / seconds : 0.0;
+
+  if (totals->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "mode");
+      json_builder_add_string_value (builder, mode);
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, (gint64)totals->seed);
+      if (from != NULL)
+        {
+          json_builder_set_member_name (builder, "from");
+          json_builder_add_string_value (builder, from);
+          json_builder_set_member_name (builder, "to");
+          json_builder_add_string_value (builder, to);
+          json_builder_set_member_name (builder, "days");
+          json_builder_add_int_value (builder, n_days);
+          json_builder_set_member_name (builder, "stopped_at_now");
+          json_builder_add_boolean_value (builder, clipped);
+        }
+      json_builder_set_member_name (builder, "rows");
+      json_builder_add_int_value (builder, (gint64)totals->rows);
+      json_builder_set_member_name (builder, "calls");
+      json_builder_add_int_value (builder, (gint64)totals->calls);
+      json_builder_set_member_name (builder, "seconds");
+      json_builder_add_double_value (builder, round (seconds * 1000.0) / 1000.0);
+      json_builder_set_member_name (builder, "rows_per_second");
+      json_builder_add_double_value (builder, round (rows_per_second));
+      json_builder_set_member_name (builder, "calls_per_second");
+      json_builder_add_double_value (builder, round (calls_per_second));
+      json_builder_end_object (builder);
+
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+    }
+  else
+    {
+      g_autofree char *rows = format_count (totals->rows);
+      g_autofree char *calls = format_count (totals->calls);
+
+      if (from != NULL)
+        g_print ("Simulated %u day%s, %s to %s (UTC), seed %" G_GUINT64_FORMAT "%s\n",
+                 n_days, n_days == 1 ? "" : "s", from, to, totals->seed,
+                 clipped ? "; stopped at the current time" : "");
+      else
+        g_print ("Simulated live traffic, seed %" G_GUINT64_FORMAT "\n", totals->seed);
+      g_print ("%s rows, %s calls in %.2f s: %.0f rows/s, %.0f calls/s\n",
+               rows, calls, seconds, rows_per_second, calls_per_second);
+    }
+}
+
+static void
+report_progress (Totals  *totals,
+                 guint64  n_rows,
+                 gint64   day,
+                 guint    done,
+                 guint    n_days)
+{
+  double seconds = (g_get_monotonic_time () - totals->started) / (double)G_USEC_PER_SEC;
+  g_autofree char *date = format_day (day);
+  g_autofree char *rows = format_count (n_rows);
+  gboolean tty = isatty (STDERR_FILENO);
+
+  g_printerr ("%s%u of %u days (to about %s), %s rows, %.0f rows/s%s",
+              tty ? "\r" : "", done, n_days, date, rows,
+              seconds > 0 ? n_rows / seconds : 0.0, tty ? "\033[K" : "\n");
+}
+
+static gboolean
+prepare (PGconn          *conn,
+         TgTrafficModel  *model,
+         gint64           from,
+         gint64           to,
+         GError         **error)
+{
+  const TgTrafficUser *users;
+  guint n_users;
+
+  if (!tg_usage_writer_check_schema (conn, error))
+    return FALSE;
+
+  users = tg_traffic_model_get_users (model, &n_users);
+  if (!tg_usage_writer_write_population (conn, users, n_users, error))
+    return FALSE;
+
+  return tg_usage_writer_ensure_partitions (conn, from, to, error);
+}
+
+/* One connection's share of the history: it takes the next day not taken yet until none
+ * is left, so the connections' servers work in parallel (one core each) while the days,
+ * which are independent of each other, stay the same whoever writes them.
+ */
+typedef struct
+{
+  TgTrafficModel *model;       /* read-only while workers run */
+  gint64          first_day;
+  guint           n_days;
+  gint64          now;         /* history stops here */
+  gint            next_day;    /* atomic */
+  gint            days_done;   /* atomic */
+  gint            failed;      /* atomic */
+  gint            running;     /* atomic: workers not finished */
+  GMutex          lock;
+  guint64         rows;        /* under lock */
+  guint64         calls;       /* under lock */
+  GError         *error;       /* under lock: the first failure */
+} HistoryRun;
+
+typedef struct
+{
+  HistoryRun    *run;
+  PGconn        *conn;
+  GThread       *thread;
+} HistoryWorker;
+
+static void
+history_fail (HistoryRun *run,
+              GError     *error)
+{
+  g_mutex_lock (&run->lock);
+  if (run->error == NULL)
+    run->error = error;
+  else
+    g_error_free (error);
+  g_mutex_unlock (&run->lock);
+  g_atomic_int_set (&run->failed, 1);
+}
+
+/* Writes one day; FALSE with @error set when writing failed. */
+static gboolean
+history_write_day (HistoryRun     *run,
+                   TgUsageWriter  *writer,
+                   gint64          day_number,
+                   GError        **error)
+{
+  g_autoptr(TgTrafficDay) day = tg_traffic_model_generate_day (run->model, day_number);
+  guint n_rows = tg_traffic_day_get_n_rows (day);
+  guint64 rows = 0;
+  guint64 calls = 0;
+  TgTrafficRow row;
+
+  if (!tg_usage_writer_is_copying (writer) && !tg_usage_writer_copy_begin (writer, error))
+    return FALSE;
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      tg_traffic_day_get_row (day, i, &row);
+      if (row.created_at >= run->now)
+        break;
+
+      if (!tg_usage_writer_copy_row (writer, &row, error))
+        return FALSE;
+      rows++;
+      calls += row.call_count;
+    }
+
+  if (tg_usage_writer_get_copy_rows (writer) >= COPY_BATCH_ROWS
+      && !tg_usage_writer_copy_end (writer, error))
+    return FALSE;
+
+  g_mutex_lock (&run->lock);
+  run->rows += rows;
+  run->calls += calls;
+  g_mutex_unlock (&run->lock);
+  g_atomic_int_inc (&run->days_done);
+
+  return TRUE;
+}
+
+/* Takes days until none is left; the first worker also reports progress. */
+static gpointer
+history_work (gpointer data)
+{
+  HistoryWorker *worker = data;
+  HistoryRun *run = worker->run;
+  g_autoptr(TgUsageWriter) writer = tg_usage_writer_new (worker->conn);
+  g_autoptr(GError) error = NULL;
+
+  while (!g_atomic_int_get (&run->failed))
+    {
+      guint d = (guint)g_atomic_int_add (&run->next_day, 1);
+
+      /* History stops at the current time: the live mode writes what comes after. */
+      if (d >= run->n_days || (run->first_day + d) * TG_TRAFFIC_USEC_PER_DAY >= run->now)
+        break;
+
+      if (!history_write_day (run, writer, run->first_day + d, &error))
+        {
+          history_fail (run, g_steal_pointer (&error));
+          break;
+        }
+    }
+
+  /* After a failure this commits what the connection had sent; the run fails anyway. */
+  if (tg_usage_writer_is_copying (writer) && !tg_usage_writer_copy_end (writer, &error))
+    history_fail (run, g_steal_pointer (&error));
+
+  g_atomic_int_dec_and_test (&run->running);
+  return NULL;
+}
+
+static int
+run_history (TgCtlGlobals   *globals,
+             PGconn         *conn,
+             TgTrafficModel *model,
+             gint64          first_day,
+             guint           n_days,
+             guint           n_jobs,
+             Totals         *totals)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from = format_day (first_day);
+  g_autofree char *to = format_day (first_day + n_days - 1);
+  g_autofree HistoryWorker *workers = NULL;
+  HistoryRun run = { 0 };
+  gint64 range_start = first_day * TG_TRAFFIC_USEC_PER_DAY;
+  gint64 range_end = (first_day + n_days) * TG_TRAFFIC_USEC_PER_DAY;
+  guint n_reports = 0;
+  gboolean clipped;
+  guint n_workers;
+  int status = TG_CTL_EXIT_OK;
+
+  run.model = model;
+  run.first_day = first_day;
+  run.n_days = n_days;
+  run.now = g_get_real_time ();
+  g_mutex_init (&run.lock);
+  clipped = range_end > run.now;
+
+  tg_traffic_model_set_range (model, first_day, n_days);
+
+  if (!prepare (conn, model, range_start, MAX (range_start, MIN (range_end, run.now)), &error))
+    return tg_ctl_fail (g_steal_pointer (&error));
+
+  /* No more connections than days; every one of them made before any writing starts. */
+  n_workers = MAX (1, MIN (n_jobs, n_days));
+  workers = g_new0 (HistoryWorker, n_workers);
+  workers[0].conn = conn;
+  for (guint i = 1; i < n_workers; i++)
+    {
+      workers[i].conn = tg_ctl_connect (globals, &error);
+      if (workers[i].conn == NULL)
+        {
+          status = tg_ctl_fail (g_steal_pointer (&error));
+          goto out;
+        }
+    }
+
+  totals->started = g_get_monotonic_time ();
+  run.running = (gint)n_workers;
+
+  for (guint i = 0; i < n_workers; i++)
+    {
+      workers[i].run = &run;
+      workers[i].thread = g_thread_new ("tg-simulate", history_work, &workers[i]);
+    }
+
+  /* Progress while the workers write: a line a second, only for runs that long. */
+  for (;;)
+    {
+      guint done = (guint)g_atomic_int_get (&run.days_done);
+      guint64 rows;
+
+      if (g_atomic_int_get (&run.running) == 0)
+        break;
+
+      g_usleep (G_USEC_PER_SEC / 20);
+      if (totals->json || g_get_monotonic_time () - totals->started < G_USEC_PER_SEC * (n_reports + 1))
+        continue;
+
+      g_mutex_lock (&run.lock);
+      rows = run.rows;
+      g_mutex_unlock (&run.lock);
+      report_progress (totals, rows, first_day + MAX (done, 1) - 1, done, n_days);
+      n_reports++;
+    }
+
+  for (guint i = 0; i < n_workers; i++)
+    g_thread_join (workers[i].thread);
+
+  if (n_reports > 0 && isatty (STDERR_FILENO))
+    g_printerr ("\n");
+
+  totals->rows = run.rows;
+  totals->calls = run.calls;
+
+  if (run.error != NULL)
+    {
+      status = tg_ctl_fail (g_steal_pointer (&run.error));
+      goto out;
+    }
+
+  print_summary ("history", totals, from, to, n_days, clipped);
+
+out:
+  for (guint i = 1; i < n_workers; i++)
+    g_clear_pointer (&workers[i].conn, PQfinish);
+  g_mutex_clear (&run.lock);
+  return status;
+}
+
+/* ---- live -------------------------------------------------------------------------- */
+
+static int
+compare_times (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *)a;
+  gint64 y = *(const gint64 *)b;
+
+  return (x > y) - (x < y);
+}
+
+/* Makes and inserts the calls of (last tick, @now]. */
+static gboolean
+live_emit (LiveRun *run,
+           gint64   now)
+{
+  g_autoptr(GArray) times = NULL;
+  guint n;
+
+  if (now <= run->last_tick)
+    return TRUE;
+
+  n = tg_random_poisson (&run->rng, run->rate * (now - run->last_tick) / (double)G_USEC_PER_SEC);
+  times = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 t = tg_random_range (&run->rng, run->last_tick + 1, now + 1);
+
+      g_array_append_val (times, t);
+    }
+  g_array_sort (times, compare_times);
+  run->last_tick = now;
+
+  g_array_set_size (run->batch, n);
+  for (guint i = 0; i < n; i++)
+    {
+      TgTrafficRow *row = &g_array_index (run->batch, TgTrafficRow, i);
+
+      tg_traffic_model_make_live_row (run->model, &run->rng, g_array_index (times, gint64, i), row);
+      run->totals->calls += row->call_count;
+    }
+
+  if (!tg_usage_writer_insert (run->writer, (TgTrafficRow *)(void *)run->batch->data, n, &run->error))
+    return FALSE;
+  run->totals->rows += n;
+
+  return TRUE;
+}
+
+static gboolean
+live_tick (gpointer user_data)
+{
+  LiveRun *run = user_data;
+  gint64 now = g_get_real_time ();
+
+  if (run->deadline > 0 && now >= run->deadline)
+    now = run->deadline;
+
+  if (!live_emit (run, now) || (run->deadline > 0 && now >= run->deadline))
+    {
+      run->tick_id = 0;
+      g_main_loop_quit (run->loop);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (!run->totals->json && g_get_monotonic_time () - run->last_report >= 10 * G_USEC_PER_SEC)
+    {
+      g_autofree char *rows = format_count (run->totals->rows);
+
+      g_printerr ("live: %s rows so far\n", rows);
+      run->last_report = g_get_monotonic_time ();
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+live_signal (gpointer user_data)
+{
+  LiveRun *run = user_data;
+
+  run->interrupted = TRUE;
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+run_live (PGconn         *conn,
+          TgTrafficModel *model,
+          double          rate,
+          double          duration,
+          Totals         *totals)
+{
+  g_autoptr(TgUsageWriter) writer = tg_usage_writer_new (conn);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GArray) batch = g_array_new (FALSE, TRUE, sizeof (TgTrafficRow));
+  g_autoptr(GError) error = NULL;
+  LiveRun run = { 0 };
+  gint64 now = g_get_real_time ();
+  gint64 horizon = now + MAX ((gint64)(duration * G_USEC_PER_SEC), TG_TRAFFIC_USEC_PER_DAY);
+  guint int_id, term_id;
+
+  if (!prepare (conn, model, now, horizon, &error))
+    return tg_ctl_fail (g_steal_pointer (&error));
+
+  run.model = model;
+  run.writer = writer;
+  run.loop = loop;
+  run.rate = rate;
+  run.batch = batch;
+  run.totals = totals;
+  tg_random_init_stream (&run.rng, totals->seed, G_GUINT64_CONSTANT (0x6c697665), 0);
+
+  totals->started = run.last_report = g_get_monotonic_time ();
+  run.last_tick = g_get_real_time ();
+  if (duration > 0)
+    run.deadline = run.last_tick + (gint64)(duration * G_USEC_PER_SEC);
+
+  if (!totals->json)
+    g_printerr ("Writing about %.4g calls a second%s; Ctrl+C stops.\n", rate,
+                duration > 0 ? "" : " until interrupted");
+
+  run.tick_id = g_timeout_add (LIVE_TICK_MS, live_tick, &run);
+  int_id = g_unix_signal_add (SIGINT, live_signal, &run);
+  term_id = g_unix_signal_add (SIGTERM, live_signal, &run);
+
+  g_main_loop_run (loop);
+
+  g_clear_handle_id (&run.tick_id, g_source_remove);
+  g_clear_handle_id (&int_id, g_source_remove);
+  g_clear_handle_id (&term_id, g_source_remove);
+
+  /* What happened since the last tick, up to the signal. */
+  if (run.error == NULL && run.interrupted)
+    live_emit (&run, g_get_real_time ());
+
+  if (run.error != NULL)
+    return tg_ctl_fail (g_steal_pointer (&run.error));
+
+  print_summary ("live", totals, NULL, NULL, 0, FALSE);
+  return TG_CTL_EXIT_OK;
+}
+
+/* ---- the command ------------------------------------------------------------------- */
+
+int
+tg_ctl_simulate (TgCtlGlobals  *globals,
+                 int            argc,
+                 char         **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(TgTrafficModel) model = NULL;
+  g_autofree char *end = NULL;
+  g_autofree char *seed_text = NULL;
+  int history = G_MININT;
+  int jobs = 0;
+  gboolean live = FALSE;
+  double rate = NAN;
+  double duration = NAN;
+  double rows_per_day = NAN;
+  double scale = NAN;
+  gint64 end_day;
+  Totals totals = { 0 };
+  GOptionEntry entries[] = {
+    { "history", 0, 0, G_OPTION_ARG_INT, &history,
+      "Back-fill DAYS days of traffic with COPY", "DAYS" },
+    { "end", 0, 0, G_OPTION_ARG_STRING, &end,
+      "Last day of the history, YYYY-MM-DD in UTC (default: today; never past the current time)",
+      "DATE" },
+    { "live", 0, 0, G_OPTION_ARG_NONE, &live,
+      "Insert calls as they happen, in small batches, until --duration passes or a signal", NULL },
+    { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &rate,
+      "Live calls per second (default 20)", "N" },
+    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration,
+      "Stop live traffic after S seconds (default: run until interrupted)", "S" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
+      "Seed of the simulation: the same seed and options give the same rows (default: random)",
+      "N" },
+    { "jobs", 0, 0, G_OPTION_ARG_INT, &jobs,
+      "Connections writing history in parallel (default: one per processor, at most 4)", "N" },
+    { "rows-per-day", 0, 0, G_OPTION_ARG_DOUBLE, &rows_per_day,
+      "Mean rows per day of history (default 9300: 90 days hold about a million calls)", "N" },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale,
+      "Multiply the default volume of history by F", "F" },
+    { NULL }
+  };
+  int ret;
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+    "Writes realistic simulated traffic into tollgate.api_usage_tracking: six providers in\n"
+    "four regions with local daily curves, weekends, error bursts, monthly outages with\n"
+    "failover, heavy users and one runaway user. Fills tollgate.users, tollgate.features\n"
+    "and tollgate.cost_centres with the population the traffic uses.\n"
+    "\n"
+    "  tollgatectl simulate --history 90 [--end DATE] [--seed N]\n"
+    "  tollgatectl simulate --live [--rate N] [--duration S]");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if ((ret = tg_ctl_parse (context, globals, &argc, &argv)) >= 0)
+    return ret;
+  if (argc > 1)
+    return tg_ctl_usage_error (context, "unexpected argument “%s”", argv[1]);
+
+  if (history != G_MININT && live)
+    return tg_ctl_usage_error (context, "choose one of --history and --live");
+  if (history == G_MININT && !live)
+    return tg_ctl_usage_error (context, "say what to simulate: --history DAYS or --live");
+  if (history != G_MININT && (history < 1 || history > MAX_HISTORY_DAYS))
+    return tg_ctl_usage_error (context, "--history takes a number of days from 1 to %d, not %d",
+                               MAX_HISTORY_DAYS, history);
+  if (live && end != NULL)
+    return tg_ctl_usage_error (context, "--end applies to --history only");
+  if (live && (!isnan (rows_per_day) || !isnan (scale)))
+    return tg_ctl_usage_error (context, "--rows-per-day and --scale apply to --history; use --rate");
+  if (!live && (!isnan (rate) || !isnan (duration)))
+    return tg_ctl_usage_error (context, "--rate and --duration apply to --live only");
+  if (live && jobs != 0)
+    return tg_ctl_usage_error (context, "--jobs applies to --history only");
+  if (jobs < 0 || jobs > 64)
+    return tg_ctl_usage_error (context, "--jobs takes a number of connections from 1 to 64");
+  if (!isnan (rows_per_day) && !isnan (scale))
+    return tg_ctl_usage_error (context, "give --rows-per-day or --scale, not both");
+  if (!isnan (rows_per_day) && !(rows_per_day > 0 && rows_per_day <= 1e8))
+    return tg_ctl_usage_error (context, "--rows-per-day must be above 0 (and at most 100000000)");
+  if (!isnan (scale) && !(scale > 0 && scale <= 1e4))
+    return tg_ctl_usage_error (context, "--scale must be above 0 (and at most 10000)");
+  if (!isnan (rate) && !(rate > 0 && rate <= 1e5))
+    return tg_ctl_usage_error (context, "--rate must be above 0 (and at most 100000)");
+  if (!isnan (duration) && !(duration > 0))
+    return tg_ctl_usage_error (context, "--duration must be a positive number of seconds");
+
+  if (end != NULL)
+    {
+      if (!parse_date (end, &end_day))
+        return tg_ctl_usage_error (context, "--end takes a date as YYYY-MM-DD, not “%s”", end);
+    }
+  else
+    end_day = g_get_real_time () / TG_TRAFFIC_USEC_PER_DAY;
+
+  if (seed_text != NULL)
+    {
+      if (!parse_seed (seed_text, &totals.seed))
+        return tg_ctl_usage_error (context, "--seed takes a whole number from 0 to %" G_GINT64_FORMAT
+                                   ", not “%s”", G_MAXINT64, seed_text);
+    }
+  else
+    {
+      /* 53 bits, so that the seed survives a round trip through JSON. */
+      totals.seed = (((guint64)g_random_int () << 32) | g_random_int ())
+                    & G_GUINT64_CONSTANT (0x1fffffffffffff);
+    }
+  totals.json = globals->json;
+
+  if (isnan (rows_per_day))
+    rows_per_day = TG_TRAFFIC_DEFAULT_ROWS_PER_DAY * (isnan (scale) ? 1.0 : scale);
+
+  conn = tg_ctl_connect (globals, &error);
+  if (conn == NULL)
+    return tg_ctl_fail (g_steal_pointer (&error));
+
+  model = tg_traffic_model_new (totals.seed, rows_per_day);
+
+  if (live)
+    return run_live (conn, model, isnan (rate) ? 20.0 : rate, isnan (duration) ? 0.0 : duration,
+                     &totals);
+
+  if (jobs == 0)
+    jobs = CLAMP (g_get_num_processors (), 1, 4);
+
+  return run_history (globals, conn, model, end_day - history + 1, (guint)history, (guint)jobs,
+                      &totals);
 }

@@ -1,1 +1,407 @@
-/* stub */
+/* tg-application.c
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <cairo.h>
+#include <glib/gi18n.h>
+#include <libpq-fe.h>
+#include <libsecret/secret.h>
+#include <pango/pango.h>
+
+#include "tg-application.h"
+#include "tg-migrator.h"
+#include "tg-net.h"
+#include "tg-window.h"
+
+struct _TgApplication
+{
+  AdwApplication  parent_instance;
+
+  /* owned; NULL when the GSettings schema is not installed (an uninstalled build run
+   * without GSETTINGS_SCHEMA_DIR): the window then just does not remember its size.
+   */
+  GSettings      *settings;
+
+  int             exit_status;
+};
+
+G_DEFINE_FINAL_TYPE (TgApplication, tg_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "db", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Connect to this database (a libpq connection string or URI); "
+       "without it libpq’s environment applies (PGHOST, PGDATABASE, PGSERVICE …)"),
+    N_("CONNINFO") },
+  { "screenshot", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Save the window as a PNG once the database check is shown, then quit"),
+    N_("FILE") },
+  { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Show the version and quit"), NULL },
+  { NULL }
+};
+
+static char *
+format_libpq_version (int version)
+{
+  /* PQlibVersion(): 150004 for 15.4 since PostgreSQL 10, 90624 for 9.6.24 before. */
+  if (version >= 100000)
+    return g_strdup_printf ("%d.%d", version / 10000, version % 10000);
+
+  return g_strdup_printf ("%d.%d.%d", version / 10000, (version / 100) % 100, version % 100);
+}
+
+/**
+ * tg_application_dup_debug_info:
+ * @window: (nullable): the window whose database to describe
+ *
+ * Returns: (transfer full): the versions of Tollgate and its libraries, and of the
+ *   window's database once connected, for the About window and bug reports. Never a
+ *   password or a connection string.
+ */
+char *
+tg_application_dup_debug_info (TgApplication *self,
+                               TgWindow      *window)
+{
+  g_autoptr(GString) info = g_string_new (NULL);
+  g_autofree char *libpq = format_libpq_version (PQlibVersion ());
+  const TgDatabaseCheck *check = NULL;
+  GdkDisplay *display = gdk_display_get_default ();
+
+  g_return_val_if_fail (TG_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (window == NULL || TG_IS_WINDOW (window), NULL);
+
+  g_string_append_printf (info, "Tollgate %s (%s)\n\n", PACKAGE_VERSION, APP_ID);
+
+  g_string_append (info, "Libraries:\n");
+  g_string_append_printf (info, "- GLib %u.%u.%u (built with %d.%d.%d)\n",
+                          glib_major_version, glib_minor_version, glib_micro_version,
+                          GLIB_MAJOR_VERSION, GLIB_MINOR_VERSION, GLIB_MICRO_VERSION);
+  g_string_append_printf (info, "- GTK %u.%u.%u (built with %d.%d.%d)\n",
+                          gtk_get_major_version (), gtk_get_minor_version (),
+                          gtk_get_micro_version (),
+                          GTK_MAJOR_VERSION, GTK_MINOR_VERSION, GTK_MICRO_VERSION);
+  g_string_append_printf (info, "- libadwaita %u.%u.%u (built with %d.%d.%d)\n",
+                          adw_get_major_version (), adw_get_minor_version (),
+                          adw_get_micro_version (),
+                          ADW_MAJOR_VERSION, ADW_MINOR_VERSION, ADW_MICRO_VERSION);
+  g_string_append_printf (info, "- libpq %s\n", libpq);
+  g_string_append_printf (info, "- %s\n", tg_net_get_curl_version ());
+  g_string_append_printf (info, "- libsecret (built with %d.%d.%d)\n",
+                          SECRET_MAJOR_VERSION, SECRET_MINOR_VERSION, SECRET_MICRO_VERSION);
+  g_string_append_printf (info, "- cairo %s, Pango %s\n",
+                          cairo_version_string (), pango_version_string ());
+
+  g_string_append (info, "\nDatabase:\n");
+  g_string_append_printf (info, "- Schema version this Tollgate needs: %u\n",
+                          tg_migrator_get_latest_version ());
+  if (window != NULL)
+    check = tg_window_get_database_check (window);
+  if (check == NULL)
+    g_string_append (info, "- Not connected yet\n");
+  else
+    {
+      g_autoptr(GEnumClass) states = g_type_class_ref (TG_TYPE_DATABASE_STATE);
+      GEnumValue *state = g_enum_get_value (states, check->state);
+
+      g_string_append_printf (info, "- State: %s\n", state != NULL ? state->value_nick : "?");
+      if (check->target != NULL)
+        g_string_append_printf (info, "- Target: %s\n", check->target);
+      if (check->server_version != NULL)
+        g_string_append_printf (info, "- Server: PostgreSQL %s\n", check->server_version);
+      if (check->target != NULL)
+        g_string_append_printf (info, "- Schema version: %u\n", check->schema_version);
+      if (check->error != NULL)
+        g_string_append_printf (info, "- Error: %s\n", check->error->message);
+    }
+
+  g_string_append (info, "\nEnvironment:\n");
+  if (display != NULL)
+    g_string_append_printf (info, "- Display: %s\n", G_OBJECT_TYPE_NAME (display));
+  if (window != NULL && gtk_native_get_renderer (GTK_NATIVE (window)) != NULL)
+    g_string_append_printf (info, "- Renderer: %s\n",
+                            G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
+  g_string_append_printf (info, "- Flatpak: %s\n",
+                          g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ? "yes" : "no");
+
+  return g_string_free (g_steal_pointer (&info), FALSE);
+}
+
+static void
+tg_application_about (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  TgApplication *self = user_data;
+  static const char *developers[] = { "The Tollgate Authors", NULL };
+  g_autofree char *debug_info = NULL;
+  GtkWindow *window;
+  GtkWidget *about;
+
+  g_assert (TG_IS_APPLICATION (self));
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  debug_info = tg_application_dup_debug_info (self, TG_IS_WINDOW (window) ? TG_WINDOW (window)
+                                                                          : NULL);
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", window,
+                        "modal", TRUE,
+                        "application-icon", APP_ID,
+                        "application-name", _("Tollgate"),
+                        "developer-name", _("The Tollgate Authors"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Watch and steer what your company spends on "
+                                      "external APIs"),
+                        "website", "https://github.com/tollgate/tollgate",
+                        "issue-url", "https://github.com/tollgate/tollgate/issues",
+                        "copyright", "© 2026 The Tollgate Authors",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* TRANSLATORS: your name(s), one per line, for the About window */
+                        "translator-credits", _("translator-credits"),
+                        "debug-info", debug_info,
+                        "debug-info-filename", "tollgate-debug-info.txt",
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+tg_application_quit_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  TgApplication *self = user_data;
+
+  g_assert (TG_IS_APPLICATION (self));
+
+  /* Close windows the ordinary way so that each one saves its state. */
+  for (GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+       windows != NULL; )
+    {
+      GtkWindow *window = windows->data;
+
+      windows = windows->next;
+      gtk_window_close (window);
+    }
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "about", .activate = tg_application_about },
+  { .name = "quit", .activate = tg_application_quit_action },
+};
+
+static GSettings *
+create_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+
+  if (schema == NULL)
+    {
+      g_message ("The GSettings schema %s is not installed; window size will not be "
+                 "remembered (set GSETTINGS_SCHEMA_DIR for an uninstalled build)", APP_ID);
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+tg_application_startup (GApplication *application)
+{
+  TgApplication *self = TG_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+
+  G_APPLICATION_CLASS (tg_application_parent_class)->startup (application);
+
+  self->settings = create_settings ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+tg_application_shutdown (GApplication *application)
+{
+  TgApplication *self = TG_APPLICATION (application);
+
+  G_APPLICATION_CLASS (tg_application_parent_class)->shutdown (application);
+
+  g_clear_object (&self->settings);
+}
+
+static void
+tg_application_activate (GApplication *application)
+{
+  TgApplication *self = TG_APPLICATION (application);
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window == NULL)
+    window = GTK_WINDOW (tg_application_open_window (self, NULL));
+
+  gtk_window_present (window);
+}
+
+static int
+tg_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("Tollgate %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  /* A screenshot run must not hand its command line to a Tollgate already open (and
+   * then quit that one): it runs on its own.
+   */
+  if (g_variant_dict_contains (options, "screenshot"))
+    g_application_set_flags (application,
+                             g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+
+  return G_APPLICATION_CLASS (tg_application_parent_class)->handle_local_options (application,
+                                                                                  options);
+}
+
+static void
+on_screenshot_done (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  TgWindow *window = TG_WINDOW (object);
+  g_autoptr(TgApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tg_window_screenshot_finish (window, result, &error))
+    {
+      g_printerr ("tollgate: %s\n", error->message);
+      self->exit_status = 1;
+    }
+
+  /* The last window closing ends the application. */
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static int
+tg_application_command_line (GApplication            *application,
+                             GApplicationCommandLine *command_line)
+{
+  TgApplication *self = TG_APPLICATION (application);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  const char *conninfo = NULL;
+  const char *screenshot = NULL;
+  TgWindow *window;
+
+  g_variant_dict_lookup (options, "db", "&s", &conninfo);
+  g_variant_dict_lookup (options, "screenshot", "^&ay", &screenshot);
+
+  if (conninfo == NULL && screenshot == NULL)
+    {
+      g_application_activate (application);
+      return 0;
+    }
+
+  window = tg_application_open_window (self, conninfo);
+
+  if (screenshot != NULL)
+    {
+      /* Relative to the directory of whoever ran the command, not of this process. */
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line,
+                                                                               screenshot);
+
+      tg_window_screenshot_async (window, file, NULL, on_screenshot_done, g_object_ref (self));
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  return 0;
+}
+
+static void
+tg_application_class_init (TgApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->startup = tg_application_startup;
+  app_class->shutdown = tg_application_shutdown;
+  app_class->activate = tg_application_activate;
+  app_class->handle_local_options = tg_application_handle_local_options;
+  app_class->command_line = tg_application_command_line;
+}
+
+static void
+tg_application_init (TgApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Watch and steer what your company spends on "
+                                              "external APIs."));
+}
+
+TgApplication *
+tg_application_new (void)
+{
+  return g_object_new (TG_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", RESOURCE_BASE,
+                       NULL);
+}
+
+/**
+ * tg_application_get_settings:
+ *
+ * Returns: (transfer none) (nullable): the application's settings, or %NULL before
+ *   startup or when the schema is not installed
+ */
+GSettings *
+tg_application_get_settings (TgApplication *self)
+{
+  g_return_val_if_fail (TG_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+/**
+ * tg_application_open_window:
+ * @conninfo: (nullable): a libpq connection string or URI; %NULL for libpq's
+ *   environment
+ *
+ * Returns: (transfer none): a new window, checking its database; not yet presented
+ */
+TgWindow *
+tg_application_open_window (TgApplication *self,
+                            const char    *conninfo)
+{
+  g_return_val_if_fail (TG_IS_APPLICATION (self), NULL);
+
+  return tg_window_new (self, conninfo);
+}
+
+/* The status main() should return once g_application_run() has returned 0: a failed
+ * --screenshot makes it 1.
+ */
+int
+tg_application_get_exit_status (TgApplication *self)
+{
+  g_return_val_if_fail (TG_IS_APPLICATION (self), 1);
+
+  return self->exit_status;
+}

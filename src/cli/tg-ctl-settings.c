@@ -1,0 +1,110 @@
+/* tg-ctl-settings.c — tollgatectl settings get|set KEY [VALUE]
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "tg-ctl-common.h"
+#include "tg-db-util.h"
+#include "tg-money.h"
+#include "tg-time-bucket.h"
+#include "tg-usage-queries.h"
+
+static const char * const known_keys[] = { "billing-timezone", "reporting-currency", NULL };
+
+int
+tg_ctl_settings (TgCtlGlobals  *globals,
+                 int            argc,
+                 char         **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("get|set KEY [VALUE]");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  const char *verb;
+  const char *key;
+  int ret;
+
+  g_option_context_set_summary (context,
+    "Reads or changes a setting shared by every Tollgate on this database:\n"
+    "  billing-timezone    IANA time zone of days, weeks, months and billing periods\n"
+    "  reporting-currency  ISO 4217 code that reports and budgets use");
+  if ((ret = tg_ctl_parse (context, globals, &argc, &argv)) >= 0)
+    return ret;
+
+  verb = argc > 1 ? argv[1] : NULL;
+  key = argc > 2 ? argv[2] : NULL;
+
+  if (g_strcmp0 (verb, "get") != 0 && g_strcmp0 (verb, "set") != 0)
+    return tg_ctl_usage_error (context, "say “get KEY” or “set KEY VALUE”");
+  if (key == NULL || !g_strv_contains (known_keys, key))
+    return tg_ctl_usage_error (context, "unknown setting “%s”: use billing-timezone or "
+                               "reporting-currency", key != NULL ? key : "");
+  if (g_strcmp0 (verb, "get") == 0 && argc != 3)
+    return tg_ctl_usage_error (context, "get takes one KEY");
+  if (g_strcmp0 (verb, "set") == 0 && argc != 4)
+    return tg_ctl_usage_error (context, "set takes a KEY and a VALUE");
+
+  if (g_strcmp0 (verb, "set") == 0)
+    {
+      const char *value = argv[3];
+
+      /* Refuse clearly here; the database checks again for other writers. */
+      if (g_str_equal (key, "billing-timezone"))
+        {
+          g_autoptr(GTimeZone) tz = tg_time_zone_new_checked (value, &error);
+
+          if (tz == NULL)
+            return tg_ctl_usage_error (context, "%s", error->message);
+        }
+      else if (!tg_currency_is_valid (value))
+        return tg_ctl_usage_error (context, "“%s” is not an ISO 4217 currency code "
+                                   "(three capital letters, such as AUD)", value);
+
+      conn = tg_ctl_connect (globals, &error);
+      if (conn == NULL)
+        return tg_ctl_fail (g_steal_pointer (&error));
+
+      if (!tg_db_exec (conn, "BEGIN", &error) ||
+          !tg_usage_store_setting (conn, key, value, &error))
+        return tg_ctl_fail (g_steal_pointer (&error));
+
+      /* Costs are kept in the reporting currency: rebuild them in the same transaction. */
+      if (g_str_equal (key, "reporting-currency"))
+        {
+          if (!globals->json)
+            g_printerr ("Converting every cost to %s…\n", value);
+          if (!tg_db_exec (conn, "SELECT tollgate.recompute_rollups('-infinity')", &error))
+            return tg_ctl_fail (g_steal_pointer (&error));
+        }
+
+      if (!tg_db_exec (conn, "COMMIT", &error))
+        return tg_ctl_fail (g_steal_pointer (&error));
+
+      if (globals->json)
+        g_print ("{\"key\": \"%s\", \"value\": \"%s\"}\n", key, value);
+      else
+        g_print ("%s = %s\n", key, value);
+      return TG_CTL_EXIT_OK;
+    }
+  else
+    {
+      g_autofree char *value = NULL;
+
+      conn = tg_ctl_connect (globals, &error);
+      if (conn == NULL)
+        return tg_ctl_fail (g_steal_pointer (&error));
+
+      value = tg_usage_fetch_setting (conn, key, &error);
+      if (value == NULL)
+        return tg_ctl_fail (g_steal_pointer (&error));
+
+      if (globals->json)
+        g_print ("{\"key\": \"%s\", \"value\": \"%s\"}\n", key, value);
+      else
+        g_print ("%s\n", value);
+      return TG_CTL_EXIT_OK;
+    }
+}

@@ -1,0 +1,467 @@
+/* tg-ctl-usage.c — tollgatectl usage overview|series|latency
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "tg-ctl-common.h"
+#include "tg-db-util.h"
+#include "tg-money.h"
+#include "tg-time-bucket.h"
+#include "tg-usage-queries.h"
+
+typedef struct
+{
+  GTimeZone *tz;
+  char      *tz_name;
+  char      *currency;
+} Context;
+
+static void
+context_clear (Context *ctx)
+{
+  g_clear_pointer (&ctx->tz, g_time_zone_unref);
+  g_clear_pointer (&ctx->tz_name, g_free);
+  g_clear_pointer (&ctx->currency, g_free);
+}
+
+static gboolean
+context_load (Context  *ctx,
+              PGconn   *conn,
+              GError  **error)
+{
+  ctx->tz_name = tg_usage_fetch_setting (conn, "billing-timezone", error);
+  if (ctx->tz_name == NULL)
+    return FALSE;
+  ctx->currency = tg_usage_fetch_setting (conn, "reporting-currency", error);
+  if (ctx->currency == NULL)
+    return FALSE;
+  ctx->tz = tg_time_zone_new_checked (ctx->tz_name, error);
+  return ctx->tz != NULL;
+}
+
+/* Money for JSON and tables: exact to the micro-unit, at least two decimals. */
+static char *
+money_text (gint64 micros)
+{
+  g_autofree char *text = tg_money_to_decimal (micros, 6);
+  gsize len = strlen (text);
+
+  while (len > 0 && text[len - 1] == '0' && len > 3 && text[len - 3] != '.')
+    text[--len] = '\0';
+
+  return g_steal_pointer (&text);
+}
+
+static void
+add_percentile (JsonBuilder      *builder,
+                const char       *name,
+                const TgUsageRow *row,
+                double            p)
+{
+  double value = tg_usage_row_get_percentile (row, p);
+
+  json_builder_set_member_name (builder, name);
+  if (isnan (value))
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_int_value (builder, (gint64)llround (value));
+}
+
+static void
+add_money (JsonBuilder *builder,
+           const char  *name,
+           gint64       micros)
+{
+  g_autofree char *text = money_text (micros);
+
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, text);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+/* The keys every row shares: calls to percentiles. */
+static void
+add_figures (JsonBuilder      *builder,
+             const TgUsageRow *row,
+             gboolean          with_native)
+{
+  add_int (builder, "calls", row->calls);
+  add_int (builder, "billable_calls", row->billable_calls);
+  add_int (builder, "errors", row->errors);
+  add_int (builder, "timeouts", row->timeouts);
+  add_money (builder, "credits", row->credits);
+  add_int (builder, "input_tokens", row->input_tokens);
+  add_int (builder, "output_tokens", row->output_tokens);
+  if (with_native)
+    {
+      if (*row->native_currency != '\0')
+        add_money (builder, "cost_native", row->cost_native);
+      else
+        {
+          json_builder_set_member_name (builder, "cost_native");
+          json_builder_add_null_value (builder);
+        }
+      json_builder_set_member_name (builder, "native_currency");
+      json_builder_add_string_value (builder, row->native_currency);
+    }
+  add_money (builder, "cost", row->cost);
+  add_int (builder, "unpriced_calls", row->unpriced_calls);
+  add_percentile (builder, "p50_ms", row, 0.50);
+  add_percentile (builder, "p95_ms", row, 0.95);
+  add_percentile (builder, "p99_ms", row, 0.99);
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static char *
+format_percentile (const TgUsageRow *row,
+                   double            p)
+{
+  double value = tg_usage_row_get_percentile (row, p);
+
+  return isnan (value) ? g_strdup ("–") : g_strdup_printf ("%.0f", value);
+}
+
+static void
+print_table_row (const char       *label,
+                 const TgUsageRow *row,
+                 gboolean          with_native)
+{
+  g_autofree char *credits = money_text (row->credits);
+  g_autofree char *cost = tg_money_format (row->cost, "XXX");
+  g_autofree char *cost_native = NULL;
+  g_autofree char *p50 = format_percentile (row, 0.50);
+  g_autofree char *p95 = format_percentile (row, 0.95);
+  g_autofree char *p99 = format_percentile (row, 0.99);
+
+  /* "XXX" formats digits without a symbol; drop the code again. */
+  cost[strlen (cost) - 4] = '\0';
+  if (with_native && *row->native_currency != '\0')
+    cost_native = tg_money_format (row->cost_native, row->native_currency);
+
+  g_print ("%-26s %12" G_GINT64_FORMAT " %12" G_GINT64_FORMAT " %9" G_GINT64_FORMAT
+           " %14s %16s %16s %7s %7s %7s\n",
+           label, row->calls, row->billable_calls, row->errors, credits,
+           cost_native != NULL ? cost_native : "", cost, p50, p95, p99);
+}
+
+static void
+print_table_header (const char *first,
+                    const char *currency)
+{
+  g_autofree char *cost = g_strdup_printf ("cost %s", currency);
+
+  g_print ("%-26s %12s %12s %9s %14s %16s %16s %7s %7s %7s\n",
+           first, "calls", "billable", "errors", "credits", "cost native", cost,
+           "p50 ms", "p95 ms", "p99 ms");
+}
+
+static int
+usage_overview (TgCtlGlobals  *globals,
+                int            argc,
+                char         **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GPtrArray) totals = NULL;
+  g_autofree char *month = NULL;
+  Context ctx = { 0 };
+  gint64 bounds[2];
+  TgUsageRow *total = NULL;
+  g_autoptr(TgUsageRow) empty = tg_usage_row_new ();
+  GOptionEntry entries[] = {
+    { "month", 0, 0, G_OPTION_ARG_STRING, &month,
+      "Billing month (default: this month in the billing time zone)", "YYYY-MM" },
+    { NULL }
+  };
+  int ret;
+
+  g_option_context_set_summary (context,
+    "Calls, credits, cost and latency per provider for one billing month, exact up to now.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if ((ret = tg_ctl_parse (context, globals, &argc, &argv)) >= 0)
+    return ret;
+  if (argc > 1)
+    return tg_ctl_usage_error (context, "unexpected argument “%s”", argv[1]);
+
+  conn = tg_ctl_connect (globals, &error);
+  if (conn == NULL || !context_load (&ctx, conn, &error))
+    {
+      context_clear (&ctx);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+
+  if (month == NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now (ctx.tz);
+
+      month = g_date_time_format (now, "%Y-%m");
+    }
+
+  if (!tg_time_bucket_month_bounds (ctx.tz, month, &bounds[0], &bounds[1], &error))
+    {
+      context_clear (&ctx);
+      return tg_ctl_usage_error (context, "%s", error->message);
+    }
+
+  providers = tg_usage_fetch_series (conn, bounds, 2, TG_USAGE_GROUP_PROVIDER, NULL, &error);
+  if (providers != NULL)
+    totals = tg_usage_fetch_series (conn, bounds, 2, TG_USAGE_GROUP_NONE, NULL, &error);
+  if (totals == NULL)
+    {
+      context_clear (&ctx);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+  total = totals->len > 0 ? g_ptr_array_index (totals, 0) : empty;
+
+  if (globals->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "period");
+      json_builder_add_string_value (builder, month);
+      json_builder_set_member_name (builder, "timezone");
+      json_builder_add_string_value (builder, ctx.tz_name);
+      json_builder_set_member_name (builder, "currency");
+      json_builder_add_string_value (builder, ctx.currency);
+      json_builder_set_member_name (builder, "providers");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < providers->len; i++)
+        {
+          TgUsageRow *row = g_ptr_array_index (providers, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "provider");
+          json_builder_add_string_value (builder, row->group);
+          add_figures (builder, row, TRUE);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "total");
+      json_builder_begin_object (builder);
+      add_figures (builder, total, FALSE);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    {
+      g_print ("Usage for %s (%s), cost in %s\n\n", month, ctx.tz_name, ctx.currency);
+      print_table_header ("provider", ctx.currency);
+      for (guint i = 0; i < providers->len; i++)
+        {
+          TgUsageRow *row = g_ptr_array_index (providers, i);
+
+          print_table_row (row->group, row, TRUE);
+        }
+      print_table_row ("total", total, FALSE);
+    }
+
+  context_clear (&ctx);
+  return TG_CTL_EXIT_OK;
+}
+
+/* series and latency share options and output; latency is one bucket over the range. */
+static int
+usage_series_or_latency (TgCtlGlobals  *globals,
+                         int            argc,
+                         char         **argv,
+                         gboolean       latency)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GArray) starts = NULL;
+  g_autoptr(GArray) bounds = NULL;
+  g_autofree char *bucket_name = NULL;
+  g_autofree char *group_name = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *provider = NULL;
+  Context ctx = { 0 };
+  TgBucketSize bucket = TG_BUCKET_DAY;
+  TgUsageGroupBy group_by = TG_USAGE_GROUP_PROVIDER;
+  GDate from_date;
+  GDate to_date;
+  GOptionEntry series_entries[] = {
+    { "bucket", 0, 0, G_OPTION_ARG_STRING, &bucket_name,
+      "15min, hour, day, week (ISO, from Monday) or month, in the billing time zone", "SIZE" },
+    { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_name,
+      "provider, endpoint, request-type, feature, cost-centre, region, status-class or none",
+      "GROUP" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First local date (billing time zone)", "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last local date, inclusive", "DATE" },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, "Only this provider", "SLUG" },
+    { NULL }
+  };
+  int ret;
+
+  g_option_context_set_summary (context, latency
+    ? "Latency percentiles, calls and error rates per group over a range of local dates."
+    : "Usage per time bucket and group over a range of local dates (widened to whole buckets).");
+  g_option_context_add_main_entries (context, series_entries, NULL);
+  if ((ret = tg_ctl_parse (context, globals, &argc, &argv)) >= 0)
+    return ret;
+  if (argc > 1)
+    return tg_ctl_usage_error (context, "unexpected argument “%s”", argv[1]);
+
+  if (from == NULL || to == NULL)
+    return tg_ctl_usage_error (context, "--from and --to are required (YYYY-MM-DD)");
+  if (!tg_time_bucket_parse_date (from, &from_date, &error) ||
+      !tg_time_bucket_parse_date (to, &to_date, &error))
+    return tg_ctl_usage_error (context, "%s", error->message);
+  if (g_date_compare (&from_date, &to_date) > 0)
+    return tg_ctl_usage_error (context, "--from %s is after --to %s", from, to);
+  if (latency && bucket_name != NULL)
+    return tg_ctl_usage_error (context, "latency has no --bucket: it covers the whole range");
+  if (!latency && bucket_name == NULL)
+    return tg_ctl_usage_error (context, "--bucket is required (15min, hour, day, week or month)");
+  if (bucket_name != NULL && !tg_bucket_size_parse (bucket_name, &bucket, &error))
+    return tg_ctl_usage_error (context, "%s", error->message);
+  if (group_name != NULL && !tg_usage_group_by_parse (group_name, &group_by))
+    return tg_ctl_usage_error (context, "cannot group by “%s”: use provider, endpoint, "
+                               "request-type, feature, cost-centre, region, status-class or none",
+                               group_name);
+  if (group_by == TG_USAGE_GROUP_USER)
+    return tg_ctl_usage_error (context, "usage by user is kept per billing month only; "
+                               "use “tollgatectl users” (a later release)");
+
+  conn = tg_ctl_connect (globals, &error);
+  if (conn == NULL || !context_load (&ctx, conn, &error))
+    {
+      context_clear (&ctx);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+
+  bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (latency)
+    {
+      gint64 start = tg_time_bucket_day_start (ctx.tz, &from_date);
+      gint64 end;
+      GDate after = to_date;
+
+      g_date_add_days (&after, 1);
+      end = tg_time_bucket_day_start (ctx.tz, &after);
+      g_array_append_val (bounds, start);
+      g_array_append_val (bounds, end);
+    }
+  else
+    {
+      gint64 end;
+
+      starts = tg_time_bucket_range (ctx.tz, bucket, &from_date, &to_date);
+      g_array_append_vals (bounds, starts->data, starts->len);
+      end = tg_time_bucket_next (ctx.tz, bucket, g_array_index (starts, gint64, starts->len - 1));
+      g_array_append_val (bounds, end);
+    }
+
+  rows = tg_usage_fetch_series (conn, (const gint64 *)bounds->data, bounds->len, group_by,
+                                provider, &error);
+  if (rows == NULL)
+    {
+      context_clear (&ctx);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+
+  if (globals->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "bucket");
+      json_builder_add_string_value (builder, latency ? "range" : tg_bucket_size_to_string (bucket));
+      json_builder_set_member_name (builder, "group_by");
+      json_builder_add_string_value (builder, tg_usage_group_by_to_string (group_by));
+      json_builder_set_member_name (builder, "timezone");
+      json_builder_add_string_value (builder, ctx.tz_name);
+      json_builder_set_member_name (builder, "currency");
+      json_builder_add_string_value (builder, ctx.currency);
+      json_builder_set_member_name (builder, "rows");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          TgUsageRow *row = g_ptr_array_index (rows, i);
+          g_autofree char *start = tg_time_bucket_format_start (ctx.tz, row->start);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "start");
+          json_builder_add_string_value (builder, start);
+          json_builder_set_member_name (builder, "group");
+          json_builder_add_string_value (builder, row->group);
+          add_figures (builder, row, FALSE);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      print_json (builder);
+    }
+  else
+    {
+      g_print ("%s from %s to %s (%s), cost in %s\n\n",
+               latency ? "Latency" : "Usage", from, to, ctx.tz_name, ctx.currency);
+      print_table_header ("start / group", ctx.currency);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          TgUsageRow *row = g_ptr_array_index (rows, i);
+          g_autofree char *start = tg_time_bucket_format_start (ctx.tz, row->start);
+          g_autofree char *label = g_strdup_printf ("%.16s %s", start, row->group);
+
+          print_table_row (label, row, FALSE);
+        }
+    }
+
+  context_clear (&ctx);
+  return TG_CTL_EXIT_OK;
+}
+
+int
+tg_ctl_usage (TgCtlGlobals  *globals,
+              int            argc,
+              char         **argv)
+{
+  const char *verb = argc > 1 ? argv[1] : NULL;
+
+  if (g_strcmp0 (verb, "overview") == 0)
+    return usage_overview (globals, argc - 1, argv + 1);
+  if (g_strcmp0 (verb, "series") == 0)
+    return usage_series_or_latency (globals, argc - 1, argv + 1, FALSE);
+  if (g_strcmp0 (verb, "latency") == 0)
+    return usage_series_or_latency (globals, argc - 1, argv + 1, TRUE);
+
+  g_printerr ("Usage: tollgatectl usage overview|series|latency [OPTIONS]\n"
+              "  overview  this month (or --month) per provider\n"
+              "  series    per time bucket and group over a range\n"
+              "  latency   percentiles and error rates per group over a range\n");
+  return verb == NULL || g_strcmp0 (verb, "--help") != 0 ? TG_CTL_EXIT_USAGE : TG_CTL_EXIT_OK;
+}

@@ -1,0 +1,108 @@
+/* tg-secret-store.h
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <libsecret/secret.h>
+
+G_BEGIN_DECLS
+
+#define TG_SECRET_STORE_ERROR (tg_secret_store_error_quark ())
+
+typedef enum
+{
+  TG_SECRET_STORE_ERROR_NO_SESSION_BUS,
+  TG_SECRET_STORE_ERROR_NO_SERVICE,
+  TG_SECRET_STORE_ERROR_LOCKED,
+  TG_SECRET_STORE_ERROR_TIMED_OUT,
+  TG_SECRET_STORE_ERROR_FAILED,
+} TgSecretStoreError;
+
+/* How long a keyring call may take, unlock prompt included, before it fails. */
+#define TG_SECRET_STORE_DEFAULT_TIMEOUT_MS 60000
+
+#define TG_TYPE_SECRET_STORE (tg_secret_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (TgSecretStore, tg_secret_store, TG, SECRET_STORE, GObject)
+
+GQuark              tg_secret_store_error_quark                    (void);
+const SecretSchema *tg_secret_store_get_database_schema            (void);
+const SecretSchema *tg_secret_store_get_api_key_schema             (void);
+char               *tg_secret_store_new_keyring_id                 (void);
+void                tg_secret_free                                 (char                 *secret);
+
+TgSecretStore      *tg_secret_store_new                            (void);
+guint               tg_secret_store_get_timeout                    (TgSecretStore        *self);
+void                tg_secret_store_set_timeout                    (TgSecretStore        *self,
+                                                                    guint                 timeout_ms);
+
+void                tg_secret_store_store_database_password_async  (TgSecretStore        *self,
+                                                                    const char           *host,
+                                                                    const char           *port,
+                                                                    const char           *dbname,
+                                                                    const char           *user,
+                                                                    const char           *password,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+gboolean            tg_secret_store_store_database_password_finish (TgSecretStore        *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
+void                tg_secret_store_lookup_database_password_async (TgSecretStore        *self,
+                                                                    const char           *host,
+                                                                    const char           *port,
+                                                                    const char           *dbname,
+                                                                    const char           *user,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+char               *tg_secret_store_lookup_database_password_finish (TgSecretStore       *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
+void                tg_secret_store_clear_database_password_async  (TgSecretStore        *self,
+                                                                    const char           *host,
+                                                                    const char           *port,
+                                                                    const char           *dbname,
+                                                                    const char           *user,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+gboolean            tg_secret_store_clear_database_password_finish (TgSecretStore        *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
+
+void                tg_secret_store_store_api_key_async            (TgSecretStore        *self,
+                                                                    const char           *provider,
+                                                                    const char           *keyring_id,
+                                                                    const char           *api_key,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+gboolean            tg_secret_store_store_api_key_finish           (TgSecretStore        *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
+void                tg_secret_store_lookup_api_key_async           (TgSecretStore        *self,
+                                                                    const char           *provider,
+                                                                    const char           *keyring_id,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+char               *tg_secret_store_lookup_api_key_finish          (TgSecretStore        *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
+void                tg_secret_store_clear_api_key_async            (TgSecretStore        *self,
+                                                                    const char           *provider,
+                                                                    const char           *keyring_id,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+gboolean            tg_secret_store_clear_api_key_finish           (TgSecretStore        *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
+
+G_END_DECLS

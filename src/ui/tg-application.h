@@ -1,0 +1,28 @@
+/* tg-application.h
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define TG_TYPE_APPLICATION (tg_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (TgApplication, tg_application, TG, APPLICATION, AdwApplication)
+
+typedef struct _TgWindow TgWindow;
+
+TgApplication *tg_application_new             (void);
+GSettings     *tg_application_get_settings    (TgApplication  *self);
+TgWindow      *tg_application_open_window     (TgApplication  *self,
+                                               const char     *conninfo);
+char          *tg_application_dup_debug_info  (TgApplication  *self,
+                                               TgWindow       *window);
+int            tg_application_get_exit_status (TgApplication  *self);
+
+G_END_DECLS

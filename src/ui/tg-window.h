@@ -1,0 +1,41 @@
+/* tg-window.h
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "tg-application.h"
+#include "tg-database-check.h"
+
+G_BEGIN_DECLS
+
+#define TG_TYPE_WINDOW (tg_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (TgWindow, tg_window, TG, WINDOW, AdwApplicationWindow)
+
+TgWindow              *tg_window_new                 (TgApplication        *application,
+                                                      const char           *conninfo);
+const char            *tg_window_get_conninfo        (TgWindow             *self);
+void                   tg_window_set_conninfo        (TgWindow             *self,
+                                                      const char           *conninfo);
+TgDatabaseState        tg_window_get_state           (TgWindow             *self);
+const TgDatabaseCheck *tg_window_get_database_check  (TgWindow             *self);
+void                   tg_window_reconnect           (TgWindow             *self);
+gboolean               tg_window_save_png            (TgWindow             *self,
+                                                      GFile                *file,
+                                                      GError              **error);
+void                   tg_window_screenshot_async    (TgWindow             *self,
+                                                      GFile                *file,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+gboolean               tg_window_screenshot_finish   (TgWindow             *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+
+G_END_DECLS
