@@ -286,6 +286,20 @@ test_zipf (void)
     g_assert_cmpfloat_with_epsilon ((double)counts[k] / N_SAMPLES,
                                     tg_zipf_get_probability (zipf, k), 0.006);
 
+  /* The long tail too, in tenths of the ranks. */
+  for (guint decile = 0; decile < 10; decile++)
+    {
+      double expected = 0.0;
+      double seen = 0.0;
+
+      for (guint k = decile * 100; k < (decile + 1) * 100; k++)
+        {
+          expected += tg_zipf_get_probability (zipf, k);
+          seen += counts[k];
+        }
+      g_assert_cmpfloat_with_epsilon (seen / N_SAMPLES / expected, 1.0, 0.05);
+    }
+
   /* A few ranks far heavier than the rest: the top 1 % draw over a third. */
   for (guint k = 0; k < 10; k++)
     top += counts[k];

@@ -662,6 +662,7 @@ static const UsageCase usage_cases[] = {
   { "scale-and-rows",  { "--history", "5", "--scale", "2", "--rows-per-day", "10" }, "--scale" },
   { "zero-scale",      { "--history", "5", "--scale", "0" }, "--scale" },
   { "stray-argument",  { "--history", "5", "extra" }, "extra" },
+  { "future",          { "--history", "5", "--end", "2999-01-01" }, "future" },
 };
 
 static void

@@ -163,53 +163,72 @@ AS $$
     FROM raw
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
   ),
-  priced AS (
-    SELECT g.*, coalesce(p.currency, '') AS native_currency,
-           p.n_rules, coalesce(p.bill_failed, false) AS bill_failed,
-           coalesce(p.cost_native, 0) AS cost_native,
-           CASE WHEN p.currency = st.reporting_currency THEN 1
+  -- Prices are looked up once per (quarter hour, provider, endpoint, request type), not per
+  -- row: the rule in force for each unit is the most specific one, then the latest.
+  prices AS (
+    SELECT k.bucket_start, k.api_provider, k.api_endpoint, k.request_type,
+           coalesce(pv.currency::text, '') AS currency, r.n_rules,
+           r.call_price, r.call_bill_failed, r.credit_price, r.credit_bill_failed,
+           r.input_price, r.input_bill_failed, r.output_price, r.output_bill_failed,
+           CASE WHEN pv.currency = st.reporting_currency THEN 1
                 ELSE (SELECT x.rate FROM tollgate.exchange_rates x
-                      WHERE x.from_currency = p.currency
+                      WHERE x.from_currency = pv.currency
                         AND x.to_currency = st.reporting_currency
-                        AND x.effective_from <= (g.bucket_start AT TIME ZONE 'UTC')::date
+                        AND x.effective_from <= (k.bucket_start AT TIME ZONE 'UTC')::date
                       ORDER BY x.effective_from DESC LIMIT 1)
            END AS rate
-    FROM groups g
+    FROM (SELECT DISTINCT bucket_start, api_provider, api_endpoint, request_type FROM groups) AS k
     CROSS JOIN tollgate.rollup_state st
+    LEFT JOIN tollgate.providers pv ON pv.slug = k.api_provider
     LEFT JOIN LATERAL (
-      -- The rule in force for each unit: most specific, then latest.
-      SELECT min(pv.currency) AS currency, count(*) AS n_rules, bool_or(r.bill_failed) AS bill_failed,
-             sum(r.unit_price * CASE r.unit WHEN 'call' THEN g.calls
-                                            WHEN 'credit' THEN g.credits
-                                            WHEN 'input_token' THEN g.input_tokens
-                                            ELSE g.output_tokens END)
-               FILTER (WHERE g.is_billable AND (g.ok OR r.bill_failed)) AS cost_native
-      FROM (SELECT DISTINCT ON (pb.unit) pb.unit, pb.unit_price, pb.bill_failed
-            FROM tollgate.price_book pb
-            WHERE pb.provider = g.api_provider
-              AND (pb.api_endpoint IS NULL OR pb.api_endpoint = g.api_endpoint)
-              AND (pb.request_type IS NULL OR pb.request_type = g.request_type)
-              AND pb.effective_from <= g.bucket_start
-            ORDER BY pb.unit, pb.api_endpoint IS NULL, pb.request_type IS NULL,
-                     pb.effective_from DESC) AS r
-      CROSS JOIN (SELECT currency::text FROM tollgate.providers WHERE slug = g.api_provider) AS pv
-    ) AS p ON true
+      SELECT count(*) AS n_rules,
+             min(pb.unit_price) FILTER (WHERE pb.unit = 'call') AS call_price,
+             bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'call') AS call_bill_failed,
+             min(pb.unit_price) FILTER (WHERE pb.unit = 'credit') AS credit_price,
+             bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'credit') AS credit_bill_failed,
+             min(pb.unit_price) FILTER (WHERE pb.unit = 'input_token') AS input_price,
+             bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'input_token') AS input_bill_failed,
+             min(pb.unit_price) FILTER (WHERE pb.unit = 'output_token') AS output_price,
+             bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'output_token') AS output_bill_failed
+      FROM (SELECT DISTINCT ON (b.unit) b.unit, b.unit_price, b.bill_failed
+            FROM tollgate.price_book b
+            WHERE b.provider = k.api_provider
+              AND (b.api_endpoint IS NULL OR b.api_endpoint = k.api_endpoint)
+              AND (b.request_type IS NULL OR b.request_type = k.request_type)
+              AND b.effective_from <= k.bucket_start
+            ORDER BY b.unit, b.api_endpoint IS NULL, b.request_type IS NULL,
+                     b.effective_from DESC) AS pb
+    ) AS r ON true
+  ),
+  priced AS (
+    SELECT g.*, p.currency, p.rate,
+           g.is_billable AND (g.ok OR coalesce(p.call_bill_failed OR p.credit_bill_failed
+                                               OR p.input_bill_failed OR p.output_bill_failed,
+                                               false)) AS billed,
+           coalesce(p.n_rules, 0) > 0 AS has_price,
+           CASE WHEN g.is_billable THEN
+             CASE WHEN g.ok OR p.call_bill_failed THEN g.calls * coalesce(p.call_price, 0) ELSE 0 END
+             + CASE WHEN g.ok OR p.credit_bill_failed THEN g.credits * coalesce(p.credit_price, 0) ELSE 0 END
+             + CASE WHEN g.ok OR p.input_bill_failed THEN g.input_tokens * coalesce(p.input_price, 0) ELSE 0 END
+             + CASE WHEN g.ok OR p.output_bill_failed THEN g.output_tokens * coalesce(p.output_price, 0) ELSE 0 END
+           ELSE 0 END AS cost_native
+    FROM groups g
+    JOIN prices p USING (bucket_start, api_provider, api_endpoint, request_type)
   ),
   sums AS (
     SELECT bucket_start, api_provider, api_endpoint, request_type, feature, region, status_class,
            sum(calls)::bigint AS calls,
-           coalesce(sum(calls) FILTER (WHERE is_billable AND (ok OR bill_failed)), 0)::bigint AS billable_calls,
+           coalesce(sum(calls) FILTER (WHERE billed), 0)::bigint AS billable_calls,
            coalesce(sum(calls) FILTER (WHERE status_class IN (0, 4, 5)), 0)::bigint AS errors,
            coalesce(sum(calls) FILTER (WHERE status_class = 0), 0)::bigint AS timeouts,
            sum(requests)::bigint AS requests,
            sum(credits) AS credits,
            sum(input_tokens)::bigint AS input_tokens,
            sum(output_tokens)::bigint AS output_tokens,
-           max(native_currency) AS native_currency,
+           max(currency) AS native_currency,
            sum(cost_native) AS cost_native,
            sum(cost_native * coalesce(rate, 0)) AS cost,
-           coalesce(sum(calls) FILTER (WHERE is_billable AND (ok OR bill_failed)
-                                       AND (n_rules IS NULL OR n_rules = 0 OR rate IS NULL)), 0)::bigint
+           coalesce(sum(calls) FILTER (WHERE billed AND (NOT has_price OR rate IS NULL)), 0)::bigint
              AS unpriced_calls
     FROM priced
     GROUP BY 1, 2, 3, 4, 5, 6, 7

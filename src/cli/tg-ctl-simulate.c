@@ -10,6 +10,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,12 +45,14 @@ typedef struct
 {
   TgTrafficModel *model;
   TgUsageWriter  *writer;
+  PGconn         *writer_conn;
   GMainLoop      *loop;
   TgRandom        rng;
   double          rate;
   gint64          deadline;     /* real time µs; 0: none */
   gint64          last_tick;    /* real time µs */
   gint64          last_report;  /* monotonic µs */
+  gint64          partitioned;  /* real time µs up to which month partitions exist */
   GArray         *batch;        /* of TgTrafficRow */
   Totals         *totals;
   GError         *error;
@@ -87,13 +90,19 @@ static gboolean
 parse_date (const char *text,
             gint64     *day)
 {
-  int year, month, mday, consumed = 0;
+  int year, month, mday;
 
-  if (text == NULL || strlen (text) != 10
-      || sscanf (text, "%4d-%2d-%2d%n", &year, &month, &mday, &consumed) != 3
-      || consumed != 10 || text[4] != '-' || text[7] != '-')
+  /* Exactly YYYY-MM-DD. */
+  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
     return FALSE;
-  if (year < 1970 || year > 9999 || !g_date_valid_dmy (mday, month, year))
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+
+  year = atoi (text);
+  month = atoi (text + 5);
+  mday = atoi (text + 8);
+  if (year < 1970 || !g_date_valid_dmy (mday, month, year))
     return FALSE;
 
   *day = tg_traffic_day_from_date (year, month, mday);
@@ -148,12 +157,13 @@ print_summary (const char *mode,
       json_builder_add_int_value (builder, (gint64)totals->rows);
       json_builder_set_member_name (builder, "calls");
       json_builder_add_int_value (builder, (gint64)totals->calls);
-      json_builder_set_member_name (builder, "seconds");
-      json_builder_add_double_value (builder, round (seconds * 1000.0) / 1000.0);
+      /* Whole numbers: JSON doubles would print as 1.1519999999999999. */
+      json_builder_set_member_name (builder, "milliseconds");
+      json_builder_add_int_value (builder, (gint64)round (seconds * 1000.0));
       json_builder_set_member_name (builder, "rows_per_second");
-      json_builder_add_double_value (builder, round (rows_per_second));
+      json_builder_add_int_value (builder, (gint64)round (rows_per_second));
       json_builder_set_member_name (builder, "calls_per_second");
-      json_builder_add_double_value (builder, round (calls_per_second));
+      json_builder_add_int_value (builder, (gint64)round (calls_per_second));
       json_builder_end_object (builder);
 
       root = json_builder_get_root (builder);
@@ -470,7 +480,16 @@ live_emit (LiveRun *run,
       run->totals->calls += row->call_count;
     }
 
-  if (!tg_usage_writer_insert (run->writer, (TgTrafficRow *)(void *)run->batch->data, n, &run->error))
+  /* A run longer than the partitions made at its start gets the next month's in time. */
+  if (now + TG_TRAFFIC_USEC_PER_HOUR >= run->partitioned)
+    {
+      if (!tg_usage_writer_ensure_partitions (run->writer_conn, now, now + TG_TRAFFIC_USEC_PER_DAY,
+                                              &run->error))
+        return FALSE;
+      run->partitioned = now + TG_TRAFFIC_USEC_PER_DAY;
+    }
+
+  if (!tg_usage_writer_insert (run->writer, (const TgTrafficRow *)run->batch->data, n, &run->error))
     return FALSE;
   run->totals->rows += n;
 
@@ -527,14 +546,15 @@ run_live (PGconn         *conn,
   g_autoptr(GError) error = NULL;
   LiveRun run = { 0 };
   gint64 now = g_get_real_time ();
-  gint64 horizon = now + MAX ((gint64)(duration * G_USEC_PER_SEC), TG_TRAFFIC_USEC_PER_DAY);
   guint int_id, term_id;
 
-  if (!prepare (conn, model, now, horizon, &error))
+  if (!prepare (conn, model, now, now + TG_TRAFFIC_USEC_PER_DAY, &error))
     return tg_ctl_fail (g_steal_pointer (&error));
 
   run.model = model;
   run.writer = writer;
+  run.writer_conn = conn;
+  run.partitioned = now + TG_TRAFFIC_USEC_PER_DAY;
   run.loop = loop;
   run.rate = rate;
   run.batch = batch;
@@ -547,7 +567,7 @@ run_live (PGconn         *conn,
     run.deadline = run.last_tick + (gint64)(duration * G_USEC_PER_SEC);
 
   if (!totals->json)
-    g_printerr ("Writing about %.4g calls a second%s; Ctrl+C stops.\n", rate,
+    g_printerr ("Writing about %g calls a second%s; Ctrl+C stops.\n", rate,
                 duration > 0 ? "" : " until interrupted");
 
   run.tick_id = g_timeout_add (LIVE_TICK_MS, live_tick, &run);
@@ -682,6 +702,9 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
                     & G_GUINT64_CONSTANT (0x1fffffffffffff);
     }
   totals.json = globals->json;
+
+  if (!live && (end_day - history + 1) * TG_TRAFFIC_USEC_PER_DAY > g_get_real_time ())
+    return tg_ctl_usage_error (context, "--end %s: the whole history would be in the future", end);
 
   if (isnan (rows_per_day))
     rows_per_day = TG_TRAFFIC_DEFAULT_ROWS_PER_DAY * (isnan (scale) ? 1.0 : scale);

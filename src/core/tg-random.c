@@ -16,10 +16,20 @@
 
 #include "tg-random.h"
 
+/* Drawn with Walker's alias method (Vose's construction): one uniform number and one
+ * table lookup a draw, whatever n is.
+ */
+typedef struct
+{
+  double accept;        /* stay in this column when the fraction is below this … */
+  guint  alias;         /* … else take this one */
+} ZipfColumn;
+
 struct _TgZipf
 {
-  guint   n;
-  double *cdf;   /* n cumulative probabilities, the last one exactly 1 */
+  guint       n;
+  double     *probability;
+  ZipfColumn *columns;
 };
 
 static inline guint64
@@ -311,23 +321,54 @@ tg_zipf_new (guint  n,
              double exponent)
 {
   TgZipf *zipf;
+  g_autofree double *scaled = NULL;
+  g_autofree guint *small = NULL;
+  g_autofree guint *large = NULL;
+  guint n_small = 0, n_large = 0;
   double total = 0.0;
-  double sum = 0.0;
 
   g_return_val_if_fail (n > 0, NULL);
 
   zipf = g_new0 (TgZipf, 1);
   zipf->n = n;
-  zipf->cdf = g_new (double, n);
+  zipf->probability = g_new (double, n);
+  zipf->columns = g_new (ZipfColumn, n);
+  scaled = g_new (double, n);
+  small = g_new (guint, n);
+  large = g_new (guint, n);
 
   for (guint k = 0; k < n; k++)
     total += pow (k + 1.0, -exponent);
   for (guint k = 0; k < n; k++)
     {
-      sum += pow (k + 1.0, -exponent);
-      zipf->cdf[k] = sum / total;
+      zipf->probability[k] = pow (k + 1.0, -exponent) / total;
+      scaled[k] = zipf->probability[k] * n;
+      zipf->columns[k].alias = k;
+      if (scaled[k] < 1.0)
+        small[n_small++] = k;
+      else
+        large[n_large++] = k;
     }
-  zipf->cdf[n - 1] = 1.0;
+
+  /* Fill each under-full column with the rest from an over-full one. */
+  while (n_small > 0 && n_large > 0)
+    {
+      guint s = small[--n_small];
+      guint l = large[--n_large];
+
+      zipf->columns[s].accept = scaled[s];
+      zipf->columns[s].alias = l;
+      scaled[l] = (scaled[l] + scaled[s]) - 1.0;
+      if (scaled[l] < 1.0)
+        small[n_small++] = l;
+      else
+        large[n_large++] = l;
+    }
+  /* What is left is full, up to rounding. */
+  while (n_large > 0)
+    zipf->columns[large[--n_large]].accept = 1.0;
+  while (n_small > 0)
+    zipf->columns[small[--n_small]].accept = 1.0;
 
   return zipf;
 }
@@ -338,7 +379,8 @@ tg_zipf_free (TgZipf *zipf)
   if (zipf == NULL)
     return;
 
-  g_free (zipf->cdf);
+  g_free (zipf->probability);
+  g_free (zipf->columns);
   g_free (zipf);
 }
 
@@ -359,27 +401,18 @@ tg_zipf_get_probability (const TgZipf *zipf,
   if (rank >= zipf->n)
     return 0.0;
 
-  return zipf->cdf[rank] - (rank > 0 ? zipf->cdf[rank - 1] : 0.0);
+  return zipf->probability[rank];
 }
 
-/* A rank in [0, n): binary search of the cumulative distribution. */
+/* A rank in [0, n): a column from the integer part of u·n, its alias or not from the
+ * fraction.
+ */
 guint
 tg_random_zipf (TgRandom     *self,
                 const TgZipf *zipf)
 {
-  double u = tg_random_double (self);
-  guint lo = 0;
-  guint hi = zipf->n - 1;
+  double x = tg_random_double (self) * zipf->n;
+  guint i = MIN ((guint)x, zipf->n - 1);
 
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (u < zipf->cdf[mid])
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-
-  return lo;
+  return x - i < zipf->columns[i].accept ? i : zipf->columns[i].alias;
 }

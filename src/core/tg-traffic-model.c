@@ -22,7 +22,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1146,8 +1145,10 @@ static inline void
 out_str (Out        *out,
          const char *text)
 {
-  while (*text != '\0' && out->p < out->end)
-    *out->p++ = *text++;
+  gsize length = MIN (strlen (text), (gsize)(out->end - out->p));
+
+  memcpy (out->p, text, length);
+  out->p += length;
 }
 
 static inline void
@@ -1581,6 +1582,8 @@ make_address_row (TgTrafficDay *day,
   Address address;
   char text[160];
   const char *country;
+  Out request;
+  Out response;
 
   if (event->spike)
     {
@@ -1707,59 +1710,99 @@ make_address_row (TgTrafficDay *day,
   format_address (&address, text, sizeof text);
   country = address.locality->country;
 
+  request = out_init (row->request_data, sizeof row->request_data);
   if (batch)
-    snprintf (row->request_data, sizeof row->request_data,
-              "{\"addresses\":%u,\"country\":\"%s\",\"source\":\"crm-import\"}",
-              row->call_count, country);
+    {
+      out_str (&request, "{\"addresses\":");
+      out_uint (&request, row->call_count);
+      out_str (&request, ",\"country\":\"");
+      out_str (&request, country);
+      out_str (&request, "\",\"source\":\"crm-import\"}");
+    }
   else if (row->provider == TG_TRAFFIC_PROVIDER_POSTCODES_IO && rt != RT_REVERSE_GEOCODE)
-    snprintf (row->request_data, sizeof row->request_data, "{\"postcode\":\"%s\"}",
-              address.locality->postcode);
+    {
+      out_str (&request, "{\"postcode\":\"");
+      out_str (&request, address.locality->postcode);
+      out_str (&request, "\"}");
+    }
   else if (rt == RT_AUTOCOMPLETE)
     {
+      /* What people have typed so far: short prefixes repeat often. */
       static const int prefixes[] = { 6, 9, 12, 16, 64 };
       int length = utf8_prefix (text, prefixes[tg_random_below (rng, G_N_ELEMENTS (prefixes))]);
 
-      snprintf (row->request_data, sizeof row->request_data,
-                "{\"query\":\"%.*s\",\"country\":\"%s\",\"max_results\":10}", length, text, country);
+      out_str (&request, "{\"query\":\"");
+      out_strn (&request, text, (gsize)length);
+      out_str (&request, "\",\"country\":\"");
+      out_str (&request, country);
+      out_str (&request, "\",\"max_results\":10}");
     }
   else if (rt == RT_REVERSE_GEOCODE)
-    snprintf (row->request_data, sizeof row->request_data, "{\"lat\":%.5f,\"lon\":%.5f}",
-              address.lat, address.lon);
-  else
-    snprintf (row->request_data, sizeof row->request_data,
-              "{\"address\":\"%s\",\"country\":\"%s\"}", text, country);
-
-  if (row->response_status == 200)
     {
-      switch (rt)
-        {
-        case RT_AUTOCOMPLETE:
-          snprintf (row->response_data, sizeof row->response_data, "{\"suggestions\":%u}",
-                    tg_random_below (rng, 11));
-          break;
-        case RT_GEOCODE:
-          snprintf (row->response_data, sizeof row->response_data,
-                    "{\"lat\":%.5f,\"lon\":%.5f,\"precision\":\"%s\"}", address.lat, address.lon,
-                    tg_random_chance (rng, 0.85) ? "rooftop" : "street");
-          break;
-        case RT_REVERSE_GEOCODE:
-          snprintf (row->response_data, sizeof row->response_data, "{\"address\":\"%s\"}", text);
-          break;
-        default:
-          if (batch)
-            snprintf (row->response_data, sizeof row->response_data,
-                      "{\"processed\":%u,\"verified\":%u}", row->call_count,
-                      row->call_count - tg_random_below (rng, row->call_count / 5 + 1));
-          else
-            snprintf (row->response_data, sizeof row->response_data,
-                      "{\"verified\":%s,\"confidence\":%.2f}",
-                      tg_random_chance (rng, 0.92) ? "true" : "false",
-                      tg_random_uniform (rng, 0.6, 1.0));
-          break;
-        }
+      out_str (&request, "{\"lat\":");
+      out_fixed (&request, address.lat, 5);
+      out_str (&request, ",\"lon\":");
+      out_fixed (&request, address.lon, 5);
+      out_str (&request, "}");
     }
   else
-    address_error_response (row, rng);
+    {
+      out_str (&request, "{\"address\":\"");
+      out_str (&request, text);
+      out_str (&request, "\",\"country\":\"");
+      out_str (&request, country);
+      out_str (&request, "\"}");
+    }
+  out_finish (&request);
+
+  if (row->response_status != 200)
+    {
+      address_error_response (row, rng);
+      return;
+    }
+
+  response = out_init (row->response_data, sizeof row->response_data);
+  switch (rt)
+    {
+    case RT_AUTOCOMPLETE:
+      out_str (&response, "{\"suggestions\":");
+      out_uint (&response, tg_random_below (rng, 11));
+      out_str (&response, "}");
+      break;
+    case RT_GEOCODE:
+      out_str (&response, "{\"lat\":");
+      out_fixed (&response, address.lat, 5);
+      out_str (&response, ",\"lon\":");
+      out_fixed (&response, address.lon, 5);
+      out_str (&response, ",\"precision\":\"");
+      out_str (&response, tg_random_chance (rng, 0.85) ? "rooftop" : "street");
+      out_str (&response, "\"}");
+      break;
+    case RT_REVERSE_GEOCODE:
+      out_str (&response, "{\"address\":\"");
+      out_str (&response, text);
+      out_str (&response, "\"}");
+      break;
+    default:
+      if (batch)
+        {
+          out_str (&response, "{\"processed\":");
+          out_uint (&response, row->call_count);
+          out_str (&response, ",\"verified\":");
+          out_uint (&response, row->call_count - tg_random_below (rng, row->call_count / 5 + 1));
+          out_str (&response, "}");
+        }
+      else
+        {
+          out_str (&response, "{\"verified\":");
+          out_str (&response, tg_random_chance (rng, 0.92) ? "true" : "false");
+          out_str (&response, ",\"confidence\":");
+          out_fixed (&response, tg_random_uniform (rng, 0.6, 1.0), 2);
+          out_str (&response, "}");
+        }
+      break;
+    }
+  out_finish (&response);
 }
 
 static void
@@ -1780,6 +1823,8 @@ make_ai_row (TgTrafficDay *day,
   const char *version;
   guint prompt_tokens;
   guint completion_tokens = 0;
+  Out request;
+  Out response;
 
   if (!tg_random_chance (rng, 0.04))
     user = pick_user (self, event->region, rng);
@@ -1843,6 +1888,9 @@ make_ai_row (TgTrafficDay *day,
 
   set_user (row, user, day, rng);
 
+  request = out_init (row->request_data, sizeof row->request_data);
+  out_str (&request, "{\"model\":\"");
+  out_str (&request, model);
   if (embeddings)
     {
       /* Popular searches repeat exactly: the same request, cacheable. */
@@ -1850,58 +1898,72 @@ make_ai_row (TgTrafficDay *day,
       guint64 h = tg_random_mix (0x5eed, q);
       guint n = G_N_ELEMENTS (query_words);
 
-      snprintf (row->request_data, sizeof row->request_data,
-                "{\"model\":\"%s\",\"input\":\"%s %s %s\"}", model,
-                query_words[h % n], query_words[(h >> 16) % n], query_words[(h >> 32) % n]);
+      out_str (&request, "\",\"input\":\"");
+      out_str (&request, query_words[h % n]);
+      out_str (&request, " ");
+      out_str (&request, query_words[(h >> 16) % n]);
+      out_str (&request, " ");
+      out_str (&request, query_words[(h >> 32) % n]);
+      out_str (&request, "\"}");
     }
   else
-    snprintf (row->request_data, sizeof row->request_data,
-              "{\"model\":\"%s\",\"messages\":%u,\"max_tokens\":%u,\"template\":\"%s-v%u\"}",
-              model, 2 + tg_random_below (rng, 6), feature == F_AI_CLASSIFY ? 16 : 1024,
-              features[feature].name + 3, 2 + tg_random_below (rng, 2));
+    {
+      out_str (&request, "\",\"messages\":");
+      out_uint (&request, 2 + tg_random_below (rng, 6));
+      out_str (&request, ",\"max_tokens\":");
+      out_uint (&request, feature == F_AI_CLASSIFY ? 16 : 1024);
+      out_str (&request, ",\"template\":\"");
+      out_str (&request, features[feature].name + 3);
+      out_str (&request, "-v");
+      out_uint (&request, 2 + tg_random_below (rng, 2));
+      out_str (&request, "\"}");
+    }
+  out_finish (&request);
 
+  response = out_init (row->response_data, sizeof row->response_data);
   switch (row->response_status)
     {
     case 200:
+      /* As OpenAI answers, with the token counts the price book reads. */
       if (embeddings)
-        snprintf (row->response_data, sizeof row->response_data,
-                  "{\"object\":\"list\",\"model\":\"%s\","
-                  "\"usage\":{\"prompt_tokens\":%u,\"completion_tokens\":0,\"total_tokens\":%u}}",
-                  version, prompt_tokens, prompt_tokens);
+        out_str (&response, "{\"object\":\"list\",\"model\":\"");
       else
-        snprintf (row->response_data, sizeof row->response_data,
-                  "{\"id\":\"chatcmpl-%012" G_GINT64_MODIFIER "x\",\"object\":\"chat.completion\","
-                  "\"model\":\"%s\",\"usage\":{\"prompt_tokens\":%u,\"completion_tokens\":%u,"
-                  "\"total_tokens\":%u}}",
-                  tg_random_next (rng) & G_GUINT64_CONSTANT (0xffffffffffff), version,
-                  prompt_tokens, completion_tokens, prompt_tokens + completion_tokens);
+        {
+          out_str (&response, "{\"id\":\"chatcmpl-");
+          out_hex (&response, tg_random_next (rng) & G_GUINT64_CONSTANT (0xffffffffffff), 12);
+          out_str (&response, "\",\"object\":\"chat.completion\",\"model\":\"");
+        }
+      out_str (&response, version);
+      out_str (&response, "\",\"usage\":{\"prompt_tokens\":");
+      out_uint (&response, prompt_tokens);
+      out_str (&response, ",\"completion_tokens\":");
+      out_uint (&response, completion_tokens);
+      out_str (&response, ",\"total_tokens\":");
+      out_uint (&response, prompt_tokens + completion_tokens);
+      out_str (&response, "}}");
       break;
     case 0:
-      row->response_data[0] = '\0';
       break;
     case 429:
-      snprintf (row->response_data, sizeof row->response_data,
-                "{\"error\":{\"type\":\"rate_limit_error\",\"code\":\"rate_limit_exceeded\"}}");
+      out_str (&response, "{\"error\":{\"type\":\"rate_limit_error\",\"code\":\"rate_limit_exceeded\"}}");
       break;
     case 400:
     case 422:
-      snprintf (row->response_data, sizeof row->response_data,
-                "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}}");
+      out_str (&response,
+               "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}}");
       break;
     case 401:
     case 403:
-      snprintf (row->response_data, sizeof row->response_data,
-                "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}");
+      out_str (&response, "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}");
       break;
     case 404:
-      snprintf (row->response_data, sizeof row->response_data,
-                "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}");
+      out_str (&response, "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}");
       break;
     default:
-      snprintf (row->response_data, sizeof row->response_data,
-                "{\"error\":{\"type\":\"server_error\",\"code\":null}}");
+      out_str (&response, "{\"error\":{\"type\":\"server_error\",\"code\":null}}");
       break;
     }
+  out_finish (&response);
 }
 
 static void

@@ -422,28 +422,18 @@ format_timestamp (gint64 time)
   return g_date_time_format (at, "%Y-%m-%d %H:%M:%S.%f+00");
 }
 
-/**
- * tg_usage_writer_insert:
- *
- * Inserts @rows with one multi-row INSERT, as the platform does for each small batch of
- * calls it has made.
- */
-gboolean
-tg_usage_writer_insert (TgUsageWriter       *self,
-                        const TgTrafficRow  *rows,
-                        guint                n_rows,
-                        GError             **error)
+/* At most 65535 parameters a statement: 17 columns, so 1000 rows an INSERT. */
+#define INSERT_MAX_ROWS 1000
+
+static gboolean
+insert_rows (TgUsageWriter       *self,
+             const TgTrafficRow  *rows,
+             guint                n_rows,
+             GError             **error)
 {
   g_autoptr(GString) sql = NULL;
   g_autoptr(GPtrArray) values = NULL;
   g_autoptr(PGresult) result = NULL;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (!self->copying, FALSE);
-  g_return_val_if_fail (n_rows == 0 || rows != NULL, FALSE);
-
-  if (n_rows == 0)
-    return TRUE;
 
   sql = g_string_new ("INSERT INTO tollgate.api_usage_tracking (" USAGE_COLUMNS ") VALUES ");
   values = g_ptr_array_new_with_free_func (g_free);
@@ -486,6 +476,29 @@ tg_usage_writer_insert (TgUsageWriter       *self,
       tg_db_set_error_from_result (error, self->conn, result, "Inserting usage rows failed");
       return FALSE;
     }
+
+  return TRUE;
+}
+
+/**
+ * tg_usage_writer_insert:
+ *
+ * Inserts @rows with multi-row INSERTs (one for up to a thousand rows), as the platform
+ * does for each small batch of calls it has made.
+ */
+gboolean
+tg_usage_writer_insert (TgUsageWriter       *self,
+                        const TgTrafficRow  *rows,
+                        guint                n_rows,
+                        GError             **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (!self->copying, FALSE);
+  g_return_val_if_fail (n_rows == 0 || rows != NULL, FALSE);
+
+  for (guint start = 0; start < n_rows; start += INSERT_MAX_ROWS)
+    if (!insert_rows (self, rows + start, MIN (n_rows - start, INSERT_MAX_ROWS), error))
+      return FALSE;
 
   return TRUE;
 }
