@@ -152,6 +152,19 @@ insert_random_rows (TgTestDb *db,
   g_rand_free (rand);
 }
 
+/* The plain-SQL answers are planned as expensive; compiling them with LLVM would only
+ * slow the test. Tollgate's own functions set jit = off themselves.
+ */
+static TgTestDb *
+rollup_test_db_new (void)
+{
+  TgTestDb *db = tg_test_db_new (TRUE);
+
+  if (db != NULL)
+    tg_test_db_exec (db, "SET jit = off");
+  return db;
+}
+
 static void
 refresh (TgTestDb *db)
 {
@@ -339,7 +352,7 @@ check_all_series (TgTestDb *db,
 static void
 test_series_equal_raw (void)
 {
-  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autoptr(TgTestDb) db = rollup_test_db_new ();
 
   if (db == NULL)
     return;
@@ -368,7 +381,7 @@ test_series_equal_raw (void)
 static void
 test_levels_consistent (void)
 {
-  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autoptr(TgTestDb) db = rollup_test_db_new ();
   g_autofree char *raw = NULL;
   g_autofree char *quarter = NULL;
   g_autofree char *hour = NULL;
@@ -403,7 +416,7 @@ test_levels_consistent (void)
 static void
 test_recompute_after_price_change (void)
 {
-  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autoptr(TgTestDb) db = rollup_test_db_new ();
   g_autoptr(GTimeZone) tz = g_time_zone_new_utc ();
   g_autoptr(GArray) bounds = NULL;
   g_autofree char *before = NULL;
@@ -515,7 +528,7 @@ refresher_thread (gpointer data)
 static void
 test_concurrent_writers_and_refreshers (void)
 {
-  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autoptr(TgTestDb) db = rollup_test_db_new ();
   volatile gint stop = 0;
   Writer writers[3];
   Writer refreshers[2];
@@ -571,7 +584,7 @@ test_concurrent_writers_and_refreshers (void)
 static void
 test_refresh_needs_read_committed (void)
 {
-  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autoptr(TgTestDb) db = rollup_test_db_new ();
   g_autoptr(GError) error = NULL;
 
   if (db == NULL)

@@ -7,6 +7,10 @@
 -- A reader adds the raw rows after the refresher's watermark ("the tail"), so answers are
 -- exact up to now however long ago the refresher ran.
 
+-- Functions that read or write rollups run with jit = off: the planner's estimates for
+-- them are large and rough, and compiling such plans with LLVM costs seconds for
+-- queries that run in milliseconds.
+
 -- Latency histogram: fixed logarithmic buckets, mergeable by addition. The thresholds are
 -- integers, T[1] = 1 ms and T[k+1] = greatest(T[k] + 1, ceil(T[k] * 1.09)), up to the first
 -- one beyond ten minutes; src/core/tg-latency-histogram.c computes the same list.
@@ -259,6 +263,7 @@ CREATE FUNCTION tollgate.rollup_add(p_after bigint, p_upto bigint,
 RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
 DECLARE
   n bigint;
@@ -333,6 +338,7 @@ CREATE FUNCTION tollgate.refresh_rollups(p_max_rows integer DEFAULT 1000000,
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
 DECLARE
   snap pg_snapshot;
@@ -412,6 +418,7 @@ RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
 DECLARE
   upto bigint;
@@ -449,6 +456,7 @@ RETURNS TABLE (bucket integer, grp text, calls bigint, billable_calls bigint, er
                unpriced_calls bigint, latency bigint[])
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
 DECLARE
   n integer := cardinality(p_bounds);
