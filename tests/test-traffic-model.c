@@ -21,7 +21,8 @@
 static char *
 row_to_string (const TgTrafficRow *row)
 {
-  return g_strdup_printf ("%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT "|%s|%s|%s|%s|%s|%s|%u|%u|%u|%u|%d|%s|%s|%s",
+  return g_strdup_printf ("%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT
+                          "|%s|%s|%s|%s|%s|%s|%u|%u|%u|%u|%d|%s|%s|%s",
                           row->created_at, row->user_id, row->api_provider, row->api_endpoint,
                           row->request_type, row->feature, row->region_code, row->user_agent,
                           row->call_count, row->credit_cost, row->response_time,
@@ -174,8 +175,10 @@ test_daily_curve (void)
   g_assert_cmpfloat (peak_hour, <=, 15.0);
   g_assert_cmpfloat (tg_traffic_daily_curve (3.0), <, 0.1 * peak);
   /* Continuous across midnight. */
-  g_assert_cmpfloat_with_epsilon (tg_traffic_daily_curve (0.0), tg_traffic_daily_curve (23.9999), 0.001);
-  g_assert_cmpfloat_with_epsilon (tg_traffic_daily_curve (-1.0), tg_traffic_daily_curve (23.0), 1e-12);
+  g_assert_cmpfloat_with_epsilon (tg_traffic_daily_curve (0.0), tg_traffic_daily_curve (23.9999),
+                                  0.001);
+  g_assert_cmpfloat_with_epsilon (tg_traffic_daily_curve (-1.0), tg_traffic_daily_curve (23.0),
+                                  1e-12);
 }
 
 /* In every region the busiest hour is a daytime hour of the region's own clock, also
@@ -192,11 +195,13 @@ test_local_peak (void)
       {
         double peak = 0.0;
         int peak_hour = -1;
+        gint64 three_am;
         double night;
 
         for (int h = 0; h < 24; h++)
           {
-            gint64 t = local_time (r, dates[d][0], dates[d][1], dates[d][2], h) + 30 * G_USEC_PER_SEC * 60;
+            gint64 t = local_time (r, dates[d][0], dates[d][1], dates[d][2], h)
+                       + 30 * TG_TRAFFIC_USEC_PER_MINUTE;
             double rate = tg_traffic_model_get_rate (model, r, t);
             gboolean weekend;
             double hour = tg_traffic_model_get_local_hour (model, r, t, &weekend);
@@ -210,7 +215,8 @@ test_local_peak (void)
               }
           }
 
-        night = tg_traffic_model_get_rate (model, r, local_time (r, dates[d][0], dates[d][1], dates[d][2], 3));
+        three_am = local_time (r, dates[d][0], dates[d][1], dates[d][2], 3);
+        night = tg_traffic_model_get_rate (model, r, three_am);
         g_assert_cmpint (peak_hour, >=, 9);
         g_assert_cmpint (peak_hour, <=, 16);
         g_assert_cmpfloat (night, <, 0.1 * peak);
@@ -267,9 +273,12 @@ test_weekend (void)
   /* The model's rates: a Saturday is the weekend factor of a Wednesday, at any hour. */
   for (guint r = 0; r < TG_TRAFFIC_N_REGIONS; r++)
     for (int h = 0; h < 24; h += 5)
-      g_assert_cmpfloat_with_epsilon (tg_traffic_model_get_rate (model, r, local_time (r, 2025, 2, 8, h))
-                                      / tg_traffic_model_get_rate (model, r, local_time (r, 2025, 2, 5, h)),
-                                      TG_TRAFFIC_WEEKEND_FACTOR, 1e-9);
+      {
+        double saturday = tg_traffic_model_get_rate (model, r, local_time (r, 2025, 2, 8, h));
+        double wednesday = tg_traffic_model_get_rate (model, r, local_time (r, 2025, 2, 5, h));
+
+        g_assert_cmpfloat_with_epsilon (saturday / wednesday, TG_TRAFFIC_WEEKEND_FACTOR, 1e-9);
+      }
 
   /* A week's rows are rows_per_day a day on average. */
   for (gint64 t = first * TG_TRAFFIC_USEC_PER_DAY; t < (first + 7) * TG_TRAFFIC_USEC_PER_DAY;
@@ -348,8 +357,9 @@ test_outage_schedule (void)
       int year = 2024 + m / 12;
       int month = 1 + m % 12;
       gint64 from = tg_traffic_day_from_date (year, month, 1) * TG_TRAFFIC_USEC_PER_DAY;
-      gint64 to = tg_traffic_day_from_date (month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1, 1)
-                  * TG_TRAFFIC_USEC_PER_DAY;
+      gint64 next = month == 12 ? tg_traffic_day_from_date (year + 1, 1, 1)
+                                : tg_traffic_day_from_date (year, month + 1, 1);
+      gint64 to = next * TG_TRAFFIC_USEC_PER_DAY;
       g_autoptr(GArray) outages = tg_traffic_model_list_outages (model, from, to);
       g_autoptr(GArray) again = tg_traffic_model_list_outages (same, from, to);
       g_autoptr(GArray) others = tg_traffic_model_list_outages (other, from, to);
@@ -387,7 +397,8 @@ test_failover (void)
 {
   g_autoptr(TgTrafficModel) model = tg_traffic_model_new (42, 20000);
   gint64 from = tg_traffic_day_from_date (2025, 3, 1) * TG_TRAFFIC_USEC_PER_DAY;
-  g_autoptr(GArray) outages = tg_traffic_model_list_outages (model, from, from + 31 * TG_TRAFFIC_USEC_PER_DAY);
+  gint64 to = from + 31 * TG_TRAFFIC_USEC_PER_DAY;
+  g_autoptr(GArray) outages = tg_traffic_model_list_outages (model, from, to);
 
   g_assert_cmpuint (outages->len, >=, 1);
 
@@ -397,9 +408,11 @@ test_failover (void)
       guint before_total = 0, before_failing = 0;
       guint during_total = 0, during_backup = 0;
       guint outside_total = 0, outside_backup = 0;
+      gint64 first = o->start / TG_TRAFFIC_USEC_PER_DAY;
+      gint64 last = o->end / TG_TRAFFIC_USEC_PER_DAY;
       TgTrafficRow row;
 
-      for (gint64 d = o->start / TG_TRAFFIC_USEC_PER_DAY; d <= o->end / TG_TRAFFIC_USEC_PER_DAY; d++)
+      for (gint64 d = first; d <= last; d++)
         {
           g_autoptr(TgTrafficDay) day = tg_traffic_model_generate_day (model, d);
 
@@ -445,7 +458,8 @@ test_spike (void)
   TgTrafficSpike spike;
   guint spike_rows = 0;
   guint64 other_max = 0;
-  g_autoptr(GHashTable) per_user_hour = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) per_user_hour = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                               g_free, NULL);
   g_autofree char *spike_prefix = NULL;
   gboolean weekend;
   double hour;
@@ -465,7 +479,9 @@ test_spike (void)
   g_assert_cmpfloat (hour, >=, 9.0);
   g_assert_cmpfloat (hour, <, 16.0);
 
-  for (gint64 d = spike.start / TG_TRAFFIC_USEC_PER_DAY; d <= spike.end / TG_TRAFFIC_USEC_PER_DAY; d++)
+  for (gint64 d = spike.start / TG_TRAFFIC_USEC_PER_DAY;
+       d <= spike.end / TG_TRAFFIC_USEC_PER_DAY;
+       d++)
     {
       g_autoptr(TgTrafficDay) day = tg_traffic_model_generate_day (model, d);
       TgTrafficRow row;
@@ -475,7 +491,8 @@ test_spike (void)
           char *bucket;
 
           tg_traffic_day_get_row (day, i, &row);
-          if (row.user_id == spike.user_id && row.created_at >= spike.start && row.created_at < spike.end
+          if (row.user_id == spike.user_id
+              && row.created_at >= spike.start && row.created_at < spike.end
               && g_str_equal (row.user_agent, "python-requests/2.31.0"))
             spike_rows++;
           if (row.user_id == 0)
@@ -483,7 +500,8 @@ test_spike (void)
           bucket = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
                                     row.user_id, row.created_at / TG_TRAFFIC_USEC_PER_HOUR);
           value = g_hash_table_lookup (per_user_hour, bucket);
-          g_hash_table_insert (per_user_hour, bucket, GUINT_TO_POINTER (GPOINTER_TO_UINT (value) + row.call_count));
+          g_hash_table_insert (per_user_hour, bucket,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (value) + row.call_count));
         }
     }
 
@@ -502,7 +520,7 @@ static void
 test_rows_plausible (void)
 {
   g_autoptr(TgTrafficModel) model = tg_traffic_model_new (9, 20000);
-  g_autoptr(TgTrafficDay) day = tg_traffic_model_generate_day (model, tg_traffic_day_from_date (2025, 5, 14));
+  g_autoptr(TgTrafficDay) day = NULL;
   g_autoptr(GHashTable) requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint providers[TG_TRAFFIC_N_PROVIDERS] = { 0 };
   guint regions[TG_TRAFFIC_N_REGIONS] = { 0 };
@@ -510,6 +528,7 @@ test_rows_plausible (void)
   guint openai_ok = 0, repeats = 0;
   TgTrafficRow row;
 
+  day = tg_traffic_model_generate_day (model, tg_traffic_day_from_date (2025, 5, 14));
   for (guint i = 0; i < tg_traffic_day_get_n_rows (day); i++)
     {
       gpointer seen;
@@ -525,7 +544,8 @@ test_rows_plausible (void)
       g_assert_nonnull (row.user_agent);
       g_assert_cmpuint (row.call_count, >=, 1);
       g_assert_cmpuint (row.call_count, <=, 100);
-      g_assert_true (row.response_status == 0 || (row.response_status >= 200 && row.response_status < 600));
+      g_assert_true (row.response_status == 0
+                     || (row.response_status >= 200 && row.response_status < 600));
       g_assert_true (g_hostname_is_ip_address (row.ip_address));
       g_assert_true (g_str_has_prefix (row.request_data, "{"));
       g_assert_true (g_utf8_validate (row.request_data, -1, NULL));
@@ -548,8 +568,9 @@ test_rows_plausible (void)
               guint prompt, completion, total;
 
               g_assert_nonnull (usage);
-              g_assert_cmpint (sscanf (usage, "\"usage\":{\"prompt_tokens\":%u,\"completion_tokens\":%u,"
-                                       "\"total_tokens\":%u}", &prompt, &completion, &total), ==, 3);
+              g_assert_cmpint (sscanf (usage, "\"usage\":{\"prompt_tokens\":%u,"
+                                       "\"completion_tokens\":%u,\"total_tokens\":%u}",
+                                       &prompt, &completion, &total), ==, 3);
               g_assert_cmpuint (prompt, >, 0);
               g_assert_cmpuint (total, ==, prompt + completion);
               g_assert_nonnull (strstr (row.response_data, "\"model\":\""));
@@ -658,7 +679,8 @@ test_heavy_users (void)
   for (guint i = 0; i < n_users; i++)
     g_hash_table_insert (per_user, (gpointer)&users[i].user_id, &calls[i]);
 
-  for (gint64 d = tg_traffic_day_from_date (2025, 6, 2); d < tg_traffic_day_from_date (2025, 6, 9); d++)
+  for (gint64 d = tg_traffic_day_from_date (2025, 6, 2); d < tg_traffic_day_from_date (2025, 6, 9);
+       d++)
     {
       g_autoptr(TgTrafficDay) day = tg_traffic_model_generate_day (model, d);
 
@@ -696,7 +718,8 @@ static void
 test_live_row (void)
 {
   g_autoptr(TgTrafficModel) model = tg_traffic_model_new (13, 1000);
-  gint64 now = tg_traffic_day_from_date (2025, 7, 1) * TG_TRAFFIC_USEC_PER_DAY + 3 * TG_TRAFFIC_USEC_PER_HOUR;
+  gint64 now = tg_traffic_day_from_date (2025, 7, 1) * TG_TRAFFIC_USEC_PER_DAY
+               + 3 * TG_TRAFFIC_USEC_PER_HOUR;
   guint regions[TG_TRAFFIC_N_REGIONS] = { 0 };
   TgRandom rng;
   TgTrafficRow row;
@@ -722,7 +745,8 @@ test_dates (void)
 
   g_assert_cmpint (tg_traffic_day_from_date (1970, 1, 1), ==, 0);
   g_assert_cmpint (tg_traffic_day_from_date (2000, 3, 1), ==, 11017);
-  g_assert_cmpint (tg_traffic_day_from_date (2024, 2, 29) + 1, ==, tg_traffic_day_from_date (2024, 3, 1));
+  g_assert_cmpint (tg_traffic_day_from_date (2024, 2, 29) + 1, ==,
+                   tg_traffic_day_from_date (2024, 3, 1));
   for (gint64 d = -1000; d < 30000; d += 7)
     {
       tg_traffic_day_to_date (d, &year, &month, &day);

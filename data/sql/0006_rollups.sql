@@ -117,14 +117,35 @@ ALTER TABLE tollgate.usage_rollup_hour
   ADD PRIMARY KEY (bucket_start, api_provider, api_endpoint, request_type, feature, region,
                    status_class);
 
+-- Per-user rollups stay coarse (DESIGN.md): billing month × user × provider, from the same
+-- deltas. A month is a local calendar month of rollup_state.billing_timezone; when the
+-- billing-timezone setting changes, the refresher rebuilds this level from the raw rows and
+-- the readers read raw rows until it has (see rollup_follow_billing_zone).
+CREATE TABLE tollgate.usage_rollup_user_month (
+  month           date NOT NULL,              -- the month's first day
+  user_id         bigint,                     -- NULL: calls made without a user
+  api_provider    text NOT NULL,
+  calls           bigint NOT NULL,
+  billable_calls  bigint NOT NULL,
+  errors          bigint NOT NULL,
+  credits         numeric NOT NULL,
+  native_currency text NOT NULL,              -- the provider's; '' when unknown
+  cost_native     numeric NOT NULL,
+  cost            numeric NOT NULL,           -- in rollup_state.reporting_currency
+  unpriced_calls  bigint NOT NULL,            -- billable calls without a price or a rate
+  CONSTRAINT usage_rollup_user_month_key UNIQUE NULLS NOT DISTINCT (month, user_id, api_provider)
+);
+
 CREATE TABLE tollgate.rollup_state (
   singleton          boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   last_id            bigint NOT NULL DEFAULT 0,  -- every row with a smaller id is rolled up
   refreshed_at       timestamptz,
-  reporting_currency text NOT NULL
+  reporting_currency text NOT NULL,
+  billing_timezone   text NOT NULL               -- the zone of usage_rollup_user_month's months
 );
-INSERT INTO tollgate.rollup_state (reporting_currency)
-  SELECT value FROM tollgate.settings WHERE key = 'reporting-currency';
+INSERT INTO tollgate.rollup_state (reporting_currency, billing_timezone)
+  SELECT (SELECT value FROM tollgate.settings WHERE key = 'reporting-currency'),
+         (SELECT value FROM tollgate.settings WHERE key = 'billing-timezone');
 
 -- Ids seen missing below a visible id (a writer still in flight, or rolled back). An id
 -- below observed_hi was handed out before observed_hi, so its transaction had an xid
@@ -135,6 +156,100 @@ CREATE TABLE tollgate.rollup_observations (
   observed_at timestamptz NOT NULL DEFAULT now(),
   horizon     xid8
 );
+
+-- Pricing, written once for every level and reader. price_rule_at() finds the rules in
+-- force for one provider, endpoint and request type at an instant — for each unit the most
+-- specific rule (endpoint and request type before wildcards), then the latest — and the
+-- rate from the provider's currency into the reporting currency on the instant's UTC date.
+-- Callers look rules up once per (quarter hour, provider, endpoint, request type), not per
+-- row, and price their groups with price_charge(), price_bills() and price_known(). All
+-- four are plain SQL without SET clauses, so the planner inlines them into the caller.
+CREATE TYPE tollgate.price_rule AS (
+  currency           text,      -- the provider's; '' when the provider is unknown
+  n_rules            bigint,    -- units with a rule; 0: no price at all
+  call_price         numeric,   -- NULL: no rule for the unit
+  call_bill_failed   boolean,
+  credit_price       numeric,
+  credit_bill_failed boolean,
+  input_price        numeric,
+  input_bill_failed  boolean,
+  output_price       numeric,
+  output_bill_failed boolean,
+  rate               numeric    -- into rollup_state.reporting_currency; NULL: no rate
+);
+
+-- Always exactly one row.
+CREATE FUNCTION tollgate.price_rule_at(p_at timestamptz, p_provider text, p_endpoint text,
+                                       p_request_type text)
+RETURNS SETOF tollgate.price_rule
+LANGUAGE sql STABLE
+AS $$
+  SELECT coalesce(pv.currency::text, ''), r.n_rules,
+         r.call_price, r.call_bill_failed, r.credit_price, r.credit_bill_failed,
+         r.input_price, r.input_bill_failed, r.output_price, r.output_bill_failed,
+         CASE WHEN pv.currency = st.reporting_currency THEN 1
+              ELSE (SELECT x.rate FROM tollgate.exchange_rates x
+                    WHERE x.from_currency = pv.currency
+                      AND x.to_currency = st.reporting_currency
+                      AND x.effective_from <= (p_at AT TIME ZONE 'UTC')::date
+                    ORDER BY x.effective_from DESC LIMIT 1)
+         END
+  FROM tollgate.rollup_state st
+  LEFT JOIN tollgate.providers pv ON pv.slug = p_provider
+  CROSS JOIN LATERAL (
+    SELECT count(*) AS n_rules,
+           min(pb.unit_price) FILTER (WHERE pb.unit = 'call') AS call_price,
+           bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'call') AS call_bill_failed,
+           min(pb.unit_price) FILTER (WHERE pb.unit = 'credit') AS credit_price,
+           bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'credit') AS credit_bill_failed,
+           min(pb.unit_price) FILTER (WHERE pb.unit = 'input_token') AS input_price,
+           bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'input_token') AS input_bill_failed,
+           min(pb.unit_price) FILTER (WHERE pb.unit = 'output_token') AS output_price,
+           bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'output_token') AS output_bill_failed
+    FROM (SELECT DISTINCT ON (b.unit) b.unit, b.unit_price, b.bill_failed
+          FROM tollgate.price_book b
+          WHERE b.provider = p_provider
+            AND (b.api_endpoint IS NULL OR b.api_endpoint = p_endpoint)
+            AND (b.request_type IS NULL OR b.request_type = p_request_type)
+            AND b.effective_from <= p_at
+          ORDER BY b.unit, b.api_endpoint IS NULL, b.request_type IS NULL,
+                   b.effective_from DESC) AS pb
+  ) AS r
+$$;
+
+-- Whether calls are charged: billable ones, and those without a 2xx answer only where a
+-- rule bills failures.
+CREATE FUNCTION tollgate.price_bills(p_rule tollgate.price_rule, p_billable boolean,
+                                     p_ok boolean)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN p_billable AND (p_ok OR coalesce((p_rule).call_bill_failed OR (p_rule).credit_bill_failed
+                                        OR (p_rule).input_bill_failed
+                                        OR (p_rule).output_bill_failed, false));
+
+-- Whether a charge can be stated in the reporting currency: some rule and a rate.
+CREATE FUNCTION tollgate.price_known(p_rule tollgate.price_rule)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN coalesce((p_rule).n_rules, 0) > 0 AND (p_rule).rate IS NOT NULL;
+
+-- What a group of calls costs in the provider's currency: each unit with a rule, where the
+-- calls were answered with 2xx or that unit's rule bills failures.
+CREATE FUNCTION tollgate.price_charge(p_rule tollgate.price_rule, p_billable boolean,
+                                      p_ok boolean, p_calls numeric, p_credits numeric,
+                                      p_input_tokens numeric, p_output_tokens numeric)
+RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN p_billable THEN
+         CASE WHEN p_ok OR (p_rule).call_bill_failed
+              THEN p_calls * coalesce((p_rule).call_price, 0) ELSE 0 END
+         + CASE WHEN p_ok OR (p_rule).credit_bill_failed
+                THEN p_credits * coalesce((p_rule).credit_price, 0) ELSE 0 END
+         + CASE WHEN p_ok OR (p_rule).input_bill_failed
+                THEN p_input_tokens * coalesce((p_rule).input_price, 0) ELSE 0 END
+         + CASE WHEN p_ok OR (p_rule).output_bill_failed
+                THEN p_output_tokens * coalesce((p_rule).output_price, 0) ELSE 0 END
+       ELSE 0 END;
 
 -- Usage rows with ids in (p_after, p_upto] (and created at or after p_since), summed and
 -- priced at 15-minute grain. The refresher adds exactly this to the rollups; readers add
@@ -168,54 +283,19 @@ AS $$
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
   ),
   -- Prices are looked up once per (quarter hour, provider, endpoint, request type), not per
-  -- row: the rule in force for each unit is the most specific one, then the latest.
-  prices AS (
-    SELECT k.bucket_start, k.api_provider, k.api_endpoint, k.request_type,
-           coalesce(pv.currency::text, '') AS currency, r.n_rules,
-           r.call_price, r.call_bill_failed, r.credit_price, r.credit_bill_failed,
-           r.input_price, r.input_bill_failed, r.output_price, r.output_bill_failed,
-           CASE WHEN pv.currency = st.reporting_currency THEN 1
-                ELSE (SELECT x.rate FROM tollgate.exchange_rates x
-                      WHERE x.from_currency = pv.currency
-                        AND x.to_currency = st.reporting_currency
-                        AND x.effective_from <= (k.bucket_start AT TIME ZONE 'UTC')::date
-                      ORDER BY x.effective_from DESC LIMIT 1)
-           END AS rate
+  -- row or group: MATERIALIZED, or the planner repeats the lookup for each group.
+  prices AS MATERIALIZED (
+    SELECT k.bucket_start, k.api_provider, k.api_endpoint, k.request_type, p AS rule
     FROM (SELECT DISTINCT bucket_start, api_provider, api_endpoint, request_type FROM groups) AS k
-    CROSS JOIN tollgate.rollup_state st
-    LEFT JOIN tollgate.providers pv ON pv.slug = k.api_provider
-    LEFT JOIN LATERAL (
-      SELECT count(*) AS n_rules,
-             min(pb.unit_price) FILTER (WHERE pb.unit = 'call') AS call_price,
-             bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'call') AS call_bill_failed,
-             min(pb.unit_price) FILTER (WHERE pb.unit = 'credit') AS credit_price,
-             bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'credit') AS credit_bill_failed,
-             min(pb.unit_price) FILTER (WHERE pb.unit = 'input_token') AS input_price,
-             bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'input_token') AS input_bill_failed,
-             min(pb.unit_price) FILTER (WHERE pb.unit = 'output_token') AS output_price,
-             bool_or(pb.bill_failed) FILTER (WHERE pb.unit = 'output_token') AS output_bill_failed
-      FROM (SELECT DISTINCT ON (b.unit) b.unit, b.unit_price, b.bill_failed
-            FROM tollgate.price_book b
-            WHERE b.provider = k.api_provider
-              AND (b.api_endpoint IS NULL OR b.api_endpoint = k.api_endpoint)
-              AND (b.request_type IS NULL OR b.request_type = k.request_type)
-              AND b.effective_from <= k.bucket_start
-            ORDER BY b.unit, b.api_endpoint IS NULL, b.request_type IS NULL,
-                     b.effective_from DESC) AS pb
-    ) AS r ON true
+    CROSS JOIN LATERAL tollgate.price_rule_at(k.bucket_start, k.api_provider, k.api_endpoint,
+                                              k.request_type) AS p
   ),
   priced AS (
-    SELECT g.*, p.currency, p.rate,
-           g.is_billable AND (g.ok OR coalesce(p.call_bill_failed OR p.credit_bill_failed
-                                               OR p.input_bill_failed OR p.output_bill_failed,
-                                               false)) AS billed,
-           coalesce(p.n_rules, 0) > 0 AS has_price,
-           CASE WHEN g.is_billable THEN
-             CASE WHEN g.ok OR p.call_bill_failed THEN g.calls * coalesce(p.call_price, 0) ELSE 0 END
-             + CASE WHEN g.ok OR p.credit_bill_failed THEN g.credits * coalesce(p.credit_price, 0) ELSE 0 END
-             + CASE WHEN g.ok OR p.input_bill_failed THEN g.input_tokens * coalesce(p.input_price, 0) ELSE 0 END
-             + CASE WHEN g.ok OR p.output_bill_failed THEN g.output_tokens * coalesce(p.output_price, 0) ELSE 0 END
-           ELSE 0 END AS cost_native
+    SELECT g.*, (p.rule).currency, (p.rule).rate,
+           tollgate.price_bills(p.rule, g.is_billable, g.ok) AS billed,
+           tollgate.price_known(p.rule) AS known,
+           tollgate.price_charge(p.rule, g.is_billable, g.ok, g.calls, g.credits,
+                                 g.input_tokens, g.output_tokens) AS cost_native
     FROM groups g
     JOIN prices p USING (bucket_start, api_provider, api_endpoint, request_type)
   ),
@@ -232,8 +312,7 @@ AS $$
            max(currency) AS native_currency,
            sum(cost_native) AS cost_native,
            sum(cost_native * coalesce(rate, 0)) AS cost,
-           coalesce(sum(calls) FILTER (WHERE billed AND (NOT has_price OR rate IS NULL)), 0)::bigint
-             AS unpriced_calls
+           coalesce(sum(calls) FILTER (WHERE billed AND NOT known), 0)::bigint AS unpriced_calls
     FROM priced
     GROUP BY 1, 2, 3, 4, 5, 6, 7
   ),
@@ -256,8 +335,71 @@ AS $$
                           region, status_class)
 $$;
 
--- Adds ids (p_after, p_upto] created at or after p_since to both rollup levels.
--- Returns the number of rows added.
+-- Usage rows with ids in (p_after, p_upto], created in [p_since, p_until) (each bound
+-- optional) and of p_provider (or all), summed per billing month of p_zone, user and
+-- provider, and priced like usage_delta (at 15-minute grain, the month decided row by row).
+-- The refresher adds exactly this to usage_rollup_user_month; user_month_totals adds it for
+-- the tail.
+CREATE FUNCTION tollgate.usage_user_delta(p_after bigint, p_upto bigint, p_zone text,
+                                          p_since timestamptz DEFAULT NULL,
+                                          p_until timestamptz DEFAULT NULL,
+                                          p_provider text DEFAULT NULL)
+RETURNS SETOF tollgate.usage_rollup_user_month
+LANGUAGE sql STABLE
+AS $$
+  WITH groups AS MATERIALIZED (
+    SELECT date_trunc('month', u.created_at AT TIME ZONE p_zone)::date AS month,
+           to_timestamp(floor(extract(epoch FROM u.created_at) / 900) * 900) AS bucket_start,
+           u.user_id, u.api_provider, u.api_endpoint, u.request_type,
+           u.response_status BETWEEN 200 AND 299 AS ok, u.is_billable,
+           sum(u.call_count)::bigint AS calls,
+           coalesce(sum(u.call_count) FILTER (WHERE u.response_status / 100 IN (0, 4, 5)), 0)::bigint
+             AS errors,
+           sum(u.credit_cost) AS credits,
+           sum(coalesce((u.response_data #>> '{usage,prompt_tokens}')::bigint, 0))::bigint
+             AS input_tokens,
+           sum(coalesce((u.response_data #>> '{usage,completion_tokens}')::bigint, 0))::bigint
+             AS output_tokens
+    FROM tollgate.api_usage_tracking u
+    WHERE u.api_usage_id > p_after
+      AND (p_upto IS NULL OR u.api_usage_id <= p_upto)
+      AND (p_since IS NULL OR u.created_at >= p_since)
+      AND (p_until IS NULL OR u.created_at < p_until)
+      AND (p_provider IS NULL OR u.api_provider = p_provider)
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+  ),
+  prices AS MATERIALIZED (
+    SELECT k.bucket_start, k.api_provider, k.api_endpoint, k.request_type, p AS rule
+    FROM (SELECT DISTINCT bucket_start, api_provider, api_endpoint, request_type FROM groups) AS k
+    CROSS JOIN LATERAL tollgate.price_rule_at(k.bucket_start, k.api_provider, k.api_endpoint,
+                                              k.request_type) AS p
+  ),
+  priced AS (
+    SELECT g.month, g.user_id, g.api_provider, g.calls, g.errors, g.credits,
+           (p.rule).currency, (p.rule).rate,
+           tollgate.price_bills(p.rule, g.is_billable, g.ok) AS billed,
+           tollgate.price_known(p.rule) AS known,
+           tollgate.price_charge(p.rule, g.is_billable, g.ok, g.calls, g.credits,
+                                 g.input_tokens, g.output_tokens) AS cost_native
+    FROM groups g
+    JOIN prices p USING (bucket_start, api_provider, api_endpoint, request_type)
+  )
+  SELECT month, user_id, api_provider,
+         sum(calls)::bigint,
+         coalesce(sum(calls) FILTER (WHERE billed), 0)::bigint,
+         sum(errors)::bigint,
+         sum(credits),
+         max(currency),
+         sum(cost_native),
+         sum(cost_native * coalesce(rate, 0)),
+         coalesce(sum(calls) FILTER (WHERE billed AND NOT known), 0)::bigint
+  FROM priced
+  GROUP BY month, user_id, api_provider
+$$;
+
+-- Adds ids (p_after, p_upto] created at or after p_since to the 15-minute and hourly
+-- levels, and those created in or after the billing month holding p_since to the per-user
+-- level (recompute_rollups clears whole months of it). Returns the number of rows added.
 CREATE FUNCTION tollgate.rollup_add(p_after bigint, p_upto bigint,
                                     p_since timestamptz DEFAULT NULL)
 RETURNS bigint
@@ -267,6 +409,7 @@ SET jit = off
 AS $$
 DECLARE
   n bigint;
+  zone text;
 BEGIN
   CREATE TEMPORARY TABLE IF NOT EXISTS rollup_delta (LIKE tollgate.usage_rollup_15m) ON COMMIT DROP;
   TRUNCATE rollup_delta;
@@ -324,7 +467,48 @@ BEGIN
     unpriced_calls = r.unpriced_calls + excluded.unpriced_calls,
     latency = tollgate.hist_add(r.latency, excluded.latency);
 
+  SELECT s.billing_timezone INTO zone FROM tollgate.rollup_state s;
+  INSERT INTO tollgate.usage_rollup_user_month AS r
+  SELECT * FROM tollgate.usage_user_delta(p_after, p_upto, zone, date_trunc('month', p_since, zone))
+  ON CONFLICT ON CONSTRAINT usage_rollup_user_month_key
+  DO UPDATE SET
+    calls = r.calls + excluded.calls,
+    billable_calls = r.billable_calls + excluded.billable_calls,
+    errors = r.errors + excluded.errors,
+    credits = r.credits + excluded.credits,
+    native_currency = greatest(r.native_currency, excluded.native_currency),
+    cost_native = r.cost_native + excluded.cost_native,
+    cost = r.cost + excluded.cost,
+    unpriced_calls = r.unpriced_calls + excluded.unpriced_calls;
+
   RETURN n;
+END
+$$;
+
+-- The per-user level's months are local months of the billing time zone it was built for.
+-- When the billing-timezone setting has changed since, rebuilds it from the raw rows up to
+-- p_upto (the watermark) in the new zone. Returns whether it did. Called by the refresher and
+-- by recompute_rollups, under their lock, so that an administrator's change of the setting
+-- stays a quick UPDATE and the rebuild runs on the refresher's connection; readers meanwhile
+-- read raw rows for that level (user_month_totals).
+CREATE FUNCTION tollgate.rollup_follow_billing_zone(p_upto bigint)
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  zone text;
+BEGIN
+  SELECT value INTO zone FROM tollgate.settings WHERE key = 'billing-timezone';
+  IF zone IS NULL OR zone = (SELECT billing_timezone FROM tollgate.rollup_state) THEN
+    RETURN false;
+  END IF;
+
+  UPDATE tollgate.rollup_state SET billing_timezone = zone;
+  DELETE FROM tollgate.usage_rollup_user_month;
+  INSERT INTO tollgate.usage_rollup_user_month
+  SELECT * FROM tollgate.usage_user_delta(0, p_upto, zone);
+  RETURN true;
 END
 $$;
 
@@ -356,6 +540,9 @@ BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('tollgate.refresh_rollups'));
 
   SELECT s.last_id, s.refreshed_at INTO from_id, previous FROM tollgate.rollup_state s FOR UPDATE;
+
+  -- The billing time zone changed: the per-user months move (once, before the new rows).
+  PERFORM tollgate.rollup_follow_billing_zone(from_id);
 
   -- Once an hour, keep the usage table's month partitions ahead of time.
   IF previous IS NULL OR date_trunc('hour', previous) <> date_trunc('hour', now()) THEN
@@ -438,6 +625,12 @@ BEGIN
   DELETE FROM tollgate.usage_rollup_15m WHERE bucket_start >= from_bucket;
   DELETE FROM tollgate.usage_rollup_hour WHERE bucket_start >= from_bucket;
 
+  -- Per-user months from the one holding from_bucket on: rollup_add refills whole months.
+  PERFORM tollgate.rollup_follow_billing_zone(upto);
+  DELETE FROM tollgate.usage_rollup_user_month
+  WHERE month >= (SELECT date_trunc('month', from_bucket AT TIME ZONE s.billing_timezone)::date
+                  FROM tollgate.rollup_state s);
+
   RETURN tollgate.rollup_add(0, upto, from_bucket);
 END
 $$;
@@ -448,6 +641,21 @@ $$;
 -- level, the hours a bound cuts from the 15-minute level, and rows after the watermark from
 -- the raw table: exact up to now, in one snapshot.
 -- native_currency is '' and cost_native NULL when a group mixes currencies.
+--
+-- Histograms are merged here, with one sum per histogram position in the same aggregation
+-- as the other figures, and leave as int8[]; @HIST_SUMS@ below becomes that list of sums,
+-- one per latency bucket. Measured on 1.8 million simulated rows (30 days), this is 3 to 8
+-- times faster than unnesting every array and regrouping the elements (millions of rows
+-- through a sort), and sending the unmerged arrays to be merged by the client moved 75 to
+-- 90 MB per query instead of 0.01 to 1 MB, without being faster on the server.
+DO $do$
+DECLARE
+  sums text;
+BEGIN
+  SELECT string_agg(format('sum(t.latency[%s])', i), ', ' ORDER BY i) INTO sums
+  FROM generate_series(1, cardinality(tollgate.latency_thresholds()) + 1) AS i;
+
+  EXECUTE replace($fn$
 CREATE FUNCTION tollgate.usage_series(p_bounds timestamptz[], p_group text,
                                       p_provider text DEFAULT NULL)
 RETURNS TABLE (bucket integer, grp text, calls bigint, billable_calls bigint, errors bigint,
@@ -457,9 +665,12 @@ RETURNS TABLE (bucket integer, grp text, calls bigint, billable_calls bigint, er
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
   n integer := cardinality(p_bounds);
+  v_last_id bigint;
+  v_quarters timestamptz[];
 BEGIN
   IF p_group NOT IN ('provider', 'endpoint', 'request_type', 'feature', 'cost_centre',
                      'region', 'status_class', 'none') THEN
@@ -475,29 +686,32 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
 
+  -- Computed apart, so that the plan (a custom one, see plan_cache_mode) sees their values:
+  -- the tail is then read through the primary keys, and the quarters of the hours that a
+  -- bound cuts through the 15-minute level's. A STABLE function's statements share one
+  -- snapshot, so the watermark is the one the query below sees.
+  SELECT st.last_id INTO v_last_id FROM tollgate.rollup_state st;
+  v_quarters := ARRAY(SELECT DISTINCT date_trunc('hour', b, 'UTC') + q * interval '15 minutes'
+                      FROM unnest(p_bounds) AS b, generate_series(0, 3) AS q
+                      WHERE b <> date_trunc('hour', b, 'UTC'));
+
   RETURN QUERY
-  WITH straddle AS (
-    SELECT DISTINCT date_trunc('hour', b, 'UTC') AS h
-    FROM unnest(p_bounds) AS b
-    WHERE b <> date_trunc('hour', b, 'UTC')
-  ),
-  src AS (
+  WITH src AS (
     SELECT r.* FROM tollgate.usage_rollup_hour r
     WHERE r.bucket_start >= date_trunc('hour', p_bounds[1], 'UTC')
       AND r.bucket_start < p_bounds[n]
-      AND r.bucket_start NOT IN (SELECT h FROM straddle)
+      AND r.bucket_start <> ALL (v_quarters)
       AND (p_provider IS NULL OR r.api_provider = p_provider)
     UNION ALL
-    SELECT r.* FROM straddle s
-    JOIN tollgate.usage_rollup_15m r
-      ON r.bucket_start >= s.h AND r.bucket_start < s.h + interval '1 hour'
-    WHERE p_provider IS NULL OR r.api_provider = p_provider
+    SELECT r.* FROM tollgate.usage_rollup_15m r
+    WHERE r.bucket_start = ANY (v_quarters)
+      AND (p_provider IS NULL OR r.api_provider = p_provider)
     UNION ALL
-    SELECT d.* FROM tollgate.rollup_state st, tollgate.usage_delta(st.last_id, NULL, p_bounds[1]) d
+    SELECT d.* FROM tollgate.usage_delta(v_last_id, NULL, p_bounds[1]) d
     WHERE d.bucket_start < p_bounds[n]
       AND (p_provider IS NULL OR d.api_provider = p_provider)
   ),
-  tagged AS MATERIALIZED (
+  tagged AS (
     SELECT width_bucket(s.bucket_start, p_bounds) AS b,
            CASE p_group
              WHEN 'provider' THEN s.api_provider
@@ -513,34 +727,138 @@ BEGIN
            s.*
     FROM src s
   ),
-  sums AS (
+  -- min = max rather than count(DISTINCT) = 1 (currencies are never NULL), so that the
+  -- groups can be hashed instead of sorted.
+  merged AS (
     SELECT t.b, t.g, sum(t.calls)::bigint AS calls, sum(t.billable_calls)::bigint AS billable_calls,
            sum(t.errors)::bigint AS errors, sum(t.timeouts)::bigint AS timeouts,
            sum(t.requests)::bigint AS requests, sum(t.credits) AS credits,
            sum(t.input_tokens)::bigint AS input_tokens, sum(t.output_tokens)::bigint AS output_tokens,
-           CASE WHEN count(DISTINCT t.native_currency) = 1 THEN min(t.native_currency) ELSE '' END
-             AS native_currency,
-           CASE WHEN count(DISTINCT t.native_currency) = 1 THEN sum(t.cost_native) END AS cost_native,
-           sum(t.cost) AS cost, sum(t.unpriced_calls)::bigint AS unpriced_calls
+           CASE WHEN min(t.native_currency) = max(t.native_currency) THEN min(t.native_currency)
+                ELSE '' END AS native_currency,
+           CASE WHEN min(t.native_currency) = max(t.native_currency) THEN sum(t.cost_native) END
+             AS cost_native,
+           sum(t.cost) AS cost, sum(t.unpriced_calls)::bigint AS unpriced_calls,
+           max(cardinality(t.latency)) AS width,
+           ARRAY[@HIST_SUMS@]::bigint[] AS latency
     FROM tagged t
     WHERE t.b BETWEEN 1 AND n - 1
     GROUP BY t.b, t.g
-  ),
-  hist AS (
-    SELECT x.b, x.g, array_agg(x.c ORDER BY x.i) AS latency
-    FROM (SELECT t.b, t.g, u.i, sum(u.c)::bigint AS c
-          FROM tagged t, unnest(t.latency) WITH ORDINALITY AS u(c, i)
-          WHERE t.b BETWEEN 1 AND n - 1
-          GROUP BY 1, 2, 3) AS x
-    GROUP BY x.b, x.g
   )
-  SELECT s.b, s.g, s.calls, s.billable_calls, s.errors, s.timeouts, s.requests, s.credits,
-         s.input_tokens, s.output_tokens, s.native_currency, s.cost_native, s.cost,
-         s.unpriced_calls, coalesce(h.latency, '{}')
-  FROM sums s
-  LEFT JOIN hist h ON h.b = s.b AND h.g = s.g
-  ORDER BY s.b, s.g;
+  SELECT m.b, m.g, m.calls, m.billable_calls, m.errors, m.timeouts, m.requests, m.credits,
+         m.input_tokens, m.output_tokens, m.native_currency, m.cost_native, m.cost,
+         m.unpriced_calls, trim_array(m.latency, cardinality(m.latency) - m.width)
+  FROM merged m
+  ORDER BY m.b, m.g;
 END
+$$
+$fn$, '@HIST_SUMS@', sums);
+END
+$do$;
+
+-- Per-user totals of one billing month ('YYYY-MM' in the billing time zone), one row per
+-- user (NULL: calls without a user), the most expensive first: the per-user level plus the
+-- raw rows after the watermark, so exact up to now, late rows included. While the level
+-- still has another zone's months (the setting changed and no refresher ran since), the
+-- month is read from raw rows. native_currency is '' and cost_native NULL for a user of
+-- providers in several currencies.
+CREATE FUNCTION tollgate.user_month_totals(p_month text, p_provider text DEFAULT NULL,
+                                           p_limit integer DEFAULT NULL)
+RETURNS TABLE (user_id bigint, display_name text, calls bigint, billable_calls bigint,
+               errors bigint, credits numeric, native_currency text, cost_native numeric,
+               cost numeric, unpriced_calls bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+  v_month date;
+  v_zone text;
+  v_built_for text;
+  v_last_id bigint;
+  v_since timestamptz;
+  v_until timestamptz;
+BEGIN
+  IF p_month IS NULL OR p_month !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
+    RAISE EXCEPTION 'user_month_totals: "%" is not a month', p_month
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Write the billing month as YYYY-MM, such as 2026-03.';
+  END IF;
+  IF p_limit < 0 THEN
+    RAISE EXCEPTION 'user_month_totals: the limit must not be negative'
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+
+  v_month := to_date(p_month, 'YYYY-MM');
+  SELECT st.billing_timezone, st.last_id INTO v_built_for, v_last_id FROM tollgate.rollup_state st;
+  SELECT s.value INTO v_zone FROM tollgate.settings s WHERE s.key = 'billing-timezone';
+  v_zone := coalesce(v_zone, v_built_for);
+  IF v_zone IS DISTINCT FROM v_built_for THEN
+    v_last_id := 0;
+  END IF;
+
+  -- The rows are assigned to months one by one; these bounds, a day wider than the month,
+  -- only keep the raw scan short.
+  v_since := v_month::timestamp AT TIME ZONE v_zone - interval '1 day';
+  v_until := (v_month + interval '1 month') AT TIME ZONE v_zone + interval '1 day';
+
+  RETURN QUERY
+  WITH src AS (
+    SELECT r.user_id, r.calls, r.billable_calls, r.errors, r.credits, r.native_currency,
+           r.cost_native, r.cost, r.unpriced_calls
+    FROM tollgate.usage_rollup_user_month r
+    WHERE v_last_id > 0
+      AND r.month = v_month
+      AND (p_provider IS NULL OR r.api_provider = p_provider)
+    UNION ALL
+    SELECT d.user_id, d.calls, d.billable_calls, d.errors, d.credits, d.native_currency,
+           d.cost_native, d.cost, d.unpriced_calls
+    FROM tollgate.usage_user_delta(v_last_id, NULL, v_zone, v_since, v_until, p_provider) d
+    WHERE d.month = v_month
+  )
+  SELECT s.user_id, min(u.display_name), sum(s.calls)::bigint, sum(s.billable_calls)::bigint,
+         sum(s.errors)::bigint, sum(s.credits),
+         CASE WHEN count(DISTINCT s.native_currency) = 1 THEN min(s.native_currency) ELSE '' END,
+         CASE WHEN count(DISTINCT s.native_currency) = 1 THEN sum(s.cost_native) END,
+         sum(s.cost), sum(s.unpriced_calls)::bigint
+  FROM src s
+  LEFT JOIN tollgate.users u ON u.user_id = s.user_id
+  GROUP BY s.user_id
+  ORDER BY sum(s.cost) DESC, s.user_id NULLS LAST
+  LIMIT p_limit;
+END
+$$;
+
+-- The live activity feed: the newest p_limit rows (at most 10000; NULL: 100) among those
+-- with an id above p_after (NULL or 0: all), newest first, each priced on its own like
+-- usage_delta prices it. cost is in the reporting currency, NULL for a charged call without
+-- a price or a rate. Walks the primary keys backwards: a few index pages whatever the table
+-- holds.
+CREATE FUNCTION tollgate.latest_calls(p_after bigint DEFAULT NULL, p_limit integer DEFAULT NULL)
+RETURNS TABLE (api_usage_id bigint, created_at timestamptz, api_provider text,
+               api_endpoint text, request_type text, user_id bigint, feature text,
+               region text, response_status smallint, response_time integer,
+               call_count integer, cost numeric)
+LANGUAGE sql STABLE
+AS $$
+  SELECT u.api_usage_id, u.created_at, u.api_provider, u.api_endpoint, u.request_type,
+         u.user_id, u.feature, u.region, u.response_status, u.response_time, u.call_count,
+         CASE WHEN NOT tollgate.price_bills(p, u.is_billable, u.ok) THEN 0
+              WHEN tollgate.price_known(p)
+              THEN tollgate.price_charge(p, u.is_billable, u.ok, u.call_count, u.credit_cost,
+                                         u.input_tokens, u.output_tokens) * p.rate
+         END
+  FROM (SELECT t.*, t.response_status BETWEEN 200 AND 299 AS ok,
+               coalesce((t.response_data #>> '{usage,prompt_tokens}')::bigint, 0) AS input_tokens,
+               coalesce((t.response_data #>> '{usage,completion_tokens}')::bigint, 0) AS output_tokens
+        FROM tollgate.api_usage_tracking t
+        WHERE t.api_usage_id > coalesce(p_after, 0)
+        ORDER BY t.api_usage_id DESC
+        LIMIT least(greatest(coalesce(p_limit, 100), 0), 10000)) AS u
+  CROSS JOIN LATERAL tollgate.price_rule_at(u.created_at, u.api_provider, u.api_endpoint,
+                                            u.request_type) AS p
+  ORDER BY u.api_usage_id DESC
 $$;
 
 -- The readers depend on these settings being valid.
@@ -570,10 +888,12 @@ CREATE TRIGGER settings_valid
 -- Rights: everyone who reads usage reads the rollups (through the readers, which run as
 -- the caller). Refreshing is harmless and keeps figures fresh; every role may. Rebuilding
 -- history follows a price change, so it is finance's and the admin's.
-GRANT SELECT ON tollgate.usage_rollup_15m, tollgate.usage_rollup_hour, tollgate.rollup_state,
-  tollgate.rollup_observations TO tollgate_viewer;
+GRANT SELECT ON tollgate.usage_rollup_15m, tollgate.usage_rollup_hour,
+  tollgate.usage_rollup_user_month, tollgate.rollup_state, tollgate.rollup_observations
+  TO tollgate_viewer;
 REVOKE ALL ON FUNCTION tollgate.refresh_rollups(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tollgate.recompute_rollups(timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tollgate.rollup_add(bigint, bigint, timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tollgate.rollup_follow_billing_zone(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tollgate.refresh_rollups(integer) TO tollgate_viewer;
 GRANT EXECUTE ON FUNCTION tollgate.recompute_rollups(timestamptz) TO tollgate_finance, tollgate_admin;

@@ -48,7 +48,8 @@ typedef struct
   PGconn         *writer_conn;
   GMainLoop      *loop;
   TgRandom        rng;
-  double          rate;
+  double          rate;         /* calls per second */
+  gint64          call_debt;    /* calls due but not made; negative after a batch row */
   gint64          deadline;     /* real time µs; 0: none */
   gint64          last_tick;    /* real time µs */
   gint64          last_report;  /* monotonic µs */
@@ -403,7 +404,8 @@ run_history (TgCtlGlobals   *globals,
         break;
 
       g_usleep (G_USEC_PER_SEC / 20);
-      if (totals->json || g_get_monotonic_time () - totals->started < G_USEC_PER_SEC * (n_reports + 1))
+      if (totals->json
+          || g_get_monotonic_time () - totals->started < G_USEC_PER_SEC * (n_reports + 1))
         continue;
 
       g_mutex_lock (&run.lock);
@@ -440,45 +442,43 @@ out:
 /* ---- live -------------------------------------------------------------------------- */
 
 static int
-compare_times (gconstpointer a,
-               gconstpointer b)
+compare_rows (gconstpointer a,
+              gconstpointer b)
 {
-  gint64 x = *(const gint64 *)a;
-  gint64 y = *(const gint64 *)b;
+  const TgTrafficRow *x = a;
+  const TgTrafficRow *y = b;
 
-  return (x > y) - (x < y);
+  return (x->created_at > y->created_at) - (x->created_at < y->created_at);
 }
 
-/* Makes and inserts the calls of (last tick, @now]. */
+/* Makes and inserts the calls of (last tick, @now]: a Poisson number of calls at the
+ * rate asked for, so a row standing for a batch of calls counts as all of them.
+ */
 static gboolean
 live_emit (LiveRun *run,
            gint64   now)
 {
-  g_autoptr(GArray) times = NULL;
-  guint n;
+  guint n = 0;
 
   if (now <= run->last_tick)
     return TRUE;
 
-  n = tg_random_poisson (&run->rng, run->rate * (now - run->last_tick) / (double)G_USEC_PER_SEC);
-  times = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
-  for (guint i = 0; i < n; i++)
+  run->call_debt += tg_random_poisson (&run->rng, run->rate * (now - run->last_tick)
+                                                  / (double)G_USEC_PER_SEC);
+  g_array_set_size (run->batch, 0);
+  while (run->call_debt > 0)
     {
-      gint64 t = tg_random_range (&run->rng, run->last_tick + 1, now + 1);
+      gint64 at = tg_random_range (&run->rng, run->last_tick + 1, now + 1);
+      TgTrafficRow *row;
 
-      g_array_append_val (times, t);
-    }
-  g_array_sort (times, compare_times);
-  run->last_tick = now;
-
-  g_array_set_size (run->batch, n);
-  for (guint i = 0; i < n; i++)
-    {
-      TgTrafficRow *row = &g_array_index (run->batch, TgTrafficRow, i);
-
-      tg_traffic_model_make_live_row (run->model, &run->rng, g_array_index (times, gint64, i), row);
+      g_array_set_size (run->batch, ++n);
+      row = &g_array_index (run->batch, TgTrafficRow, n - 1);
+      tg_traffic_model_make_live_row (run->model, &run->rng, at, row);
+      run->call_debt -= row->call_count;
       run->totals->calls += row->call_count;
     }
+  g_array_sort (run->batch, compare_rows);
+  run->last_tick = now;
 
   /* A run longer than the partitions made at its start gets the next month's in time. */
   if (now + TG_TRAFFIC_USEC_PER_HOUR >= run->partitioned)
@@ -663,7 +663,8 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
   if (live && end != NULL)
     return tg_ctl_usage_error (context, "--end applies to --history only");
   if (live && (!isnan (rows_per_day) || !isnan (scale)))
-    return tg_ctl_usage_error (context, "--rows-per-day and --scale apply to --history; use --rate");
+    return tg_ctl_usage_error (context,
+                               "--rows-per-day and --scale apply to --history; use --rate");
   if (!live && (!isnan (rate) || !isnan (duration)))
     return tg_ctl_usage_error (context, "--rate and --duration apply to --live only");
   if (live && jobs != 0)
@@ -672,12 +673,14 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
     return tg_ctl_usage_error (context, "--jobs takes a number of connections from 1 to 64");
   if (!isnan (rows_per_day) && !isnan (scale))
     return tg_ctl_usage_error (context, "give --rows-per-day or --scale, not both");
-  if (!isnan (rows_per_day) && !(rows_per_day > 0 && rows_per_day <= 1e8))
-    return tg_ctl_usage_error (context, "--rows-per-day must be above 0 (and at most 100000000)");
-  if (!isnan (scale) && !(scale > 0 && scale <= 1e4))
-    return tg_ctl_usage_error (context, "--scale must be above 0 (and at most 10000)");
-  if (!isnan (rate) && !(rate > 0 && rate <= 1e5))
-    return tg_ctl_usage_error (context, "--rate must be above 0 (and at most 100000)");
+  /* A day is generated whole before it is written: keep one within a few hundred MB. */
+  if (!isnan (rows_per_day) && !(rows_per_day > 0 && rows_per_day <= 5e6))
+    return tg_ctl_usage_error (context, "--rows-per-day must be above 0 (and at most 5000000)");
+  if (!isnan (scale) && !(scale > 0 && scale <= 500))
+    return tg_ctl_usage_error (context, "--scale must be above 0 (and at most 500)");
+  /* Live rows go in as a platform writes them, with INSERTs: thousands a second at most. */
+  if (!isnan (rate) && !(rate > 0 && rate <= 1e4))
+    return tg_ctl_usage_error (context, "--rate must be above 0 (and at most 10000)");
   if (!isnan (duration) && !(duration > 0))
     return tg_ctl_usage_error (context, "--duration must be a positive number of seconds");
 
@@ -692,7 +695,8 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
   if (seed_text != NULL)
     {
       if (!parse_seed (seed_text, &totals.seed))
-        return tg_ctl_usage_error (context, "--seed takes a whole number from 0 to %" G_GINT64_FORMAT
+        return tg_ctl_usage_error (context,
+                                   "--seed takes a whole number from 0 to %" G_GINT64_FORMAT
                                    ", not “%s”", G_MAXINT64, seed_text);
     }
   else

@@ -230,11 +230,13 @@ static const Name first_names[] = {
 static const Name last_names[] = {
   { "Smith", "smith" }, { "Nguyen", "nguyen" }, { "Williams", "williams" }, { "Brown", "brown" },
   { "Wilson", "wilson" }, { "Taylor", "taylor" }, { "Martin", "martin" }, { "Müller", "mueller" },
-  { "Schmidt", "schmidt" }, { "García", "garcia" }, { "Rossi", "rossi" }, { "Tremblay", "tremblay" },
+  { "Schmidt", "schmidt" }, { "García", "garcia" }, { "Rossi", "rossi" },
+  { "Tremblay", "tremblay" },
   { "Gagnon", "gagnon" }, { "Roy", "roy" }, { "O'Brien", "obrien" }, { "Kowalski", "kowalski" },
   { "Singh", "singh" }, { "Chen", "chen" }, { "Kim", "kim" }, { "Patel", "patel" },
   { "Johansson", "johansson" }, { "Dubois", "dubois" }, { "Walker", "walker" }, { "Lee", "lee" },
-  { "Anderson", "anderson" }, { "Thompson", "thompson" }, { "Okafor", "okafor" }, { "Sato", "sato" },
+  { "Anderson", "anderson" }, { "Thompson", "thompson" }, { "Okafor", "okafor" },
+  { "Sato", "sato" },
 };
 
 static const char * const email_domains[] = {
@@ -657,13 +659,14 @@ make_population (TgTrafficModel *self)
           TgTrafficUser *user = &self->users[index];
           const Name *first_name = &first_names[tg_random_below (&rng, G_N_ELEMENTS (first_names))];
           const Name *last_name = &last_names[tg_random_below (&rng, G_N_ELEMENTS (last_names))];
+          const char *domain;
 
           user->user_id = 100001 + index;
           user->region = r;
           user->display_name = g_strdup_printf ("%s %s", first_name->display, last_name->display);
+          domain = email_domains[tg_random_below (&rng, G_N_ELEMENTS (email_domains))];
           user->email = g_strdup_printf ("%s.%s%u@%s", first_name->ascii, last_name->ascii,
-                                         (guint)(user->user_id % 1000),
-                                         email_domains[tg_random_below (&rng, G_N_ELEMENTS (email_domains))]);
+                                         (guint)(user->user_id % 1000), domain);
           user->tier = tiers[tg_random_weighted (&rng, tier_weights, G_N_ELEMENTS (tier_weights))];
           user->cost_centre = cost_centres[tg_random_weighted (&rng, centre_weights,
                                                                G_N_ELEMENTS (centre_weights))].code;
@@ -858,8 +861,10 @@ static int
 days_in_month (int year,
                int month)
 {
-  return (int)(tg_traffic_day_from_date (month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1, 1)
-               - tg_traffic_day_from_date (year, month, 1));
+  gint64 next = month == 12 ? tg_traffic_day_from_date (year + 1, 1, 1)
+                            : tg_traffic_day_from_date (year, month + 1, 1);
+
+  return (int)(next - tg_traffic_day_from_date (year, month, 1));
 }
 
 /* One or two outages in each UTC month, of different regions on different days, starting
@@ -941,8 +946,10 @@ tg_traffic_model_list_outages (TgTrafficModel *self,
   /* Outages start on the 3rd at the earliest and end well before the month does; a
    * month either side covers any time zone.
    */
-  tg_traffic_day_to_date (floor_div (from, TG_TRAFFIC_USEC_PER_DAY) - 31, &year, &month, &mday);
-  tg_traffic_day_to_date (floor_div (to, TG_TRAFFIC_USEC_PER_DAY) + 31, &last_year, &last_month, &mday);
+  tg_traffic_day_to_date (floor_div (from, TG_TRAFFIC_USEC_PER_DAY) - 31,
+                          &year, &month, &mday);
+  tg_traffic_day_to_date (floor_div (to, TG_TRAFFIC_USEC_PER_DAY) + 31,
+                          &last_year, &last_month, &mday);
 
   while (year < last_year || (year == last_year && month <= last_month))
     {
@@ -1044,8 +1051,8 @@ tg_traffic_model_generate_day (TgTrafficModel *self,
       for (guint m = 0; m < 1440; m++)
         {
           gint64 minute = result->start + m * TG_TRAFFIC_USEC_PER_MINUTE;
-          double lambda = tg_traffic_model_get_rate (self, r, minute + TG_TRAFFIC_USEC_PER_MINUTE / 2) / 60.0;
-          guint n = tg_random_poisson (&rng, lambda);
+          gint64 middle = minute + TG_TRAFFIC_USEC_PER_MINUTE / 2;
+          guint n = tg_random_poisson (&rng, tg_traffic_model_get_rate (self, r, middle) / 60.0);
 
           for (guint i = 0; i < n; i++)
             {
@@ -1368,10 +1375,11 @@ set_user (TgTrafficRow        *row,
           TgRandom            *rng)
 {
   row->user_id = user != NULL ? user->user_id : 0;
-  if (user != NULL)
-    row->user_agent = tg_random_chance (rng, 0.85)
-                      ? user_agents[user->user_agent]
-                      : user_agents[tg_random_weighted (rng, personal_agent_weights, N_PERSONAL_AGENTS)];
+  if (user != NULL && tg_random_chance (rng, 0.85))
+    row->user_agent = user_agents[user->user_agent];
+  else if (user != NULL)
+    row->user_agent = user_agents[tg_random_weighted (rng, personal_agent_weights,
+                                                      N_PERSONAL_AGENTS)];
   else
     row->user_agent = user_agents[UA_PLATFORM];
   set_ip_address (row, user, row->region, day->day, rng);
@@ -1389,7 +1397,8 @@ set_guest (TgTrafficRow *row,
   guest.ipv6 = tg_random_chance (rng, 0.3);
   set_ip_address (row, &guest, row->region, day->day, rng);
   row->user_id = 0;
-  row->user_agent = user_agents[tg_random_weighted (rng, personal_agent_weights, N_PERSONAL_AGENTS)];
+  row->user_agent = user_agents[tg_random_weighted (rng, personal_agent_weights,
+                                                    N_PERSONAL_AGENTS)];
 }
 
 static const Burst *
@@ -1632,7 +1641,8 @@ make_address_row (TgTrafficDay *day,
   if (health)
     {
       /* Probes check the primary and the backup alike. */
-      row->provider = tg_random_chance (rng, 0.5) ? regions[region].primary : regions[region].backup;
+      row->provider = tg_random_chance (rng, 0.5) ? regions[region].primary
+                                                   : regions[region].backup;
     }
   else
     row->provider = route_address (day, region, event->time, rng);
@@ -1648,7 +1658,8 @@ make_address_row (TgTrafficDay *day,
       row->call_count = 2 + MIN (size, 98);
     }
 
-  international = row->provider == TG_TRAFFIC_PROVIDER_SMARTY_STREETS && region != TG_TRAFFIC_REGION_US;
+  international = row->provider == TG_TRAFFIC_PROVIDER_SMARTY_STREETS
+                  && region != TG_TRAFFIC_REGION_US;
   if (batch)
     row->api_endpoint = batch_endpoints[row->provider];
   else if (international)
@@ -1735,7 +1746,7 @@ make_address_row (TgTrafficDay *day,
       out_strn (&request, text, (gsize)length);
       out_str (&request, "\",\"country\":\"");
       out_str (&request, country);
-      out_str (&request, "\",\"max_results\":10}");
+      out_str (&request, "\"}");
     }
   else if (rt == RT_REVERSE_GEOCODE)
     {
@@ -1877,10 +1888,12 @@ make_ai_row (TgTrafficDay *day,
 
   row->request_type = request_types[embeddings ? RT_EMBEDDINGS : RT_CHAT];
   row->api_endpoint = embeddings ? "/v1/embeddings" : "/v1/chat/completions";
-  row->response_status = pick_status (day, row->provider, event->time, FALSE, 0.004, rng, &in_burst);
+  row->response_status = pick_status (day, row->provider, event->time, FALSE, 0.004, rng,
+                                      &in_burst);
 
   if (embeddings)
-    row->response_time = latency (rng, 180.0 * (in_burst ? 2.0 : 1.0), 0.4, row->response_status, 60000);
+    row->response_time = latency (rng, 180.0 * (in_burst ? 2.0 : 1.0), 0.4,
+                                  row->response_status, 60000);
   else
     row->response_time = latency (rng, (350.0 + 18.0 * completion_tokens) * (large ? 1.5 : 1.0)
                                        * (in_burst ? 2.0 : 1.0),
@@ -1924,14 +1937,14 @@ make_ai_row (TgTrafficDay *day,
   switch (row->response_status)
     {
     case 200:
-      /* As OpenAI answers, with the token counts the price book reads. */
+      /* What the platform keeps of OpenAI's answer: the model and the token counts. */
       if (embeddings)
-        out_str (&response, "{\"object\":\"list\",\"model\":\"");
+        out_str (&response, "{\"model\":\"");
       else
         {
           out_str (&response, "{\"id\":\"chatcmpl-");
           out_hex (&response, tg_random_next (rng) & G_GUINT64_CONSTANT (0xffffffffffff), 12);
-          out_str (&response, "\",\"object\":\"chat.completion\",\"model\":\"");
+          out_str (&response, "\",\"model\":\"");
         }
       out_str (&response, version);
       out_str (&response, "\",\"usage\":{\"prompt_tokens\":");
@@ -1945,19 +1958,22 @@ make_ai_row (TgTrafficDay *day,
     case 0:
       break;
     case 429:
-      out_str (&response, "{\"error\":{\"type\":\"rate_limit_error\",\"code\":\"rate_limit_exceeded\"}}");
+      out_str (&response, "{\"error\":{\"type\":\"rate_limit_error\","
+                          "\"code\":\"rate_limit_exceeded\"}}");
       break;
     case 400:
     case 422:
-      out_str (&response,
-               "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\"}}");
+      out_str (&response, "{\"error\":{\"type\":\"invalid_request_error\","
+                          "\"code\":\"context_length_exceeded\"}}");
       break;
     case 401:
     case 403:
-      out_str (&response, "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}");
+      out_str (&response, "{\"error\":{\"type\":\"invalid_request_error\","
+                          "\"code\":\"invalid_api_key\"}}");
       break;
     case 404:
-      out_str (&response, "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}");
+      out_str (&response, "{\"error\":{\"type\":\"invalid_request_error\","
+                          "\"code\":\"model_not_found\"}}");
       break;
     default:
       out_str (&response, "{\"error\":{\"type\":\"server_error\",\"code\":null}}");

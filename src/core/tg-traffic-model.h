@@ -18,6 +18,9 @@ G_BEGIN_DECLS
  * the Unix epoch, UTC. Each day's rows come from generators derived from (seed, day,
  * region), so a day is the same whichever range it is generated in, except for the one
  * runaway-user spike, which tg_traffic_model_set_range() places inside the range.
+ *
+ * After tg_traffic_model_set_range(), several threads may generate days and read their
+ * rows at once; tg_traffic_model_make_live_row() is for one thread.
  */
 
 #define TG_TRAFFIC_USEC_PER_MINUTE (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)

@@ -13,6 +13,10 @@
 #include "tg-usage.h"
 
 G_DEFINE_BOXED_TYPE (TgUsageRow, tg_usage_row, tg_usage_row_ref, tg_usage_row_unref)
+G_DEFINE_BOXED_TYPE (TgUsageCall, tg_usage_call, tg_usage_call_ref, tg_usage_call_unref)
+G_DEFINE_BOXED_TYPE (TgUserTotal, tg_user_total, tg_user_total_ref, tg_user_total_unref)
+G_DEFINE_BOXED_TYPE (TgUsageSettings, tg_usage_settings, tg_usage_settings_ref,
+                     tg_usage_settings_unref)
 
 TgUsageRow *
 tg_usage_row_new (void)
@@ -70,6 +74,189 @@ tg_usage_row_get_error_rate (const TgUsageRow *row)
   g_return_val_if_fail (row != NULL, 0);
 
   return row->calls > 0 ? (double)row->errors / (double)row->calls : 0.0;
+}
+
+/**
+ * tg_usage_rows_total:
+ * @rows: (element-type TgUsageRow): rows to add up, for example the groups of one bucket
+ * @group: (nullable): the group of the total; %NULL for ""
+ *
+ * Adds rows up in C: every count, and the latency histograms merged bucket by bucket, so
+ * that a page that fetched a series per provider gets its totals without a second query.
+ * Counts and histograms are exact. Amounts are sums of amounts the server rounded to
+ * micro-units, so each may differ from the server's exact total by half a micro-unit per
+ * row: ask the server for figures that must be exact to the micro-unit. The native
+ * currency is kept when every row has the same one; otherwise it is "" and cost_native 0,
+ * as the readers report a group that mixes currencies.
+ *
+ * Returns: (transfer full): the total, covering [@start, @end)
+ */
+TgUsageRow *
+tg_usage_rows_total (GPtrArray  *rows,
+                     gint64      start,
+                     gint64      end,
+                     const char *group)
+{
+  TgUsageRow *total;
+  gboolean same_currency = TRUE;
+
+  g_return_val_if_fail (rows != NULL, NULL);
+
+  total = tg_usage_row_new ();
+  total->start = start;
+  total->end = end;
+  g_free (total->group);
+  total->group = g_strdup (group != NULL ? group : "");
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const TgUsageRow *row = g_ptr_array_index (rows, i);
+
+      total->calls += row->calls;
+      total->billable_calls += row->billable_calls;
+      total->errors += row->errors;
+      total->timeouts += row->timeouts;
+      total->requests += row->requests;
+      total->credits += row->credits;
+      total->input_tokens += row->input_tokens;
+      total->output_tokens += row->output_tokens;
+      total->cost_native += row->cost_native;
+      total->cost += row->cost;
+      total->unpriced_calls += row->unpriced_calls;
+      if (row->latency != NULL)
+        tg_latency_histogram_merge (total->latency, row->latency);
+
+      if (i == 0)
+        {
+          g_free (total->native_currency);
+          total->native_currency = g_strdup (row->native_currency);
+        }
+      else if (g_strcmp0 (total->native_currency, row->native_currency) != 0)
+        same_currency = FALSE;
+    }
+
+  if (!same_currency || *total->native_currency == '\0')
+    {
+      g_free (total->native_currency);
+      total->native_currency = g_strdup ("");
+      total->cost_native = 0;
+    }
+
+  return total;
+}
+
+TgUsageCall *
+tg_usage_call_new (void)
+{
+  TgUsageCall *call = g_new0 (TgUsageCall, 1);
+
+  g_atomic_ref_count_init (&call->ref_count);
+  call->provider = g_strdup ("");
+  call->endpoint = g_strdup ("");
+  call->request_type = g_strdup ("");
+  call->feature = g_strdup ("");
+  call->region = g_strdup ("");
+  call->response_time = -1;
+  call->priced = TRUE;
+
+  return call;
+}
+
+TgUsageCall *
+tg_usage_call_ref (TgUsageCall *call)
+{
+  g_return_val_if_fail (call != NULL, NULL);
+
+  g_atomic_ref_count_inc (&call->ref_count);
+  return call;
+}
+
+void
+tg_usage_call_unref (TgUsageCall *call)
+{
+  g_return_if_fail (call != NULL);
+
+  if (g_atomic_ref_count_dec (&call->ref_count))
+    {
+      g_free (call->provider);
+      g_free (call->endpoint);
+      g_free (call->request_type);
+      g_free (call->feature);
+      g_free (call->region);
+      g_free (call);
+    }
+}
+
+TgUserTotal *
+tg_user_total_new (void)
+{
+  TgUserTotal *total = g_new0 (TgUserTotal, 1);
+
+  g_atomic_ref_count_init (&total->ref_count);
+  total->native_currency = g_strdup ("");
+
+  return total;
+}
+
+TgUserTotal *
+tg_user_total_ref (TgUserTotal *total)
+{
+  g_return_val_if_fail (total != NULL, NULL);
+
+  g_atomic_ref_count_inc (&total->ref_count);
+  return total;
+}
+
+void
+tg_user_total_unref (TgUserTotal *total)
+{
+  g_return_if_fail (total != NULL);
+
+  if (g_atomic_ref_count_dec (&total->ref_count))
+    {
+      g_free (total->display_name);
+      g_free (total->native_currency);
+      g_free (total);
+    }
+}
+
+TgUsageSettings *
+tg_usage_settings_new (const char *billing_timezone,
+                       const char *reporting_currency)
+{
+  TgUsageSettings *settings;
+
+  g_return_val_if_fail (billing_timezone != NULL, NULL);
+  g_return_val_if_fail (reporting_currency != NULL, NULL);
+
+  settings = g_new0 (TgUsageSettings, 1);
+  g_atomic_ref_count_init (&settings->ref_count);
+  settings->billing_timezone = g_strdup (billing_timezone);
+  settings->reporting_currency = g_strdup (reporting_currency);
+
+  return settings;
+}
+
+TgUsageSettings *
+tg_usage_settings_ref (TgUsageSettings *settings)
+{
+  g_return_val_if_fail (settings != NULL, NULL);
+
+  g_atomic_ref_count_inc (&settings->ref_count);
+  return settings;
+}
+
+void
+tg_usage_settings_unref (TgUsageSettings *settings)
+{
+  g_return_if_fail (settings != NULL);
+
+  if (g_atomic_ref_count_dec (&settings->ref_count))
+    {
+      g_free (settings->billing_timezone);
+      g_free (settings->reporting_currency);
+      g_free (settings);
+    }
 }
 
 static const char * const group_names[] = {

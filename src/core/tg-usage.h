@@ -56,18 +56,103 @@ typedef struct
   TgLatencyHistogram *latency;
 } TgUsageRow;
 
-GType           tg_usage_row_get_type          (void) G_GNUC_CONST;
-TgUsageRow     *tg_usage_row_new               (void);
-TgUsageRow     *tg_usage_row_ref               (TgUsageRow      *row);
-void            tg_usage_row_unref             (TgUsageRow      *row);
-double          tg_usage_row_get_percentile    (const TgUsageRow *row,
-                                                double           p);
-double          tg_usage_row_get_error_rate    (const TgUsageRow *row);
+#define TG_TYPE_USAGE_CALL (tg_usage_call_get_type ())
 
-gboolean        tg_usage_group_by_parse        (const char      *text,
-                                                TgUsageGroupBy  *group_by);
-const char     *tg_usage_group_by_to_string    (TgUsageGroupBy   group_by);
+/* One row of the live activity feed: a call (or a batch of calls) as the platform recorded
+ * it, priced on its own like the rollups price it.
+ */
+typedef struct
+{
+  /*< private >*/
+  gatomicrefcount     ref_count;
+
+  /*< public >*/
+  gint64              id;                /* api_usage_id */
+  gint64              created_at;        /* UTC microseconds since the epoch */
+  char               *provider;
+  char               *endpoint;
+  char               *request_type;
+  gint64              user_id;           /* meaningful when has_user_id */
+  gboolean            has_user_id;
+  char               *feature;           /* "" where the row had none */
+  char               *region;            /* "" where the row had none */
+  int                 status;            /* HTTP status; 0: no response */
+  int                 response_time;     /* milliseconds; -1 when not recorded */
+  gint64              call_count;
+  gint64              cost;              /* micro-units of the reporting currency */
+  gboolean            priced;            /* FALSE: charged, but without a price or a rate */
+} TgUsageCall;
+
+#define TG_TYPE_USER_TOTAL (tg_user_total_get_type ())
+
+/* One user's figures for one billing month (per provider, or all providers together). */
+typedef struct
+{
+  /*< private >*/
+  gatomicrefcount     ref_count;
+
+  /*< public >*/
+  gint64              user_id;           /* meaningful when has_user_id */
+  gboolean            has_user_id;       /* FALSE: the calls made without a user */
+  char               *display_name;      /* NULL when tollgate.users does not know the user */
+  gint64              calls;
+  gint64              billable_calls;
+  gint64              errors;
+  gint64              credits;           /* micro-credits */
+  char               *native_currency;   /* "" when the user's providers bill in several */
+  gint64              cost_native;       /* micro-units of native_currency */
+  gint64              cost;              /* micro-units of the reporting currency */
+  gint64              unpriced_calls;    /* billable calls without a price or a rate */
+} TgUserTotal;
+
+#define TG_TYPE_USAGE_SETTINGS (tg_usage_settings_get_type ())
+
+/* The shared settings that shape every figure. */
+typedef struct
+{
+  /*< private >*/
+  gatomicrefcount     ref_count;
+
+  /*< public >*/
+  char               *billing_timezone;  /* an IANA zone: days, weeks and months are its */
+  char               *reporting_currency; /* ISO 4217 code of every cost */
+} TgUsageSettings;
+
+GType            tg_usage_row_get_type          (void) G_GNUC_CONST;
+TgUsageRow      *tg_usage_row_new               (void);
+TgUsageRow      *tg_usage_row_ref               (TgUsageRow        *row);
+void             tg_usage_row_unref             (TgUsageRow        *row);
+double           tg_usage_row_get_percentile    (const TgUsageRow  *row,
+                                                 double             p);
+double           tg_usage_row_get_error_rate    (const TgUsageRow  *row);
+TgUsageRow      *tg_usage_rows_total            (GPtrArray         *rows,
+                                                 gint64             start,
+                                                 gint64             end,
+                                                 const char        *group);
+
+GType            tg_usage_call_get_type         (void) G_GNUC_CONST;
+TgUsageCall     *tg_usage_call_new              (void);
+TgUsageCall     *tg_usage_call_ref              (TgUsageCall       *call);
+void             tg_usage_call_unref            (TgUsageCall       *call);
+
+GType            tg_user_total_get_type         (void) G_GNUC_CONST;
+TgUserTotal     *tg_user_total_new              (void);
+TgUserTotal     *tg_user_total_ref              (TgUserTotal       *total);
+void             tg_user_total_unref            (TgUserTotal       *total);
+
+GType            tg_usage_settings_get_type     (void) G_GNUC_CONST;
+TgUsageSettings *tg_usage_settings_new          (const char        *billing_timezone,
+                                                 const char        *reporting_currency);
+TgUsageSettings *tg_usage_settings_ref          (TgUsageSettings   *settings);
+void             tg_usage_settings_unref        (TgUsageSettings   *settings);
+
+gboolean         tg_usage_group_by_parse        (const char        *text,
+                                                 TgUsageGroupBy    *group_by);
+const char      *tg_usage_group_by_to_string    (TgUsageGroupBy     group_by);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgUsageRow, tg_usage_row_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgUsageCall, tg_usage_call_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgUserTotal, tg_user_total_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgUsageSettings, tg_usage_settings_unref)
 
 G_END_DECLS

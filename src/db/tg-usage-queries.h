@@ -7,19 +7,26 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <libpq-fe.h>
 
+#include "tg-db-connection.h"
 #include "tg-usage.h"
 
 G_BEGIN_DECLS
 
 /* The typed usage queries. Each reads complete rollup buckets plus the raw rows after the
- * refresher's watermark, so every answer is exact up to now. The statement text and its
- * parameters are built here and the result parsed here, so that blocking callers
- * (tollgatectl, worker threads) and the asynchronous connection share them.
+ * refresher's watermark, so every answer is exact up to now. For each query there is
+ *
+ *  - a statement (tg_usage_*_statement_new) for a pipelined batch on a TgDbConnection,
+ *    asking for results in binary format (histograms travel as int8[]);
+ *  - a parser of its TgDbResult (tg_usage_*_parse_result), the only one: the blocking and
+ *    the asynchronous paths both use it;
+ *  - a blocking fetch on a PGconn, for tollgatectl and worker threads;
+ *  - an asynchronous fetch on a TgDbConnection, for the UI and the worker's loop.
  */
 
+/* Text statement of the series, kept for callers that read its text result themselves. */
 typedef struct
 {
   const char *sql;
@@ -38,23 +45,99 @@ GPtrArray  *tg_usage_series_parse           (PGresult           *result,
                                              const gint64       *bounds,
                                              guint               n_bounds,
                                              GError            **error);
-GPtrArray  *tg_usage_fetch_series           (PGconn             *conn,
-                                             const gint64       *bounds,
-                                             guint               n_bounds,
-                                             TgUsageGroupBy      group_by,
-                                             const char         *provider,
-                                             GError            **error);
-
-char       *tg_usage_fetch_setting          (PGconn             *conn,
-                                             const char         *key,
-                                             GError            **error);
-gboolean    tg_usage_store_setting          (PGconn             *conn,
-                                             const char         *key,
-                                             const char         *value,
-                                             GError            **error);
-
 gboolean    tg_usage_parse_histogram        (const char         *text,
                                              TgLatencyHistogram *histogram,
                                              GError            **error);
+
+/* Usage series: one TgUsageRow per (bucket, group). */
+TgDbStatement   *tg_usage_series_statement_new       (const gint64         *bounds,
+                                                      guint                 n_bounds,
+                                                      TgUsageGroupBy        group_by,
+                                                      const char           *provider);
+GPtrArray       *tg_usage_series_parse_result        (TgDbResult           *result,
+                                                      const gint64         *bounds,
+                                                      guint                 n_bounds,
+                                                      GError              **error);
+GPtrArray       *tg_usage_fetch_series               (PGconn               *conn,
+                                                      const gint64         *bounds,
+                                                      guint                 n_bounds,
+                                                      TgUsageGroupBy        group_by,
+                                                      const char           *provider,
+                                                      GError              **error);
+void             tg_usage_series_async               (TgDbConnection       *connection,
+                                                      const gint64         *bounds,
+                                                      guint                 n_bounds,
+                                                      TgUsageGroupBy        group_by,
+                                                      const char           *provider,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+GPtrArray       *tg_usage_series_finish              (TgDbConnection       *connection,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+
+/* The settings every figure depends on: billing time zone and reporting currency. */
+TgDbStatement   *tg_usage_settings_statement_new     (void);
+TgUsageSettings *tg_usage_settings_parse_result      (TgDbResult           *result,
+                                                      GError              **error);
+TgUsageSettings *tg_usage_fetch_settings             (PGconn               *conn,
+                                                      GError              **error);
+void             tg_usage_settings_async             (TgDbConnection       *connection,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+TgUsageSettings *tg_usage_settings_finish            (TgDbConnection       *connection,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+
+/* The live activity feed: the newest calls after an id, newest first. */
+TgDbStatement   *tg_usage_latest_calls_statement_new (gint64                after_id,
+                                                      guint                 limit);
+GPtrArray       *tg_usage_latest_calls_parse_result  (TgDbResult           *result,
+                                                      GError              **error);
+GPtrArray       *tg_usage_fetch_latest_calls         (PGconn               *conn,
+                                                      gint64                after_id,
+                                                      guint                 limit,
+                                                      GError              **error);
+void             tg_usage_latest_calls_async         (TgDbConnection       *connection,
+                                                      gint64                after_id,
+                                                      guint                 limit,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+GPtrArray       *tg_usage_latest_calls_finish        (TgDbConnection       *connection,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+
+/* Per-user totals of a billing month, the most expensive user first. */
+TgDbStatement   *tg_usage_user_totals_statement_new  (const char           *month,
+                                                      const char           *provider,
+                                                      guint                 limit);
+GPtrArray       *tg_usage_user_totals_parse_result   (TgDbResult           *result,
+                                                      GError              **error);
+GPtrArray       *tg_usage_fetch_user_totals          (PGconn               *conn,
+                                                      const char           *month,
+                                                      const char           *provider,
+                                                      guint                 limit,
+                                                      GError              **error);
+void             tg_usage_user_totals_async          (TgDbConnection       *connection,
+                                                      const char           *month,
+                                                      const char           *provider,
+                                                      guint                 limit,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+GPtrArray       *tg_usage_user_totals_finish         (TgDbConnection       *connection,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+
+/* One setting; for tollgatectl settings. */
+char            *tg_usage_fetch_setting              (PGconn               *conn,
+                                                      const char           *key,
+                                                      GError              **error);
+gboolean         tg_usage_store_setting              (PGconn               *conn,
+                                                      const char           *key,
+                                                      const char           *value,
+                                                      GError              **error);
 
 G_END_DECLS

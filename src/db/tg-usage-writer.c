@@ -99,7 +99,8 @@ tg_usage_writer_copy_begin (TgUsageWriter  *self,
   g_return_val_if_fail (!self->copying, FALSE);
 
   result = PQexec (self->conn,
-                   "COPY tollgate.api_usage_tracking (" USAGE_COLUMNS ") FROM STDIN (FORMAT binary)");
+                   "COPY tollgate.api_usage_tracking (" USAGE_COLUMNS ")"
+                   " FROM STDIN (FORMAT binary)");
   if (PQresultStatus (result) != PGRES_COPY_IN)
     {
       tg_db_set_error_from_result (error, self->conn, result, "Could not start COPY");
@@ -545,7 +546,8 @@ tg_usage_writer_ensure_partitions (PGconn  *conn,
   const char *params[] = { from_text, to_text };
   g_autoptr(PGresult) result = NULL;
 
-  result = tg_db_query (conn, "SELECT tollgate.ensure_usage_partitions($1::timestamptz, $2::timestamptz)",
+  result = tg_db_query (conn,
+                        "SELECT tollgate.ensure_usage_partitions($1::timestamptz, $2::timestamptz)",
                         2, params, error);
   return result != NULL;
 }
@@ -640,7 +642,8 @@ tg_usage_writer_write_population (PGconn               *conn,
           g_ptr_array_add (values, (gpointer)users[i].cost_centre);
         }
       if (!insert_batch (conn,
-                         "INSERT INTO tollgate.users (user_id, display_name, email, tier, cost_centre) VALUES",
+                         "INSERT INTO tollgate.users"
+                         " (user_id, display_name, email, tier, cost_centre) VALUES",
                          5, values, error))
         goto fail;
     }

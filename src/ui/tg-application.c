@@ -38,7 +38,7 @@ static const GOptionEntry option_entries[] = {
        "without it libpq’s environment applies (PGHOST, PGDATABASE, PGSERVICE …)"),
     N_("CONNINFO") },
   { "screenshot", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
-    N_("Save the window as a PNG once the database check is shown, then quit"),
+    N_("Save the window as a PNG once its first data is shown, then quit"),
     N_("FILE") },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and quit"), NULL },
@@ -253,7 +253,7 @@ tg_application_activate (GApplication *application)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window == NULL)
-    window = GTK_WINDOW (tg_application_open_window (self, NULL));
+    window = GTK_WINDOW (tg_application_open_default_window (self));
 
   gtk_window_present (window);
 }
@@ -317,7 +317,8 @@ tg_application_command_line (GApplication            *application,
       return 0;
     }
 
-  window = tg_application_open_window (self, conninfo);
+  window = conninfo != NULL ? tg_application_open_window (self, conninfo)
+                            : tg_application_open_default_window (self);
 
   if (screenshot != NULL)
     {
@@ -384,7 +385,7 @@ tg_application_get_settings (TgApplication *self)
  * @conninfo: (nullable): a libpq connection string or URI; %NULL for libpq's
  *   environment
  *
- * Returns: (transfer none): a new window, checking its database; not yet presented
+ * Returns: (transfer none): a new window, connecting to @conninfo; not yet presented
  */
 TgWindow *
 tg_application_open_window (TgApplication *self,
@@ -393,6 +394,165 @@ tg_application_open_window (TgApplication *self,
   g_return_val_if_fail (TG_IS_APPLICATION (self), NULL);
 
   return tg_window_new (self, conninfo);
+}
+
+/* Whether libpq's environment names a database: then a first start connects there
+ * instead of asking.
+ */
+static gboolean
+environment_names_database (void)
+{
+  static const char * const variables[] = { "PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
+    {
+      const char *value = g_getenv (variables[i]);
+
+      if (value != NULL && *value != '\0')
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * tg_application_open_default_window:
+ *
+ * A window for a start without --db: the connection remembered from last time (its
+ * password from the keyring), else libpq's environment when it names a database
+ * (PGHOST, PGDATABASE, PGSERVICE …), else the welcome page.
+ *
+ * Returns: (transfer none): a new window; not yet presented
+ */
+TgWindow *
+tg_application_open_default_window (TgApplication *self)
+{
+  g_autofree char *remembered = NULL;
+  TgWindow *window;
+
+  g_return_val_if_fail (TG_IS_APPLICATION (self), NULL);
+
+  if (self->settings != NULL)
+    remembered = g_settings_get_string (self->settings, "last-connection");
+
+  if (remembered != NULL && *remembered != '\0')
+    {
+      window = g_object_new (TG_TYPE_WINDOW,
+                             "application", self,
+                             "autoconnect", FALSE,
+                             NULL);
+      tg_window_connect_remembered (window, remembered);
+      return window;
+    }
+
+  if (environment_names_database ())
+    return tg_window_new (self, NULL);
+
+  return tg_window_new_welcome (self);
+}
+
+/* The demo runs a private PostgreSQL server: it needs the server programs, which
+ * Debian and Fedora keep off PATH.
+ */
+static gboolean
+find_server_programs (void)
+{
+  static const char * const roots[] = { "/usr/lib/postgresql", "/usr/pgsql", NULL };
+  g_autofree char *initdb = g_find_program_in_path ("initdb");
+
+  if (initdb != NULL)
+    return TRUE;
+
+  for (guint i = 0; roots[i] != NULL; i++)
+    {
+      g_autoptr(GDir) dir = g_dir_open (roots[i], 0, NULL);
+      const char *version;
+
+      while (dir != NULL && (version = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (roots[i], version, "bin", "initdb", NULL);
+
+          if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+check_demo_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  if (!find_server_programs ())
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             _("PostgreSQL server programs are not installed (the "
+                               "“postgresql” package)"));
+  else
+    /* STUB: the demo (a private cluster with simulated traffic) is being built
+     * separately; until tg_application_start_demo() can run it, say so here.
+     */
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             _("The demo is not part of this version of Tollgate yet"));
+}
+
+/**
+ * tg_application_check_demo_async:
+ *
+ * Finds out, on a worker thread (it looks at the disk), whether "Try the Demo" can
+ * work here.
+ */
+void
+tg_application_check_demo_async (TgApplication       *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TG_IS_APPLICATION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tg_application_check_demo_async);
+  g_task_run_in_thread (task, check_demo_thread);
+}
+
+/**
+ * tg_application_check_demo_finish:
+ *
+ * Returns: %TRUE when the demo can start; otherwise @error says what is missing, in
+ *   words for the tooltip of the demo button
+ */
+gboolean
+tg_application_check_demo_finish (TgApplication  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (TG_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tg_application_start_demo:
+ * @window: the window that asked, which will connect to the demo database
+ *
+ * STUB. The demo — a private PostgreSQL cluster, migrated, with simulated API traffic
+ * — is built separately; when it exists this starts it and calls tg_window_connect()
+ * on @window with its connection string. Until then it says so in a toast.
+ */
+void
+tg_application_start_demo (TgApplication *self,
+                           TgWindow      *window)
+{
+  g_return_if_fail (TG_IS_APPLICATION (self));
+  g_return_if_fail (TG_IS_WINDOW (window));
+
+  tg_window_add_toast (window, adw_toast_new (_("The demo is not part of this version of "
+                                                "Tollgate yet")));
 }
 
 /* The status main() should return once g_application_run() has returned 0: a failed

@@ -17,12 +17,22 @@ G_DECLARE_FINAL_TYPE (TgApplication, tg_application, TG, APPLICATION, AdwApplica
 
 typedef struct _TgWindow TgWindow;
 
-TgApplication *tg_application_new             (void);
-GSettings     *tg_application_get_settings    (TgApplication  *self);
-TgWindow      *tg_application_open_window     (TgApplication  *self,
-                                               const char     *conninfo);
-char          *tg_application_dup_debug_info  (TgApplication  *self,
-                                               TgWindow       *window);
-int            tg_application_get_exit_status (TgApplication  *self);
+TgApplication *tg_application_new                 (void);
+GSettings     *tg_application_get_settings        (TgApplication        *self);
+TgWindow      *tg_application_open_window         (TgApplication        *self,
+                                                   const char           *conninfo);
+TgWindow      *tg_application_open_default_window (TgApplication        *self);
+char          *tg_application_dup_debug_info      (TgApplication        *self,
+                                                   TgWindow             *window);
+int            tg_application_get_exit_status     (TgApplication        *self);
+void           tg_application_check_demo_async    (TgApplication        *self,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean       tg_application_check_demo_finish   (TgApplication        *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+void           tg_application_start_demo          (TgApplication        *self,
+                                                   TgWindow             *window);
 
 G_END_DECLS

@@ -34,7 +34,8 @@ G_DEFINE_ENUM_TYPE (TgDatabaseState, tg_database_state,
   G_DEFINE_ENUM_VALUE (TG_DATABASE_STATE_SCHEMA_TOO_NEW, "schema-too-new"),
   G_DEFINE_ENUM_VALUE (TG_DATABASE_STATE_NO_SCHEMA, "no-schema"),
   G_DEFINE_ENUM_VALUE (TG_DATABASE_STATE_CANNOT_CONNECT, "cannot-connect"),
-  G_DEFINE_ENUM_VALUE (TG_DATABASE_STATE_FAILED, "failed"))
+  G_DEFINE_ENUM_VALUE (TG_DATABASE_STATE_FAILED, "failed"),
+  G_DEFINE_ENUM_VALUE (TG_DATABASE_STATE_NOT_CONFIGURED, "not-configured"))
 
 G_DEFINE_BOXED_TYPE (TgDatabaseCheck, tg_database_check,
                      tg_database_check_copy, tg_database_check_free)
@@ -50,6 +51,10 @@ tg_database_check_copy (const TgDatabaseCheck *check)
   copy->state = check->state;
   copy->target = g_strdup (check->target);
   copy->server_version = g_strdup (check->server_version);
+  copy->host = g_strdup (check->host);
+  copy->port = g_strdup (check->port);
+  copy->dbname = g_strdup (check->dbname);
+  copy->user = g_strdup (check->user);
   copy->schema_version = check->schema_version;
   copy->required_version = check->required_version;
   copy->error = check->error != NULL ? g_error_copy (check->error) : NULL;
@@ -65,6 +70,10 @@ tg_database_check_free (TgDatabaseCheck *check)
 
   g_free (check->target);
   g_free (check->server_version);
+  g_free (check->host);
+  g_free (check->port);
+  g_free (check->dbname);
+  g_free (check->user);
   g_clear_error (&check->error);
   g_free (check);
 }
@@ -178,6 +187,14 @@ tg_database_check_run (const char *conninfo)
   check->target = tg_db_describe_target (conn);
   server_version = PQparameterStatus (conn, "server_version");
   check->server_version = g_strdup (server_version);
+
+  /* What the keyring files the password under: the values libpq settled on, whatever
+   * mix of conninfo, service file and environment they came from.
+   */
+  check->host = g_strdup (PQhost (conn));
+  check->port = g_strdup (PQport (conn));
+  check->dbname = g_strdup (PQdb (conn));
+  check->user = g_strdup (PQuser (conn));
 
   if (tg_migrator_check_compatible (conn, &check->schema_version, &error))
     check->state = TG_DATABASE_STATE_CONNECTED;

@@ -20,6 +20,7 @@ typedef enum
   TG_DATABASE_STATE_NO_SCHEMA,
   TG_DATABASE_STATE_CANNOT_CONNECT,
   TG_DATABASE_STATE_FAILED,
+  TG_DATABASE_STATE_NOT_CONFIGURED,   /* a window with no database chosen yet */
 } TgDatabaseState;
 
 #define TG_TYPE_DATABASE_STATE (tg_database_state_get_type ())
@@ -33,6 +34,10 @@ typedef struct
   TgDatabaseState  state;
   char            *target;            /* "sales on db.example.com:5432 (user ann)", or NULL */
   char            *server_version;    /* "15.4 (Debian 15.4-1)", or NULL */
+  char            *host;              /* as PQhost() reports it (a directory for a socket) */
+  char            *port;              /* as PQport() reports it */
+  char            *dbname;            /* as PQdb() reports it */
+  char            *user;              /* as PQuser() reports it */
   guint            schema_version;    /* 0 when unknown or empty */
   guint            required_version;  /* what this build of Tollgate knows */
   GError          *error;             /* NULL when state is CONNECTED */

@@ -1,0 +1,1108 @@
+/* test-usage-queries.c — the typed usage queries, blocking and asynchronous, against plain
+ * SQL over the raw rows.
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Asynchronous tests run their own GMainContext; waits have a guard timeout so that a bug
+ * fails the test instead of hanging it (the guards are generous: they are not timing
+ * assertions).
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "tg-db-connection.h"
+#include "tg-db-util.h"
+#include "tg-latency-histogram.h"
+#include "tg-money.h"
+#include "tg-test-db.h"
+#include "tg-time-bucket.h"
+#include "tg-usage-queries.h"
+
+#define GUARD_SECONDS 60
+
+/* Waiting */
+
+static gboolean
+guard_expired_cb (gpointer data)
+{
+  gboolean *expired = data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the thread-default context until @condition holds. */
+#define wait_until(condition)                                                            \
+  G_STMT_START                                                                           \
+  {                                                                                      \
+    GMainContext *context_ = g_main_context_ref_thread_default ();                       \
+    gboolean expired_ = FALSE;                                                           \
+    GSource *guard_ = g_timeout_source_new_seconds (GUARD_SECONDS);                      \
+                                                                                         \
+    g_source_set_callback (guard_, guard_expired_cb, &expired_, NULL);                   \
+    g_source_attach (guard_, context_);                                                  \
+    while (!(condition) && !expired_)                                                    \
+      g_main_context_iteration (context_, TRUE);                                         \
+    g_source_destroy (guard_);                                                           \
+    g_source_unref (guard_);                                                             \
+    g_main_context_unref (context_);                                                     \
+    if (!(condition))                                                                    \
+      g_error ("%s:%d: gave up after %d s waiting for: %s", __FILE__, __LINE__,          \
+               GUARD_SECONDS, #condition);                                               \
+  }                                                                                      \
+  G_STMT_END
+
+static void
+store_result_cb (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_object_ref (result);
+}
+
+/* Fixture: a migrated database with prices that make pricing interesting, and a fresh
+ * thread-default main context.
+ */
+
+typedef struct
+{
+  GMainContext *context;
+  TgTestDb     *db;
+} Fixture;
+
+/* On top of the defaults (0003): a provider without a rate into the reporting currency
+ * (its calls are unpriced), an endpoint rule that bills failed calls and takes effect in
+ * the middle of a day, a request-type rule from Adelaide's 1 November, and a new USD rate
+ * from 1 April.
+ */
+static const char prices_sql[] =
+  "INSERT INTO tollgate.providers (slug, display_name, home_region, currency, billing_unit, "
+  "  quota_unit) VALUES ('acme', 'Acme Geo', 'AU', 'JPY', 'call', 'calls');"
+  "INSERT INTO tollgate.price_book (provider, api_endpoint, request_type, unit, unit_price, "
+  "  currency, bill_failed, effective_from) VALUES "
+  "  ('acme', NULL, NULL, 'call', 3, 'JPY', false, '2024-01-01 00:00+00'),"
+  "  ('here', '/v1/batch', NULL, 'call', 0.002, 'USD', true, '2026-03-31 13:15+00'),"
+  "  ('smarty_streets', NULL, 'validate', 'call', 0.005, 'USD', false, '2026-10-31 14:00+00');"
+  "INSERT INTO tollgate.exchange_rates (from_currency, to_currency, effective_from, rate) "
+  "  VALUES ('USD', 'AUD', '2026-04-01', 1.5);"
+  "INSERT INTO tollgate.users (user_id, display_name) "
+  "  SELECT i, 'User ' || i FROM generate_series(1, 8) i;";
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->context = g_main_context_new ();
+  g_main_context_push_thread_default (fixture->context);
+  fixture->db = tg_test_db_new (TRUE);
+  if (fixture->db != NULL)
+    tg_test_db_exec (fixture->db, prices_sql);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  /* Let late idles (returned tasks) run before the context goes. */
+  while (g_main_context_iteration (fixture->context, FALSE))
+    ;
+
+  g_clear_pointer (&fixture->db, tg_test_db_free);
+  g_main_context_pop_thread_default (fixture->context);
+  g_clear_pointer (&fixture->context, g_main_context_unref);
+}
+
+/* Rows */
+
+static const char *providers[] = {
+  "geoscape", "smarty_streets", "here", "postcodes_io", "canada_post", "openai", "acme",
+};
+static const char *endpoints[] = { "/v1/addresses", "/v1/geocode", "/v1/batch" };
+static const char *request_types[] = { "autocomplete", "validate", "geocode" };
+static const int statuses[] = { 200, 200, 200, 200, 200, 201, 400, 429, 500, 503, 0 };
+
+/* Rows land within a day of these: the months' first instants in UTC and in Adelaide
+ * (UTC+10:30 in summer), Adelaide's change from summer time, and an ordinary day.
+ */
+static const char *anchors[] = {
+  "2026-03-31 13:30:00+00",   /* Adelaide: 1 April begins */
+  "2026-04-01 00:00:00+00",   /* UTC: 1 April begins */
+  "2026-04-04 16:30:00+00",   /* Adelaide: summer time ends */
+  "2026-10-31 13:30:00+00",   /* Adelaide: 1 November begins */
+  "2026-11-01 00:00:00+00",   /* UTC: 1 November begins */
+  "2026-10-15 12:00:00+00",
+};
+
+/* Inserts @n random rows (deterministic for @seed) with plain INSERTs. Rows of every
+ * round spread over all anchors, so that the rows of a later round are late: created
+ * before rows an earlier refresh already rolled up.
+ */
+static void
+insert_rows (TgTestDb *db,
+             guint32   seed,
+             guint     n)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  GRand *rand = g_rand_new_with_seed (seed);
+
+  g_string_append (sql,
+    "INSERT INTO tollgate.api_usage_tracking (user_id, api_provider, api_endpoint, "
+    "request_type, call_count, credit_cost, response_time, response_status, response_data, "
+    "is_billable, created_at, feature, region) VALUES ");
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *provider = providers[g_rand_int_range (rand, 0, G_N_ELEMENTS (providers))];
+      int status = statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))];
+      int call_count = g_rand_int_range (rand, 0, 10) == 0 ? g_rand_int_range (rand, 2, 60) : 1;
+      int offset = g_rand_int_range (rand, -86400, 86400);
+      double latency = exp (g_rand_double_range (rand, 1.0, 9.0));
+      g_autofree char *user = NULL;
+      g_autofree char *tokens = NULL;
+      g_autofree char *response_time = NULL;
+
+      if (g_rand_int_range (rand, 0, 7) == 0)
+        user = g_strdup ("NULL");
+      else
+        user = g_strdup_printf ("%d", g_rand_int_range (rand, 1, 13));
+
+      if (g_str_equal (provider, "openai") && status == 200)
+        tokens = g_strdup_printf ("'{\"usage\": {\"prompt_tokens\": %d, \"completion_tokens\": %d}}'",
+                                  g_rand_int_range (rand, 10, 4000), g_rand_int_range (rand, 1, 800));
+
+      if (status == 0 && g_rand_boolean (rand))
+        response_time = g_strdup ("NULL");
+      else
+        response_time = g_strdup_printf ("%d", (int)latency);
+
+      g_string_append_printf (sql,
+        "%s(%s, '%s', '%s', '%s', %d, %d.%03d, %s, %d, %s, %s, "
+        "timestamptz '%s' + interval '%d seconds' + interval '%d microseconds', %s, %s)",
+        i > 0 ? ", " : "",
+        user,
+        provider,
+        endpoints[g_rand_int_range (rand, 0, G_N_ELEMENTS (endpoints))],
+        request_types[g_rand_int_range (rand, 0, G_N_ELEMENTS (request_types))],
+        call_count,
+        g_str_equal (provider, "geoscape") ? call_count * g_rand_int_range (rand, 1, 3) : 0,
+        g_rand_int_range (rand, 0, 1000),
+        response_time,
+        status,
+        tokens != NULL ? tokens : "NULL",
+        g_rand_int_range (rand, 0, 12) == 0 ? "false" : "true",
+        anchors[g_rand_int_range (rand, 0, G_N_ELEMENTS (anchors))],
+        offset,
+        g_rand_int_range (rand, 0, 1000000),
+        g_rand_boolean (rand) ? "'checkout.address'" : "NULL",
+        g_rand_boolean (rand) ? "'AU'" : "'US'");
+    }
+
+  tg_test_db_exec (db, sql->str);
+  g_rand_free (rand);
+}
+
+static void
+refresh (TgTestDb *db)
+{
+  tg_test_db_exec (db, "SELECT tollgate.refresh_rollups()");
+}
+
+static gint64
+count_tail (TgTestDb *db)
+{
+  return tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking "
+    "WHERE api_usage_id > (SELECT last_id FROM tollgate.rollup_state)");
+}
+
+/* Three rounds: refreshed, late rows refreshed, and a tail that no refresher saw. */
+static void
+insert_three_rounds (TgTestDb *db,
+                     guint32   seed)
+{
+  insert_rows (db, seed, 1200);
+  refresh (db);
+  insert_rows (db, seed + 1, 700);
+  refresh (db);
+  insert_rows (db, seed + 2, 400);
+  g_assert_cmpint (count_tail (db), ==, 400);
+}
+
+static void
+set_billing_zone (TgTestDb   *db,
+                  const char *zone)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "UPDATE tollgate.settings SET value = '%s' WHERE key = 'billing-timezone'", zone);
+
+  tg_test_db_exec (db, sql);
+}
+
+/* Plain SQL: every raw row priced on its own, with the rule in force at its created_at
+ * (most specific, then latest) and the rate of its UTC date.
+ */
+#define PRICED_RAW_SQL                                                                        \
+  "priced AS ( "                                                                              \
+  "  SELECT u.*, pv.currency::text AS currency, coalesce(rules.n, 0) > 0 AS has_rule, "        \
+  "         coalesce(rules.cost, 0) AS cost_native, "                                         \
+  "         CASE WHEN pv.currency = st.value THEN 1 ELSE "                                    \
+  "           (SELECT x.rate FROM tollgate.exchange_rates x "                                 \
+  "            WHERE x.from_currency = pv.currency AND x.to_currency = st.value "             \
+  "              AND x.effective_from <= (u.created_at AT TIME ZONE 'UTC')::date "            \
+  "            ORDER BY x.effective_from DESC LIMIT 1) END AS rate, "                         \
+  "         u.is_billable AND (u.response_status BETWEEN 200 AND 299 "                        \
+  "                            OR coalesce(rules.bill_failed, false)) AS billed "             \
+  "  FROM tollgate.api_usage_tracking u "                                                     \
+  "  JOIN tollgate.providers pv ON pv.slug = u.api_provider "                                 \
+  "  CROSS JOIN (SELECT value FROM tollgate.settings WHERE key = 'reporting-currency') st "    \
+  "  LEFT JOIN LATERAL ( "                                                                    \
+  "    SELECT count(*) AS n, bool_or(r.bill_failed) AS bill_failed, "                        \
+  "           sum(r.unit_price * CASE r.unit "                                                \
+  "                 WHEN 'call' THEN u.call_count "                                           \
+  "                 WHEN 'credit' THEN u.credit_cost "                                        \
+  "                 WHEN 'input_token' THEN "                                                 \
+  "                   coalesce((u.response_data->'usage'->>'prompt_tokens')::numeric, 0) "    \
+  "                 ELSE coalesce((u.response_data->'usage'->>'completion_tokens')::numeric, 0) " \
+  "               END) "                                                                      \
+  "             FILTER (WHERE u.is_billable "                                                 \
+  "                       AND (u.response_status BETWEEN 200 AND 299 OR r.bill_failed)) AS cost " \
+  "    FROM (SELECT DISTINCT ON (pb.unit) pb.* FROM tollgate.price_book pb "                  \
+  "          WHERE pb.provider = u.api_provider "                                             \
+  "            AND coalesce(pb.api_endpoint, u.api_endpoint) = u.api_endpoint "               \
+  "            AND coalesce(pb.request_type, u.request_type) = u.request_type "               \
+  "            AND pb.effective_from <= u.created_at "                                        \
+  "          ORDER BY pb.unit, pb.api_endpoint IS NULL, pb.request_type IS NULL, "            \
+  "                   pb.effective_from DESC) r "                                             \
+  "  ) rules ON true "                                                                        \
+  ") "
+
+/* $1: after id, $2: limit. The cost column as tollgate.latest_calls() defines it. */
+static const char raw_latest_calls_sql[] =
+  "WITH " PRICED_RAW_SQL
+  "SELECT api_usage_id, (extract(epoch FROM created_at) * 1000000)::int8, api_provider, "
+  "       api_endpoint, request_type, user_id, coalesce(feature, ''), coalesce(region, ''), "
+  "       response_status, response_time, call_count, "
+  "       CASE WHEN NOT billed THEN '0' "
+  "            WHEN has_rule AND rate IS NOT NULL THEN round(cost_native * rate, 6)::text END "
+  "FROM priced "
+  "WHERE api_usage_id > $1::int8 "
+  "ORDER BY api_usage_id DESC LIMIT $2::int4";
+
+/* $1: zone, $2: month 'YYYY-MM', $3: provider or NULL. */
+static const char raw_user_totals_sql[] =
+  "WITH " PRICED_RAW_SQL
+  "SELECT user_id, (SELECT x.display_name FROM tollgate.users x WHERE x.user_id = priced.user_id), "
+  "       sum(call_count)::int8, coalesce(sum(call_count) FILTER (WHERE billed), 0)::int8, "
+  "       coalesce(sum(call_count) FILTER (WHERE response_status = 0 "
+  "                                          OR response_status >= 400), 0)::int8, "
+  "       round(sum(credit_cost), 6)::text, "
+  "       CASE WHEN count(DISTINCT currency) = 1 THEN min(currency) ELSE '' END, "
+  "       CASE WHEN count(DISTINCT currency) = 1 THEN round(sum(cost_native), 6)::text END, "
+  "       round(sum(cost_native * coalesce(rate, 0)), 6)::text, "
+  "       coalesce(sum(call_count) FILTER (WHERE billed AND NOT (has_rule AND rate IS NOT NULL)), "
+  "                0)::int8 "
+  "FROM priced "
+  "WHERE date_trunc('month', created_at AT TIME ZONE $1)::date = to_date($2, 'YYYY-MM') "
+  "  AND ($3::text IS NULL OR api_provider = $3) "
+  "GROUP BY user_id "
+  "ORDER BY sum(cost_native * coalesce(rate, 0)) DESC, user_id NULLS LAST";
+
+/* Comparisons */
+
+static gint64
+text_micros (const char *text)
+{
+  gint64 micros = 0;
+
+  if (text == NULL)
+    return 0;
+  g_assert_true (tg_money_parse (text, &micros, NULL));
+  return micros;
+}
+
+static gint64
+cell_int (PGresult *result,
+          int       row,
+          int       col)
+{
+  return g_ascii_strtoll (PQgetvalue (result, row, col), NULL, 10);
+}
+
+static void
+assert_rows_equal (const TgUsageRow *a,
+                   const TgUsageRow *b)
+{
+  g_assert_cmpint (a->start, ==, b->start);
+  g_assert_cmpint (a->end, ==, b->end);
+  g_assert_cmpstr (a->group, ==, b->group);
+  g_assert_cmpint (a->calls, ==, b->calls);
+  g_assert_cmpint (a->billable_calls, ==, b->billable_calls);
+  g_assert_cmpint (a->errors, ==, b->errors);
+  g_assert_cmpint (a->timeouts, ==, b->timeouts);
+  g_assert_cmpint (a->requests, ==, b->requests);
+  g_assert_cmpint (a->credits, ==, b->credits);
+  g_assert_cmpint (a->input_tokens, ==, b->input_tokens);
+  g_assert_cmpint (a->output_tokens, ==, b->output_tokens);
+  g_assert_cmpstr (a->native_currency, ==, b->native_currency);
+  g_assert_cmpint (a->cost_native, ==, b->cost_native);
+  g_assert_cmpint (a->cost, ==, b->cost);
+  g_assert_cmpint (a->unpriced_calls, ==, b->unpriced_calls);
+  g_assert_true (tg_latency_histogram_equal (a->latency, b->latency));
+}
+
+static void
+assert_series_equal (GPtrArray *a,
+                     GPtrArray *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    assert_rows_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i));
+}
+
+static void
+assert_calls_equal_raw (TgTestDb  *db,
+                        GPtrArray *calls,
+                        gint64     after_id,
+                        guint      limit)
+{
+  g_autoptr(PGresult) raw = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *after_text = g_strdup_printf ("%" G_GINT64_FORMAT, after_id);
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[] = { after_text, limit_text };
+
+  raw = tg_db_query (db->conn, raw_latest_calls_sql, 2, params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (raw), ==, calls->len);
+
+  for (guint i = 0; i < calls->len; i++)
+    {
+      const TgUsageCall *call = g_ptr_array_index (calls, i);
+
+      if (i > 0)
+        g_assert_cmpint (call->id, <, ((TgUsageCall *)g_ptr_array_index (calls, i - 1))->id);
+      g_assert_cmpint (call->id, >, after_id);
+
+      g_assert_cmpint (call->id, ==, cell_int (raw, i, 0));
+      g_assert_cmpint (call->created_at, ==, cell_int (raw, i, 1));
+      g_assert_cmpstr (call->provider, ==, PQgetvalue (raw, i, 2));
+      g_assert_cmpstr (call->endpoint, ==, PQgetvalue (raw, i, 3));
+      g_assert_cmpstr (call->request_type, ==, PQgetvalue (raw, i, 4));
+      g_assert_cmpint (call->has_user_id, ==, !PQgetisnull (raw, i, 5));
+      if (call->has_user_id)
+        g_assert_cmpint (call->user_id, ==, cell_int (raw, i, 5));
+      g_assert_cmpstr (call->feature, ==, PQgetvalue (raw, i, 6));
+      g_assert_cmpstr (call->region, ==, PQgetvalue (raw, i, 7));
+      g_assert_cmpint (call->status, ==, cell_int (raw, i, 8));
+      g_assert_cmpint (call->response_time, ==,
+                       PQgetisnull (raw, i, 9) ? -1 : cell_int (raw, i, 9));
+      g_assert_cmpint (call->call_count, ==, cell_int (raw, i, 10));
+      g_assert_cmpint (call->priced, ==, !PQgetisnull (raw, i, 11));
+      g_assert_cmpint (call->cost, ==,
+                       PQgetisnull (raw, i, 11) ? 0 : text_micros (PQgetvalue (raw, i, 11)));
+    }
+}
+
+static void
+assert_totals_equal (GPtrArray *a,
+                     GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const TgUserTotal *x = g_ptr_array_index (a, i);
+      const TgUserTotal *y = g_ptr_array_index (b, i);
+
+      g_assert_cmpint (x->has_user_id, ==, y->has_user_id);
+      g_assert_cmpint (x->user_id, ==, y->user_id);
+      g_assert_cmpstr (x->display_name, ==, y->display_name);
+      g_assert_cmpint (x->calls, ==, y->calls);
+      g_assert_cmpint (x->billable_calls, ==, y->billable_calls);
+      g_assert_cmpint (x->errors, ==, y->errors);
+      g_assert_cmpint (x->credits, ==, y->credits);
+      g_assert_cmpstr (x->native_currency, ==, y->native_currency);
+      g_assert_cmpint (x->cost_native, ==, y->cost_native);
+      g_assert_cmpint (x->cost, ==, y->cost);
+      g_assert_cmpint (x->unpriced_calls, ==, y->unpriced_calls);
+    }
+}
+
+/* Compares tg_usage_fetch_user_totals() with the raw answer; returns the number of users. */
+static guint
+assert_user_totals_equal_raw (TgTestDb   *db,
+                              const char *zone,
+                              const char *month,
+                              const char *provider)
+{
+  g_autoptr(PGresult) raw = NULL;
+  g_autoptr(GPtrArray) totals = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *params[] = { zone, month, provider };
+
+  totals = tg_usage_fetch_user_totals (db->conn, month, provider, 0, &error);
+  g_assert_no_error (error);
+
+  raw = tg_db_query (db->conn, raw_user_totals_sql, 3, params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (raw), ==, totals->len);
+
+  for (guint i = 0; i < totals->len; i++)
+    {
+      const TgUserTotal *total = g_ptr_array_index (totals, i);
+
+      g_assert_cmpint (total->has_user_id, ==, !PQgetisnull (raw, i, 0));
+      if (total->has_user_id)
+        g_assert_cmpint (total->user_id, ==, cell_int (raw, i, 0));
+      g_assert_cmpstr (total->display_name, ==,
+                       PQgetisnull (raw, i, 1) ? NULL : PQgetvalue (raw, i, 1));
+      g_assert_cmpint (total->calls, ==, cell_int (raw, i, 2));
+      g_assert_cmpint (total->billable_calls, ==, cell_int (raw, i, 3));
+      g_assert_cmpint (total->errors, ==, cell_int (raw, i, 4));
+      g_assert_cmpint (total->credits, ==, text_micros (PQgetvalue (raw, i, 5)));
+      g_assert_cmpstr (total->native_currency, ==, PQgetvalue (raw, i, 6));
+      g_assert_cmpint (total->cost_native, ==,
+                       PQgetisnull (raw, i, 7) ? 0 : text_micros (PQgetvalue (raw, i, 7)));
+      g_assert_cmpint (total->cost, ==, text_micros (PQgetvalue (raw, i, 8)));
+      g_assert_cmpint (total->unpriced_calls, ==, cell_int (raw, i, 9));
+      if (i > 0)
+        g_assert_cmpint (total->cost, <=, ((TgUserTotal *)g_ptr_array_index (totals, i - 1))->cost);
+    }
+
+  return totals->len;
+}
+
+/* The months around the anchors, and one without rows. */
+static const char *months[] = { "2026-03", "2026-04", "2026-10", "2026-11", "2026-07" };
+static const char *user_providers[] = { NULL, "here", "geoscape", "acme" };
+
+static void
+check_all_user_totals (TgTestDb   *db,
+                       const char *zone)
+{
+  guint users = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (months); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (user_providers); j++)
+      {
+        guint n;
+
+        g_test_message ("%s, %s, %s", zone, months[i],
+                        user_providers[j] != NULL ? user_providers[j] : "all providers");
+        n = assert_user_totals_equal_raw (db, zone, months[i], user_providers[j]);
+        if (g_str_equal (months[i], "2026-07"))
+          g_assert_cmpuint (n, ==, 0);
+        users += n;
+      }
+
+  g_assert_cmpuint (users, >, 0);
+}
+
+/* Series bounds */
+
+typedef struct
+{
+  const char   *zone;
+  TgBucketSize  size;
+  const char   *from;
+  const char   *to;
+} SeriesCase;
+
+static const SeriesCase series_cases[] = {
+  { "UTC", TG_BUCKET_DAY, "2026-03-30", "2026-04-06" },
+  { "Australia/Adelaide", TG_BUCKET_HOUR, "2026-03-31", "2026-04-01" },
+  { "Australia/Adelaide", TG_BUCKET_MONTH, "2026-03-01", "2026-11-30" },
+  { "America/New_York", TG_BUCKET_WEEK, "2026-03-01", "2026-11-30" },
+};
+
+static GArray *
+series_bounds (const SeriesCase *c)
+{
+  g_autoptr(GTimeZone) tz = tg_time_zone_new_checked (c->zone, NULL);
+  g_autoptr(GError) error = NULL;
+  GArray *bounds;
+  gint64 end;
+
+  bounds = tg_time_bucket_range_parse (tz, c->size, c->from, c->to, &error);
+  g_assert_no_error (error);
+  end = tg_time_bucket_next (tz, c->size, g_array_index (bounds, gint64, bounds->len - 1));
+  g_array_append_val (bounds, end);
+
+  return bounds;
+}
+
+/* Asynchronous helpers */
+
+static GPtrArray *
+series_async (TgDbConnection *conn,
+              GArray         *bounds,
+              TgUsageGroupBy  group_by,
+              const char     *provider,
+              GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tg_usage_series_async (conn, (const gint64 *)bounds->data, bounds->len, group_by, provider,
+                         NULL, store_result_cb, &result);
+  wait_until (result != NULL);
+
+  return tg_usage_series_finish (conn, result, error);
+}
+
+static GPtrArray *
+latest_calls_async (TgDbConnection *conn,
+                    gint64          after_id,
+                    guint           limit)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *calls;
+
+  tg_usage_latest_calls_async (conn, after_id, limit, NULL, store_result_cb, &result);
+  wait_until (result != NULL);
+  calls = tg_usage_latest_calls_finish (conn, result, &error);
+  g_assert_no_error (error);
+
+  return calls;
+}
+
+static GPtrArray *
+user_totals_async (TgDbConnection *conn,
+                   const char     *month,
+                   const char     *provider,
+                   guint           limit)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *totals;
+
+  tg_usage_user_totals_async (conn, month, provider, limit, NULL, store_result_cb, &result);
+  wait_until (result != NULL);
+  totals = tg_usage_user_totals_finish (conn, result, &error);
+  g_assert_no_error (error);
+
+  return totals;
+}
+
+/* The legacy text path: tg_usage_series_statement() read by tg_usage_series_parse(). */
+static GPtrArray *
+series_text (TgTestDb       *db,
+             GArray         *bounds,
+             TgUsageGroupBy  group_by)
+{
+  TgUsageStatement statement = { 0 };
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows;
+
+  tg_usage_series_statement (&statement, (const gint64 *)bounds->data, bounds->len, group_by,
+                             NULL);
+  result = tg_db_query (db->conn, statement.sql, statement.n_params,
+                        (const char * const *)statement.params, &error);
+  tg_usage_statement_clear (&statement);
+  g_assert_no_error (error);
+
+  rows = tg_usage_series_parse (result, (const gint64 *)bounds->data, bounds->len, &error);
+  g_assert_no_error (error);
+  return rows;
+}
+
+/* Tests */
+
+/* The asynchronous series (binary) equals the blocking one and the text one, field by
+ * field and histogram by histogram; totals merged in C equal the server's.
+ */
+static void
+test_series_async (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  TgTestDb *db = fixture->db;
+  g_autoptr(TgDbConnection) conn = NULL;
+  static const TgUsageGroupBy groups[] = {
+    TG_USAGE_GROUP_PROVIDER, TG_USAGE_GROUP_NONE, TG_USAGE_GROUP_STATUS_CLASS,
+    TG_USAGE_GROUP_COST_CENTRE,
+  };
+  guint histograms = 0;
+
+  if (db == NULL)
+    return;
+
+  insert_three_rounds (db, 10);
+  conn = tg_db_connection_new (db->conninfo);
+
+  for (guint i = 0; i < G_N_ELEMENTS (series_cases); i++)
+    {
+      g_autoptr(GArray) bounds = series_bounds (&series_cases[i]);
+
+      for (guint j = 0; j < G_N_ELEMENTS (groups); j++)
+        {
+          g_autoptr(GPtrArray) blocking = NULL;
+          g_autoptr(GPtrArray) async = NULL;
+          g_autoptr(GPtrArray) text = NULL;
+          g_autoptr(GError) error = NULL;
+
+          g_test_message ("%s, %s buckets, %s to %s, by %s", series_cases[i].zone,
+                          tg_bucket_size_to_string (series_cases[i].size), series_cases[i].from,
+                          series_cases[i].to, tg_usage_group_by_to_string (groups[j]));
+
+          blocking = tg_usage_fetch_series (db->conn, (const gint64 *)bounds->data, bounds->len,
+                                            groups[j], NULL, &error);
+          g_assert_no_error (error);
+          async = series_async (conn, bounds, groups[j], NULL, &error);
+          g_assert_no_error (error);
+          text = series_text (db, bounds, groups[j]);
+
+          g_assert_cmpuint (blocking->len, >, 0);
+          assert_series_equal (async, blocking);
+          assert_series_equal (text, blocking);
+
+          for (guint k = 0; k < blocking->len; k++)
+            if (tg_latency_histogram_has_data (((TgUsageRow *)g_ptr_array_index (blocking, k))->latency))
+              histograms++;
+        }
+
+      /* Merging the provider rows of each bucket in C gives the server's totals. */
+      {
+        g_autoptr(GPtrArray) per_provider = NULL;
+        g_autoptr(GPtrArray) totals = NULL;
+        g_autoptr(GError) error = NULL;
+        guint k = 0;
+
+        per_provider = series_async (conn, bounds, TG_USAGE_GROUP_PROVIDER, NULL, &error);
+        g_assert_no_error (error);
+        totals = series_async (conn, bounds, TG_USAGE_GROUP_NONE, NULL, &error);
+        g_assert_no_error (error);
+
+        for (guint t = 0; t < totals->len; t++)
+          {
+            TgUsageRow *expected = g_ptr_array_index (totals, t);
+            g_autoptr(GPtrArray) bucket = g_ptr_array_new ();
+            g_autoptr(TgUsageRow) merged = NULL;
+
+            for (; k < per_provider->len; k++)
+              {
+                TgUsageRow *row = g_ptr_array_index (per_provider, k);
+
+                if (row->start != expected->start)
+                  break;
+                g_ptr_array_add (bucket, row);
+              }
+
+            /* Amounts were rounded per row: within half a micro-unit per row merged. */
+            merged = tg_usage_rows_total (bucket, expected->start, expected->end, "");
+            g_assert_cmpint (ABS (merged->credits - expected->credits), <=, bucket->len / 2);
+            g_assert_cmpint (ABS (merged->cost_native - expected->cost_native), <=, bucket->len / 2);
+            g_assert_cmpint (ABS (merged->cost - expected->cost), <=, bucket->len / 2);
+            merged->credits = expected->credits;
+            merged->cost_native = expected->cost_native;
+            merged->cost = expected->cost;
+            assert_rows_equal (merged, expected);
+          }
+        g_assert_cmpuint (k, ==, per_provider->len);
+      }
+    }
+
+  g_assert_cmpuint (histograms, >, 0);
+
+  /* The provider filter and a bad group reach the server. */
+  {
+    g_autoptr(GArray) bounds = series_bounds (&series_cases[0]);
+    g_autoptr(GPtrArray) rows = NULL;
+    g_autoptr(GError) error = NULL;
+
+    rows = series_async (conn, bounds, TG_USAGE_GROUP_ENDPOINT, "here", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rows->len, >, 0);
+    g_clear_pointer (&rows, g_ptr_array_unref);
+
+    g_array_index (bounds, gint64, 0) += 60;    /* not on a quarter hour */
+    rows = series_async (conn, bounds, TG_USAGE_GROUP_PROVIDER, NULL, &error);
+    g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY);
+    g_assert_null (rows);
+  }
+
+  tg_db_connection_close (conn);
+}
+
+/* The Overview's burst: settings and two series in one pipelined batch. */
+static void
+test_batch (Fixture       *fixture,
+            gconstpointer  data)
+{
+  TgTestDb *db = fixture->db;
+  g_autoptr(TgDbConnection) conn = NULL;
+  g_autoptr(GPtrArray) statements = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) days = series_bounds (&series_cases[0]);
+  g_autoptr(GArray) months_bounds = series_bounds (&series_cases[2]);
+  g_autoptr(TgUsageSettings) settings = NULL;
+  g_autoptr(TgUsageSettings) blocking_settings = NULL;
+  g_autoptr(GPtrArray) by_day = NULL;
+  g_autoptr(GPtrArray) by_month = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+
+  if (db == NULL)
+    return;
+
+  insert_three_rounds (db, 20);
+  set_billing_zone (db, "Australia/Adelaide");
+  conn = tg_db_connection_new (db->conninfo);
+
+  statements = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_db_statement_unref);
+  g_ptr_array_add (statements, tg_usage_settings_statement_new ());
+  g_ptr_array_add (statements, tg_usage_series_statement_new ((const gint64 *)days->data, days->len,
+                                                              TG_USAGE_GROUP_PROVIDER, NULL));
+  g_ptr_array_add (statements, tg_usage_series_statement_new ((const gint64 *)months_bounds->data,
+                                                              months_bounds->len,
+                                                              TG_USAGE_GROUP_NONE, NULL));
+  g_ptr_array_add (statements, tg_usage_latest_calls_statement_new (0, 20));
+  g_ptr_array_add (statements, tg_usage_user_totals_statement_new ("2026-04", NULL, 5));
+
+  tg_db_connection_query_batch_async (conn, statements, NULL, store_result_cb, &result);
+  wait_until (result != NULL);
+  results = tg_db_connection_query_batch_finish (conn, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, statements->len);
+
+  /* Histograms came in binary. */
+  g_assert_true (tg_db_result_is_binary (g_ptr_array_index (results, 1), 14));
+  g_assert_cmpuint (tg_db_result_get_column_type (g_ptr_array_index (results, 1), 14), ==,
+                    TG_DB_TYPE_INT8_ARRAY);
+
+  settings = tg_usage_settings_parse_result (g_ptr_array_index (results, 0), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (settings->billing_timezone, ==, "Australia/Adelaide");
+  g_assert_cmpstr (settings->reporting_currency, ==, "AUD");
+  blocking_settings = tg_usage_fetch_settings (db->conn, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (blocking_settings->billing_timezone, ==, settings->billing_timezone);
+  g_assert_cmpstr (blocking_settings->reporting_currency, ==, settings->reporting_currency);
+
+  by_day = tg_usage_series_parse_result (g_ptr_array_index (results, 1),
+                                         (const gint64 *)days->data, days->len, &error);
+  g_assert_no_error (error);
+  expected = tg_usage_fetch_series (db->conn, (const gint64 *)days->data, days->len,
+                                    TG_USAGE_GROUP_PROVIDER, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_day->len, >, 0);
+  assert_series_equal (by_day, expected);
+  g_clear_pointer (&expected, g_ptr_array_unref);
+
+  by_month = tg_usage_series_parse_result (g_ptr_array_index (results, 2),
+                                           (const gint64 *)months_bounds->data,
+                                           months_bounds->len, &error);
+  g_assert_no_error (error);
+  expected = tg_usage_fetch_series (db->conn, (const gint64 *)months_bounds->data,
+                                    months_bounds->len, TG_USAGE_GROUP_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_month->len, >, 0);
+  assert_series_equal (by_month, expected);
+  g_clear_pointer (&expected, g_ptr_array_unref);
+
+  calls = tg_usage_latest_calls_parse_result (g_ptr_array_index (results, 3), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (calls->len, ==, 20);
+  assert_calls_equal_raw (db, calls, 0, 20);
+
+  users = tg_usage_user_totals_parse_result (g_ptr_array_index (results, 4), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (users->len, ==, 5);
+  expected = tg_usage_fetch_user_totals (db->conn, "2026-04", NULL, 5, &error);
+  g_assert_no_error (error);
+  assert_totals_equal (users, expected);
+
+  /* Settings on their own, asynchronously. */
+  g_clear_object (&result);
+  g_clear_pointer (&settings, tg_usage_settings_unref);
+  tg_usage_settings_async (conn, NULL, store_result_cb, &result);
+  wait_until (result != NULL);
+  settings = tg_usage_settings_finish (conn, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (settings->billing_timezone, ==, "Australia/Adelaide");
+
+  tg_db_connection_close (conn);
+}
+
+/* The live feed: the newest calls, and those after an id, priced row by row. */
+static void
+test_latest_calls (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  TgTestDb *db = fixture->db;
+  g_autoptr(TgDbConnection) conn = NULL;
+  g_autoptr(GPtrArray) newest = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 max_id;
+  gint64 middle;
+  guint unpriced = 0;
+  guint failed_but_billed = 0;
+
+  if (db == NULL)
+    return;
+
+  insert_three_rounds (db, 30);
+  conn = tg_db_connection_new (db->conninfo);
+  max_id = tg_test_db_scalar_int (db, "SELECT max(api_usage_id) FROM tollgate.api_usage_tracking");
+
+  /* The newest ones, blocking and asynchronously. */
+  newest = tg_usage_fetch_latest_calls (db->conn, 0, 50, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (newest->len, ==, 50);
+  g_assert_cmpint (((TgUsageCall *)g_ptr_array_index (newest, 0))->id, ==, max_id);
+  assert_calls_equal_raw (db, newest, 0, 50);
+  g_clear_pointer (&newest, g_ptr_array_unref);
+
+  newest = latest_calls_async (conn, 0, 50);
+  assert_calls_equal_raw (db, newest, 0, 50);
+
+  /* After an id: only greater ids, the newest of them when more than the limit. */
+  middle = max_id - 120;
+  after = latest_calls_async (conn, middle, 500);
+  g_assert_cmpuint (after->len, ==, 120);
+  assert_calls_equal_raw (db, after, middle, 500);
+  g_clear_pointer (&after, g_ptr_array_unref);
+
+  after = tg_usage_fetch_latest_calls (db->conn, middle, 30, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, 30);
+  g_assert_cmpint (((TgUsageCall *)g_ptr_array_index (after, 0))->id, ==, max_id);
+  assert_calls_equal_raw (db, after, middle, 30);
+  g_clear_pointer (&after, g_ptr_array_unref);
+
+  after = latest_calls_async (conn, max_id, 10);
+  g_assert_cmpuint (after->len, ==, 0);
+
+  /* Every row, so that every pricing case is compared at least once. */
+  all = tg_usage_fetch_latest_calls (db->conn, 0, 10000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (all->len, ==, tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.api_usage_tracking"));
+  assert_calls_equal_raw (db, all, 0, 10000);
+  for (guint i = 0; i < all->len; i++)
+    {
+      const TgUsageCall *call = g_ptr_array_index (all, i);
+
+      if (!call->priced)
+        {
+          g_assert_cmpstr (call->provider, ==, "acme");
+          unpriced++;
+        }
+      if (call->priced && call->cost > 0 && (call->status < 200 || call->status > 299))
+        failed_but_billed++;
+    }
+  g_assert_cmpuint (unpriced, >, 0);
+  g_assert_cmpuint (failed_but_billed, >, 0);
+
+  tg_db_connection_close (conn);
+}
+
+/* Per-user month totals equal plain SQL in the zone the level was built in, with late
+ * rows and an unrefreshed tail.
+ */
+static void
+test_user_totals (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  TgTestDb *db = fixture->db;
+  const char *zone = data;
+  g_autoptr(TgDbConnection) conn = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) top = NULL;
+  g_autoptr(GPtrArray) async = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *built_for = NULL;
+
+  if (db == NULL)
+    return;
+
+  set_billing_zone (db, zone);
+  insert_three_rounds (db, 40);
+  built_for = tg_test_db_scalar (db, "SELECT billing_timezone FROM tollgate.rollup_state");
+  g_assert_cmpstr (built_for, ==, zone);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.usage_rollup_user_month"), >, 0);
+
+  check_all_user_totals (db, zone);
+
+  /* A limit keeps the most expensive users; the asynchronous path agrees. */
+  conn = tg_db_connection_new (db->conninfo);
+  all = tg_usage_fetch_user_totals (db->conn, "2026-04", NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, >, 4);
+  top = tg_usage_fetch_user_totals (db->conn, "2026-04", NULL, 4, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (top->len, ==, 4);
+  g_ptr_array_set_size (all, 4);
+  assert_totals_equal (top, all);
+  async = user_totals_async (conn, "2026-04", NULL, 4);
+  assert_totals_equal (async, top);
+
+  /* A bad month is the server's error. */
+  g_clear_pointer (&top, g_ptr_array_unref);
+  top = tg_usage_fetch_user_totals (db->conn, "2026-13", NULL, 0, &error);
+  g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY);
+  g_assert_null (top);
+
+  /* Everything rolled up: the same answers from the level alone. */
+  refresh (db);
+  g_assert_cmpint (count_tail (db), ==, 0);
+  check_all_user_totals (db, zone);
+
+  tg_db_connection_close (conn);
+}
+
+/* Changing the billing time zone moves the per-user months: readers read raw rows until
+ * the refresher (or a recompute) rebuilt the level in the new zone.
+ */
+static void
+test_zone_change (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  TgTestDb *db = fixture->db;
+  g_autofree char *built_for = NULL;
+  g_autofree char *level = NULL;
+  g_autofree char *raw = NULL;
+
+  if (db == NULL)
+    return;
+
+  insert_three_rounds (db, 50);
+  check_all_user_totals (db, "UTC");
+
+  /* Changed, not yet rebuilt: exact in the new zone all the same. */
+  set_billing_zone (db, "Australia/Adelaide");
+  built_for = tg_test_db_scalar (db, "SELECT billing_timezone FROM tollgate.rollup_state");
+  g_assert_cmpstr (built_for, ==, "UTC");
+  check_all_user_totals (db, "Australia/Adelaide");
+
+  /* The refresher rebuilds the level, then adds the tail. */
+  refresh (db);
+  g_clear_pointer (&built_for, g_free);
+  built_for = tg_test_db_scalar (db, "SELECT billing_timezone FROM tollgate.rollup_state");
+  g_assert_cmpstr (built_for, ==, "Australia/Adelaide");
+  g_assert_cmpint (count_tail (db), ==, 0);
+  check_all_user_totals (db, "Australia/Adelaide");
+
+  /* The level holds what the raw rows say, month by month, in the new zone. */
+  level = tg_test_db_scalar (db,
+    "SELECT string_agg(format('%s/%s/%s/%s/%s', month, user_id, api_provider, calls, round(cost, 6)), "
+    "                  ' ' ORDER BY month, user_id, api_provider) "
+    "FROM tollgate.usage_rollup_user_month");
+  raw = tg_test_db_scalar (db,
+    "SELECT string_agg(format('%s/%s/%s/%s/%s', month, user_id, api_provider, calls, round(cost, 6)), "
+    "                  ' ' ORDER BY month, user_id, api_provider) "
+    "FROM tollgate.usage_user_delta(0, NULL, 'Australia/Adelaide')");
+  g_assert_cmpstr (level, ==, raw);
+
+  /* Late rows and a price change for a past month; a recompute also follows a zone change. */
+  insert_rows (db, 53, 300);
+  set_billing_zone (db, "UTC");
+  tg_test_db_exec (db,
+    "INSERT INTO tollgate.price_book (provider, unit, unit_price, currency, effective_from) "
+    "VALUES ('here', 'call', 0.01, 'USD', '2026-10-20 00:00+00')");
+  tg_test_db_exec (db, "SELECT tollgate.recompute_rollups('2026-10-01 00:00+00')");
+  g_clear_pointer (&built_for, g_free);
+  built_for = tg_test_db_scalar (db, "SELECT billing_timezone FROM tollgate.rollup_state");
+  g_assert_cmpstr (built_for, ==, "UTC");
+  g_assert_cmpint (count_tail (db), ==, 300);
+  check_all_user_totals (db, "UTC");
+
+  refresh (db);
+  check_all_user_totals (db, "UTC");
+}
+
+/* A viewer reads every new reader and the per-user level. */
+static void
+test_viewer (Fixture       *fixture,
+             gconstpointer  data)
+{
+  TgTestDb *db = fixture->db;
+  g_autofree char *login = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(TgDbConnection) conn = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GPtrArray) totals = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) bounds = series_bounds (&series_cases[0]);
+
+  if (db == NULL)
+    return;
+
+  insert_three_rounds (db, 60);
+
+  login = tg_test_unique_name ("tgusage");
+  sql = g_strdup_printf ("CREATE ROLE %s LOGIN IN ROLE tollgate_viewer", login);
+  tg_test_db_exec (db, sql);
+
+  conninfo = tg_test_db_conninfo_as (db, login);
+  conn = tg_db_connection_new (conninfo);
+
+  calls = latest_calls_async (conn, 0, 10);
+  g_assert_cmpuint (calls->len, ==, 10);
+  totals = user_totals_async (conn, "2026-04", "here", 0);
+  g_assert_cmpuint (totals->len, >, 0);
+  rows = series_async (conn, bounds, TG_USAGE_GROUP_PROVIDER, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, >, 0);
+
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(TgDbResult) level = NULL;
+
+    tg_db_connection_query_async (conn, "SELECT count(*) FROM tollgate.usage_rollup_user_month",
+                                  NULL, 0, NULL, store_result_cb, &result);
+    wait_until (result != NULL);
+    level = tg_db_connection_query_finish (conn, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (tg_db_result_get_int64 (level, 0, 0), >, 0);
+  }
+
+  tg_db_connection_close (conn);
+  while (g_main_context_iteration (fixture->context, FALSE))
+    ;
+  g_clear_object (&conn);
+
+  g_free (sql);
+  sql = g_strdup_printf ("DROP ROLE %s", login);
+  tg_test_db_exec (db, sql);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, data) \
+  g_test_add ("/tollgate/usage-queries/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("series-async", test_series_async, NULL);
+  ADD ("batch", test_batch, NULL);
+  ADD ("latest-calls", test_latest_calls, NULL);
+  ADD ("user-totals/utc", test_user_totals, "UTC");
+  ADD ("user-totals/adelaide", test_user_totals, "Australia/Adelaide");
+  ADD ("zone-change", test_zone_change, NULL);
+  ADD ("viewer", test_viewer, NULL);
+
+#undef ADD
+
+  return g_test_run ();
+}
