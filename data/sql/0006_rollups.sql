@@ -161,9 +161,10 @@ CREATE TABLE tollgate.rollup_observations (
 -- force for one provider, endpoint and request type at an instant — for each unit the most
 -- specific rule (endpoint and request type before wildcards), then the latest — and the
 -- rate from the provider's currency into the reporting currency on the instant's UTC date.
--- Callers look rules up once per (quarter hour, provider, endpoint, request type), not per
--- row, and price their groups with price_charge(), price_bills() and price_known(). All
--- four are plain SQL without SET clauses, so the planner inlines them into the caller.
+-- Callers look rules up for groups of rows of one quarter hour (prices change on quarter
+-- hours, rates on UTC dates), not per row, and price them with price_charge(), price_bills()
+-- and price_known(). All four are plain SQL without SET clauses, so the planner inlines
+-- them into the caller.
 CREATE TYPE tollgate.price_rule AS (
   currency           text,      -- the provider's; '' when the provider is unknown
   n_rules            bigint,    -- units with a rule; 0: no price at all
@@ -282,39 +283,19 @@ AS $$
     FROM raw
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
   ),
-  -- Prices are looked up once per (quarter hour, provider, endpoint, request type), not per
-  -- row or group: MATERIALIZED, or the planner repeats the lookup for each group.
-  prices AS MATERIALIZED (
-    SELECT k.bucket_start, k.api_provider, k.api_endpoint, k.request_type, p AS rule
-    FROM (SELECT DISTINCT bucket_start, api_provider, api_endpoint, request_type FROM groups) AS k
-    CROSS JOIN LATERAL tollgate.price_rule_at(k.bucket_start, k.api_provider, k.api_endpoint,
-                                              k.request_type) AS p
-  ),
+  -- Each group is priced by a lateral lookup, and sums and histograms meet in one
+  -- aggregation rather than a join: the delta's row estimates are often far off (new ids
+  -- lie beyond the statistics), and a join of CTEs planned for one row became a nested loop
+  -- that ran for minutes. This plan stays linear whatever the estimates.
   priced AS (
-    SELECT g.*, (p.rule).currency, (p.rule).rate,
-           tollgate.price_bills(p.rule, g.is_billable, g.ok) AS billed,
-           tollgate.price_known(p.rule) AS known,
-           tollgate.price_charge(p.rule, g.is_billable, g.ok, g.calls, g.credits,
+    SELECT g.*, p.currency, p.rate,
+           tollgate.price_bills(p, g.is_billable, g.ok) AS billed,
+           tollgate.price_known(p) AS known,
+           tollgate.price_charge(p, g.is_billable, g.ok, g.calls, g.credits,
                                  g.input_tokens, g.output_tokens) AS cost_native
     FROM groups g
-    JOIN prices p USING (bucket_start, api_provider, api_endpoint, request_type)
-  ),
-  sums AS (
-    SELECT bucket_start, api_provider, api_endpoint, request_type, feature, region, status_class,
-           sum(calls)::bigint AS calls,
-           coalesce(sum(calls) FILTER (WHERE billed), 0)::bigint AS billable_calls,
-           coalesce(sum(calls) FILTER (WHERE status_class IN (0, 4, 5)), 0)::bigint AS errors,
-           coalesce(sum(calls) FILTER (WHERE status_class = 0), 0)::bigint AS timeouts,
-           sum(requests)::bigint AS requests,
-           sum(credits) AS credits,
-           sum(input_tokens)::bigint AS input_tokens,
-           sum(output_tokens)::bigint AS output_tokens,
-           max(currency) AS native_currency,
-           sum(cost_native) AS cost_native,
-           sum(cost_native * coalesce(rate, 0)) AS cost,
-           coalesce(sum(calls) FILTER (WHERE billed AND NOT known), 0)::bigint AS unpriced_calls
-    FROM priced
-    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    CROSS JOIN LATERAL tollgate.price_rule_at(g.bucket_start, g.api_provider, g.api_endpoint,
+                                              g.request_type) AS p
   ),
   hist AS (
     SELECT bucket_start, api_provider, api_endpoint, request_type, feature, region, status_class,
@@ -325,14 +306,33 @@ AS $$
           WHERE lat IS NOT NULL
           GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) AS per_bucket
     GROUP BY 1, 2, 3, 4, 5, 6, 7
+  ),
+  both_parts AS (
+    SELECT bucket_start, api_provider, api_endpoint, request_type, feature, region, status_class,
+           calls, billed, known, requests, credits, input_tokens, output_tokens, currency,
+           cost_native, rate, NULL::bigint[] AS latency
+    FROM priced
+    UNION ALL
+    SELECT bucket_start, api_provider, api_endpoint, request_type, feature, region, status_class,
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, latency
+    FROM hist
   )
-  SELECT s.bucket_start, s.api_provider, s.api_endpoint, s.request_type, s.feature, s.region,
-         s.status_class, s.calls, s.billable_calls, s.errors, s.timeouts, s.requests, s.credits,
-         s.input_tokens, s.output_tokens, s.native_currency, s.cost_native, s.cost,
-         s.unpriced_calls, coalesce(h.latency, '{}')
-  FROM sums s
-  LEFT JOIN hist h USING (bucket_start, api_provider, api_endpoint, request_type, feature,
-                          region, status_class)
+  SELECT bucket_start, api_provider, api_endpoint, request_type, feature, region, status_class,
+         sum(calls)::bigint,
+         coalesce(sum(calls) FILTER (WHERE billed), 0)::bigint,
+         coalesce(sum(calls) FILTER (WHERE status_class IN (0, 4, 5)), 0)::bigint,
+         coalesce(sum(calls) FILTER (WHERE status_class = 0), 0)::bigint,
+         sum(requests)::bigint,
+         sum(credits),
+         sum(input_tokens)::bigint,
+         sum(output_tokens)::bigint,
+         max(currency),
+         sum(cost_native),
+         sum(cost_native * coalesce(rate, 0)),
+         coalesce(sum(calls) FILTER (WHERE billed AND NOT known), 0)::bigint,
+         coalesce(max(latency), '{}')
+  FROM both_parts
+  GROUP BY 1, 2, 3, 4, 5, 6, 7
 $$;
 
 -- Usage rows with ids in (p_after, p_upto], created in [p_since, p_until) (each bound
@@ -347,7 +347,7 @@ CREATE FUNCTION tollgate.usage_user_delta(p_after bigint, p_upto bigint, p_zone 
 RETURNS SETOF tollgate.usage_rollup_user_month
 LANGUAGE sql STABLE
 AS $$
-  WITH groups AS MATERIALIZED (
+  WITH groups AS (
     SELECT date_trunc('month', u.created_at AT TIME ZONE p_zone)::date AS month,
            to_timestamp(floor(extract(epoch FROM u.created_at) / 900) * 900) AS bucket_start,
            u.user_id, u.api_provider, u.api_endpoint, u.request_type,
@@ -368,21 +368,17 @@ AS $$
       AND (p_provider IS NULL OR u.api_provider = p_provider)
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
   ),
-  prices AS MATERIALIZED (
-    SELECT k.bucket_start, k.api_provider, k.api_endpoint, k.request_type, p AS rule
-    FROM (SELECT DISTINCT bucket_start, api_provider, api_endpoint, request_type FROM groups) AS k
-    CROSS JOIN LATERAL tollgate.price_rule_at(k.bucket_start, k.api_provider, k.api_endpoint,
-                                              k.request_type) AS p
-  ),
+  -- Priced group by group, as in usage_delta (and for the same reason).
   priced AS (
     SELECT g.month, g.user_id, g.api_provider, g.calls, g.errors, g.credits,
-           (p.rule).currency, (p.rule).rate,
-           tollgate.price_bills(p.rule, g.is_billable, g.ok) AS billed,
-           tollgate.price_known(p.rule) AS known,
-           tollgate.price_charge(p.rule, g.is_billable, g.ok, g.calls, g.credits,
+           p.currency, p.rate,
+           tollgate.price_bills(p, g.is_billable, g.ok) AS billed,
+           tollgate.price_known(p) AS known,
+           tollgate.price_charge(p, g.is_billable, g.ok, g.calls, g.credits,
                                  g.input_tokens, g.output_tokens) AS cost_native
     FROM groups g
-    JOIN prices p USING (bucket_start, api_provider, api_endpoint, request_type)
+    CROSS JOIN LATERAL tollgate.price_rule_at(g.bucket_start, g.api_provider, g.api_endpoint,
+                                              g.request_type) AS p
   )
   SELECT month, user_id, api_provider,
          sum(calls)::bigint,
@@ -400,6 +396,14 @@ $$;
 -- Adds ids (p_after, p_upto] created at or after p_since to the 15-minute and hourly
 -- levels, and those created in or after the billing month holding p_since to the per-user
 -- level (recompute_rollups clears whole months of it). Returns the number of rows added.
+DO $do$
+DECLARE
+  sums text;
+BEGIN
+  SELECT string_agg(format('sum(d.latency[%s])', i), ', ' ORDER BY i) INTO sums
+  FROM generate_series(1, cardinality(tollgate.latency_thresholds()) + 1) AS i;
+
+  EXECUTE replace($fn$
 CREATE FUNCTION tollgate.rollup_add(p_after bigint, p_upto bigint,
                                     p_since timestamptz DEFAULT NULL)
 RETURNS bigint
@@ -414,6 +418,9 @@ BEGIN
   CREATE TEMPORARY TABLE IF NOT EXISTS rollup_delta (LIKE tollgate.usage_rollup_15m) ON COMMIT DROP;
   TRUNCATE rollup_delta;
   INSERT INTO rollup_delta SELECT * FROM tollgate.usage_delta(p_after, p_upto, p_since);
+  -- Without statistics the planner takes the delta for one row and joins it with nested
+  -- loops: minutes instead of a second for 100k rows.
+  ANALYZE rollup_delta;
   SELECT coalesce(sum(requests), 0) INTO n FROM rollup_delta;
 
   INSERT INTO tollgate.usage_rollup_15m AS r SELECT * FROM rollup_delta
@@ -433,24 +440,24 @@ BEGIN
     unpriced_calls = r.unpriced_calls + excluded.unpriced_calls,
     latency = tollgate.hist_add(r.latency, excluded.latency);
 
+  -- Histograms are merged with one sum per position (see usage_series).
   INSERT INTO tollgate.usage_rollup_hour AS r
-  SELECT s.*, coalesce(h.latency, '{}')
-  FROM (SELECT date_trunc('hour', bucket_start, 'UTC') AS bucket_start, api_provider,
-               api_endpoint, request_type, feature, region, status_class, sum(calls),
-               sum(billable_calls), sum(errors), sum(timeouts), sum(requests), sum(credits),
-               sum(input_tokens), sum(output_tokens), max(native_currency), sum(cost_native),
-               sum(cost), sum(unpriced_calls)
-        FROM rollup_delta
-        GROUP BY 1, 2, 3, 4, 5, 6, 7) AS s
-  LEFT JOIN (SELECT bucket_start, api_provider, api_endpoint, request_type, feature, region,
-                    status_class, array_agg(c ORDER BY i) AS latency
-             FROM (SELECT date_trunc('hour', d.bucket_start, 'UTC') AS bucket_start,
-                          d.api_provider, d.api_endpoint, d.request_type, d.feature, d.region,
-                          d.status_class, u.i, sum(u.c)::bigint AS c
-                   FROM rollup_delta d, unnest(d.latency) WITH ORDINALITY AS u(c, i)
-                   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) AS per_bucket
-             GROUP BY 1, 2, 3, 4, 5, 6, 7) AS h
-    USING (bucket_start, api_provider, api_endpoint, request_type, feature, region, status_class)
+  SELECT h.bucket_start, h.api_provider, h.api_endpoint, h.request_type, h.feature, h.region,
+         h.status_class, h.calls, h.billable_calls, h.errors, h.timeouts, h.requests, h.credits,
+         h.input_tokens, h.output_tokens, h.native_currency, h.cost_native, h.cost,
+         h.unpriced_calls, trim_array(h.latency, cardinality(h.latency) - h.width)
+  FROM (SELECT date_trunc('hour', d.bucket_start, 'UTC') AS bucket_start, d.api_provider,
+               d.api_endpoint, d.request_type, d.feature, d.region, d.status_class,
+               sum(d.calls) AS calls, sum(d.billable_calls) AS billable_calls,
+               sum(d.errors) AS errors, sum(d.timeouts) AS timeouts, sum(d.requests) AS requests,
+               sum(d.credits) AS credits, sum(d.input_tokens) AS input_tokens,
+               sum(d.output_tokens) AS output_tokens, max(d.native_currency) AS native_currency,
+               sum(d.cost_native) AS cost_native, sum(d.cost) AS cost,
+               sum(d.unpriced_calls) AS unpriced_calls,
+               max(cardinality(d.latency)) AS width,
+               ARRAY[@HIST_SUMS@]::bigint[] AS latency
+        FROM rollup_delta d
+        GROUP BY 1, 2, 3, 4, 5, 6, 7) AS h
   ON CONFLICT (bucket_start, api_provider, api_endpoint, request_type, feature, region, status_class)
   DO UPDATE SET
     calls = r.calls + excluded.calls,
@@ -483,7 +490,10 @@ BEGIN
 
   RETURN n;
 END
-$$;
+$$
+$fn$, '@HIST_SUMS@', sums);
+END
+$do$;
 
 -- The per-user level's months are local months of the billing time zone it was built for.
 -- When the billing-timezone setting has changed since, rebuilds it from the raw rows up to
