@@ -348,10 +348,10 @@ RETURNS SETOF tollgate.usage_rollup_user_month
 LANGUAGE sql STABLE
 AS $$
   WITH groups AS (
-    SELECT date_trunc('month', u.created_at AT TIME ZONE p_zone)::date AS month,
-           to_timestamp(floor(extract(epoch FROM u.created_at) / 900) * 900) AS bucket_start,
-           u.user_id, u.api_provider, u.api_endpoint, u.request_type,
-           u.response_status BETWEEN 200 AND 299 AS ok, u.is_billable,
+    SELECT to_timestamp(floor(extract(epoch FROM u.created_at) / 900) * 900) AS bucket_start,
+           u.api_provider, u.api_endpoint, u.request_type,
+           date_trunc('month', u.created_at AT TIME ZONE p_zone)::date AS month,
+           u.user_id, u.response_status BETWEEN 200 AND 299 AS ok, u.is_billable,
            sum(u.call_count)::bigint AS calls,
            coalesce(sum(u.call_count) FILTER (WHERE u.response_status / 100 IN (0, 4, 5)), 0)::bigint
              AS errors,
@@ -368,17 +368,31 @@ AS $$
       AND (p_provider IS NULL OR u.api_provider = p_provider)
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
   ),
-  -- Priced group by group, as in usage_delta (and for the same reason).
+  -- Rules are looked up once per (quarter hour, provider, endpoint, request type): a key's
+  -- groups (one per user, month and outcome; as many as rows, nearly) travel along in
+  -- arrays. Like usage_delta, the plan has no join whose estimate could go wrong.
+  keys AS (
+    SELECT bucket_start, api_provider, api_endpoint, request_type,
+           array_agg(month) AS months, array_agg(user_id) AS users, array_agg(ok) AS oks,
+           array_agg(is_billable) AS billables, array_agg(calls) AS calls,
+           array_agg(errors) AS errors, array_agg(credits) AS credits,
+           array_agg(input_tokens) AS input_tokens, array_agg(output_tokens) AS output_tokens
+    FROM groups
+    GROUP BY 1, 2, 3, 4
+  ),
   priced AS (
-    SELECT g.month, g.user_id, g.api_provider, g.calls, g.errors, g.credits,
-           p.currency, p.rate,
+    SELECT k.api_provider, g.month, g.user_id, g.calls, g.errors, g.credits, p.currency, p.rate,
            tollgate.price_bills(p, g.is_billable, g.ok) AS billed,
            tollgate.price_known(p) AS known,
            tollgate.price_charge(p, g.is_billable, g.ok, g.calls, g.credits,
                                  g.input_tokens, g.output_tokens) AS cost_native
-    FROM groups g
-    CROSS JOIN LATERAL tollgate.price_rule_at(g.bucket_start, g.api_provider, g.api_endpoint,
-                                              g.request_type) AS p
+    FROM keys k
+    CROSS JOIN LATERAL tollgate.price_rule_at(k.bucket_start, k.api_provider, k.api_endpoint,
+                                              k.request_type) AS p
+    CROSS JOIN LATERAL unnest(k.months, k.users, k.oks, k.billables, k.calls, k.errors,
+                              k.credits, k.input_tokens, k.output_tokens)
+                       AS g(month, user_id, ok, is_billable, calls, errors, credits,
+                            input_tokens, output_tokens)
   )
   SELECT month, user_id, api_provider,
          sum(calls)::bigint,
@@ -608,8 +622,10 @@ BEGIN
 END
 $$;
 
--- Rebuilds every rollup bucket from p_from on (after a price or rate for a past period
--- changed, or the reporting currency did). Rows after the watermark stay in the tail.
+-- Rebuilds every rollup bucket from p_from on, and the per-user months from the one holding
+-- p_from (after a price or rate for a past period changed, or the reporting currency did;
+-- the whole per-user level when the billing time zone changed since it was built). Rows
+-- after the watermark stay in the tail.
 CREATE FUNCTION tollgate.recompute_rollups(p_from timestamptz)
 RETURNS bigint
 LANGUAGE plpgsql

@@ -114,7 +114,7 @@ typedef struct
   gatomicrefcount     ref_count;
 
   /*< public >*/
-  char               *billing_timezone;  /* an IANA zone: days, weeks and months are its */
+  char               *billing_timezone;  /* IANA zone of days, weeks and months */
   char               *reporting_currency; /* ISO 4217 code of every cost */
 } TgUsageSettings;
 
