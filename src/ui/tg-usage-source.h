@@ -19,16 +19,6 @@ G_BEGIN_DECLS
  * tg_usage_series_async() once src/db has it; callers do not change.
  */
 
-void        _tg_usage_source_series_async   (TgDbConnection       *connection,
-                                             const gint64         *bounds,
-                                             guint                 n_bounds,
-                                             TgUsageGroupBy        group_by,
-                                             const char           *provider,
-                                             GCancellable         *cancellable,
-                                             GAsyncReadyCallback   callback,
-                                             gpointer              user_data);
-GPtrArray  *_tg_usage_source_series_finish  (GAsyncResult         *result,
-                                             GError              **error);
 void        _tg_usage_source_month_async    (TgDbConnection       *connection,
                                              GTimeZone            *billing_zone,
                                              GDateTime            *now,
