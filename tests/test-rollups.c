@@ -35,7 +35,7 @@ static const char raw_series_sql[] =
   "         u.is_billable AND (u.response_status BETWEEN 200 AND 299 "
   "                            OR coalesce(rules.bill_failed, false)) AS billed "
   "  FROM tollgate.api_usage_tracking u "
-  "  JOIN tollgate.providers pv ON pv.slug = u.api_provider "
+  "  LEFT JOIN tollgate.providers pv ON pv.slug = u.api_provider "
   "  CROSS JOIN (SELECT value FROM tollgate.settings WHERE key = 'reporting-currency') st "
   "  LEFT JOIN LATERAL ( "
   "    SELECT bool_or(r.bill_failed) AS bill_failed, "
@@ -73,17 +73,7 @@ static const char raw_latency_sql[] =
   "WHERE created_at >= $1::timestamptz AND created_at < $2::timestamptz "
   "  AND api_provider = $3 AND response_time IS NOT NULL";
 
-static const char *providers[] = {
-  "geoscape", "smarty_streets", "here", "postcodes_io", "canada_post", "openai",
-};
-static const char *endpoints[] = { "/v1/addresses", "/v1/geocode", "/v1/batch" };
-static const char *request_types[] = { "autocomplete", "validate", "geocode" };
-static const int statuses[] = { 200, 200, 200, 200, 200, 201, 400, 429, 500, 503, 0 };
-
-/* Instants the tests care about: both changes of daylight saving time in Sydney and
- * New York, month ends, and ordinary days. Rows land within a day of one of them.
- */
-static const char *anchors[] = {
+static const char * const anchors[] = {
   "2026-04-05 00:00:00+11",   /* Sydney: 25-hour day */
   "2026-10-04 00:00:00+10",   /* Sydney: 23-hour day */
   "2026-03-08 00:00:00-05",   /* New York: 23-hour day */
@@ -92,64 +82,12 @@ static const char *anchors[] = {
   "2026-06-15 12:00:00+00",
 };
 
-/* Inserts @n random rows (deterministic for @seed) within a day of the anchors, some of
- * them late (created days before they are inserted: the order of insertion is random).
- */
 static void
 insert_random_rows (TgTestDb *db,
                     guint32   seed,
                     guint     n)
 {
-  g_autoptr(GString) sql = g_string_new (NULL);
-  GRand *rand = g_rand_new_with_seed (seed);
-
-  g_string_append (sql,
-    "INSERT INTO tollgate.api_usage_tracking (api_provider, api_endpoint, request_type, "
-    "call_count, credit_cost, response_time, response_status, response_data, is_billable, "
-    "created_at, feature, region) VALUES ");
-
-  for (guint i = 0; i < n; i++)
-    {
-      const char *provider = providers[g_rand_int_range (rand, 0, G_N_ELEMENTS (providers))];
-      int status = statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))];
-      int call_count = g_rand_int_range (rand, 0, 10) == 0 ? g_rand_int_range (rand, 2, 60) : 1;
-      int offset = g_rand_int_range (rand, -86400, 86400);
-      double latency = exp (g_rand_double_range (rand, 2.0, 8.0));
-      g_autofree char *tokens = NULL;
-      g_autofree char *response_time = NULL;
-
-      if (g_str_equal (provider, "openai") && status == 200)
-        tokens = g_strdup_printf ("'{\"usage\": {\"prompt_tokens\": %d, \"completion_tokens\": %d}}'",
-                                  g_rand_int_range (rand, 10, 4000), g_rand_int_range (rand, 1, 800));
-
-      if (status == 0 && g_rand_boolean (rand))
-        response_time = g_strdup ("NULL");
-      else
-        response_time = g_strdup_printf ("%d", (int)latency);
-
-      g_string_append_printf (sql,
-        "%s('%s', '%s', '%s', %d, %d.%03d, %s, %d, %s, %s, "
-        "timestamptz '%s' + interval '%d seconds' + interval '%d milliseconds', %s, %s)",
-        i > 0 ? ", " : "",
-        provider,
-        endpoints[g_rand_int_range (rand, 0, G_N_ELEMENTS (endpoints))],
-        request_types[g_rand_int_range (rand, 0, G_N_ELEMENTS (request_types))],
-        call_count,
-        g_str_equal (provider, "geoscape") ? call_count * g_rand_int_range (rand, 1, 3) : 0,
-        g_rand_int_range (rand, 0, 1000),
-        response_time,
-        status,
-        tokens != NULL ? tokens : "NULL",
-        g_rand_int_range (rand, 0, 12) == 0 ? "false" : "true",
-        anchors[g_rand_int_range (rand, 0, G_N_ELEMENTS (anchors))],
-        offset,
-        g_rand_int_range (rand, 0, 1000),
-        g_rand_boolean (rand) ? "'checkout.address'" : "NULL",
-        g_rand_boolean (rand) ? "'AU'" : "'US'");
-    }
-
-  tg_test_db_exec (db, sql->str);
-  g_rand_free (rand);
+  tg_test_insert_random_usage (db, seed, n, anchors, G_N_ELEMENTS (anchors));
 }
 
 /* The plain-SQL answers are planned as expensive; compiling them with LLVM would only

@@ -125,17 +125,7 @@ fixture_tear_down (Fixture       *fixture,
 
 /* Rows */
 
-static const char *providers[] = {
-  "geoscape", "smarty_streets", "here", "postcodes_io", "canada_post", "openai", "acme",
-};
-static const char *endpoints[] = { "/v1/addresses", "/v1/geocode", "/v1/batch" };
-static const char *request_types[] = { "autocomplete", "validate", "geocode" };
-static const int statuses[] = { 200, 200, 200, 200, 200, 201, 400, 429, 500, 503, 0 };
-
-/* Rows land within a day of these: the months' first instants in UTC and in Adelaide
- * (UTC+10:30 in summer), Adelaide's change from summer time, and an ordinary day.
- */
-static const char *anchors[] = {
+static const char * const anchors[] = {
   "2026-03-31 13:30:00+00",   /* Adelaide: 1 April begins */
   "2026-04-01 00:00:00+00",   /* UTC: 1 April begins */
   "2026-04-04 16:30:00+00",   /* Adelaide: summer time ends */
@@ -144,72 +134,12 @@ static const char *anchors[] = {
   "2026-10-15 12:00:00+00",
 };
 
-/* Inserts @n random rows (deterministic for @seed) with plain INSERTs. Rows of every
- * round spread over all anchors, so that the rows of a later round are late: created
- * before rows an earlier refresh already rolled up.
- */
 static void
 insert_rows (TgTestDb *db,
              guint32   seed,
              guint     n)
 {
-  g_autoptr(GString) sql = g_string_new (NULL);
-  GRand *rand = g_rand_new_with_seed (seed);
-
-  g_string_append (sql,
-    "INSERT INTO tollgate.api_usage_tracking (user_id, api_provider, api_endpoint, "
-    "request_type, call_count, credit_cost, response_time, response_status, response_data, "
-    "is_billable, created_at, feature, region) VALUES ");
-
-  for (guint i = 0; i < n; i++)
-    {
-      const char *provider = providers[g_rand_int_range (rand, 0, G_N_ELEMENTS (providers))];
-      int status = statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))];
-      int call_count = g_rand_int_range (rand, 0, 10) == 0 ? g_rand_int_range (rand, 2, 60) : 1;
-      int offset = g_rand_int_range (rand, -86400, 86400);
-      double latency = exp (g_rand_double_range (rand, 1.0, 9.0));
-      g_autofree char *user = NULL;
-      g_autofree char *tokens = NULL;
-      g_autofree char *response_time = NULL;
-
-      if (g_rand_int_range (rand, 0, 7) == 0)
-        user = g_strdup ("NULL");
-      else
-        user = g_strdup_printf ("%d", g_rand_int_range (rand, 1, 13));
-
-      if (g_str_equal (provider, "openai") && status == 200)
-        tokens = g_strdup_printf ("'{\"usage\": {\"prompt_tokens\": %d, \"completion_tokens\": %d}}'",
-                                  g_rand_int_range (rand, 10, 4000), g_rand_int_range (rand, 1, 800));
-
-      if (status == 0 && g_rand_boolean (rand))
-        response_time = g_strdup ("NULL");
-      else
-        response_time = g_strdup_printf ("%d", (int)latency);
-
-      g_string_append_printf (sql,
-        "%s(%s, '%s', '%s', '%s', %d, %d.%03d, %s, %d, %s, %s, "
-        "timestamptz '%s' + interval '%d seconds' + interval '%d microseconds', %s, %s)",
-        i > 0 ? ", " : "",
-        user,
-        provider,
-        endpoints[g_rand_int_range (rand, 0, G_N_ELEMENTS (endpoints))],
-        request_types[g_rand_int_range (rand, 0, G_N_ELEMENTS (request_types))],
-        call_count,
-        g_str_equal (provider, "geoscape") ? call_count * g_rand_int_range (rand, 1, 3) : 0,
-        g_rand_int_range (rand, 0, 1000),
-        response_time,
-        status,
-        tokens != NULL ? tokens : "NULL",
-        g_rand_int_range (rand, 0, 12) == 0 ? "false" : "true",
-        anchors[g_rand_int_range (rand, 0, G_N_ELEMENTS (anchors))],
-        offset,
-        g_rand_int_range (rand, 0, 1000000),
-        g_rand_boolean (rand) ? "'checkout.address'" : "NULL",
-        g_rand_boolean (rand) ? "'AU'" : "'US'");
-    }
-
-  tg_test_db_exec (db, sql->str);
-  g_rand_free (rand);
+  tg_test_insert_random_usage (db, seed, n, anchors, G_N_ELEMENTS (anchors));
 }
 
 static void

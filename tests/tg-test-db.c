@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <unistd.h>
 
 #include "tg-db-util.h"
@@ -156,4 +157,85 @@ tg_test_db_scalar_int (TgTestDb   *db,
 
   g_assert_nonnull (value);
   return g_ascii_strtoll (value, NULL, 10);
+}
+
+static const char * const providers[] = {
+  "geoscape", "smarty_streets", "here", "postcodes_io", "canada_post", "openai", "acme",
+};
+static const char * const endpoints[] = { "/v1/addresses", "/v1/geocode", "/v1/batch" };
+static const char * const request_types[] = { "autocomplete", "validate", "geocode" };
+static const int statuses[] = { 200, 200, 200, 200, 200, 201, 400, 429, 500, 503, 0 };
+
+/* Rows land within a day of these: the months' first instants in UTC and in Adelaide
+ * (UTC+10:30 in summer), Adelaide's change from summer time, and an ordinary day.
+ */
+/* Inserts @n random usage rows (deterministic for @seed) with plain INSERTs, each within a
+ * day of one of @anchors: every provider, call_count > 1, failures and timeouts, OpenAI
+ * tokens, non-billable rows, rows without a user. Rows of a later call spread over the
+ * same anchors, so they are late: created before rows an earlier refresh rolled up.
+ */
+void
+tg_test_insert_random_usage (TgTestDb           *db,
+                             guint32             seed,
+                             guint               n,
+                             const char * const *anchors,
+                             guint               n_anchors)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  GRand *rand = g_rand_new_with_seed (seed);
+
+  g_string_append (sql,
+    "INSERT INTO tollgate.api_usage_tracking (user_id, api_provider, api_endpoint, "
+    "request_type, call_count, credit_cost, response_time, response_status, response_data, "
+    "is_billable, created_at, feature, region) VALUES ");
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *provider = providers[g_rand_int_range (rand, 0, G_N_ELEMENTS (providers))];
+      int status = statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))];
+      int call_count = g_rand_int_range (rand, 0, 10) == 0 ? g_rand_int_range (rand, 2, 60) : 1;
+      int offset = g_rand_int_range (rand, -86400, 86400);
+      double latency = exp (g_rand_double_range (rand, 1.0, 9.0));
+      g_autofree char *user = NULL;
+      g_autofree char *tokens = NULL;
+      g_autofree char *response_time = NULL;
+
+      if (g_rand_int_range (rand, 0, 7) == 0)
+        user = g_strdup ("NULL");
+      else
+        user = g_strdup_printf ("%d", g_rand_int_range (rand, 1, 13));
+
+      if (g_str_equal (provider, "openai") && status == 200)
+        tokens = g_strdup_printf ("'{\"usage\": {\"prompt_tokens\": %d, \"completion_tokens\": %d}}'",
+                                  g_rand_int_range (rand, 10, 4000), g_rand_int_range (rand, 1, 800));
+
+      if (status == 0 && g_rand_boolean (rand))
+        response_time = g_strdup ("NULL");
+      else
+        response_time = g_strdup_printf ("%d", (int)latency);
+
+      g_string_append_printf (sql,
+        "%s(%s, '%s', '%s', '%s', %d, %d.%03d, %s, %d, %s, %s, "
+        "timestamptz '%s' + interval '%d seconds' + interval '%d microseconds', %s, %s)",
+        i > 0 ? ", " : "",
+        user,
+        provider,
+        endpoints[g_rand_int_range (rand, 0, G_N_ELEMENTS (endpoints))],
+        request_types[g_rand_int_range (rand, 0, G_N_ELEMENTS (request_types))],
+        call_count,
+        g_str_equal (provider, "geoscape") ? call_count * g_rand_int_range (rand, 1, 3) : 0,
+        g_rand_int_range (rand, 0, 1000),
+        response_time,
+        status,
+        tokens != NULL ? tokens : "NULL",
+        g_rand_int_range (rand, 0, 12) == 0 ? "false" : "true",
+        anchors[g_rand_int_range (rand, 0, n_anchors)],
+        offset,
+        g_rand_int_range (rand, 0, 1000000),
+        g_rand_boolean (rand) ? "'checkout.address'" : "NULL",
+        g_rand_boolean (rand) ? "'AU'" : "'US'");
+    }
+
+  tg_test_db_exec (db, sql->str);
+  g_rand_free (rand);
 }

@@ -38,6 +38,11 @@ gint64    tg_test_db_scalar_int     (TgTestDb    *db,
 char     *tg_test_conn_scalar       (PGconn      *conn,
                                      const char  *sql);
 char     *tg_test_unique_name       (const char  *prefix);
+void      tg_test_insert_random_usage (TgTestDb           *db,
+                                       guint32             seed,
+                                       guint               n,
+                                       const char * const *anchors,
+                                       guint               n_anchors);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgTestDb, tg_test_db_free)
 

@@ -43,8 +43,11 @@ AS $$
   SELECT CASE
     WHEN a IS NULL THEN b
     WHEN b IS NULL THEN a
-    ELSE (SELECT array_agg(coalesce(a[i], 0) + coalesce(b[i], 0) ORDER BY i)
-          FROM generate_series(1, greatest(cardinality(a), cardinality(b))) AS i)
+    -- Two empty histograms (groups of calls that were never answered) add up to an empty
+    -- one, not to NULL.
+    ELSE coalesce((SELECT array_agg(coalesce(a[i], 0) + coalesce(b[i], 0) ORDER BY i)
+                   FROM generate_series(1, greatest(cardinality(a), cardinality(b))) AS i),
+                  '{}')
   END
 $$;
 
