@@ -26,6 +26,7 @@ static const char raw_series_sql[] =
   "WITH bounds AS (SELECT $1::timestamptz[] AS b), "
   "priced AS ( "
   "  SELECT u.*, width_bucket(u.created_at, (SELECT b FROM bounds)) AS bucket, "
+  "         coalesce(pv.currency::text, '') AS native_currency, "
   "         coalesce(rules.cost, 0) AS cost_native, "
   "         CASE WHEN pv.currency = st.value THEN 1 ELSE "
   "           (SELECT x.rate FROM tollgate.exchange_rates x "
@@ -54,14 +55,25 @@ static const char raw_series_sql[] =
   "                   pb.effective_from DESC) r "
   "  ) rules ON true "
   ") "
-  "SELECT bucket, api_provider, sum(call_count), "
+  "SELECT bucket, "
+  "       CASE $2 WHEN 'provider' THEN api_provider "
+  "               WHEN 'region' THEN coalesce(region, '') "
+  "               WHEN 'status_class' THEN (response_status / 100)::text "
+  "               WHEN 'endpoint' THEN api_endpoint "
+  "               WHEN 'feature' THEN coalesce(feature, '') "
+  "               ELSE '' END, "
+  "       sum(call_count), "
   "       coalesce(sum(call_count) FILTER (WHERE billed), 0), "
   "       coalesce(sum(call_count) FILTER (WHERE response_status = 0 OR response_status >= 400), 0), "
   "       coalesce(sum(call_count) FILTER (WHERE response_status = 0), 0), "
-  "       round(sum(credit_cost), 6)::text, round(sum(cost_native), 6)::text, "
+  "       round(sum(credit_cost), 6)::text, "
+  "       CASE WHEN min(native_currency) = max(native_currency) "
+  "            THEN round(sum(cost_native), 6) ELSE 0 END::text, "
   "       round(sum(cost_native * coalesce(rate, 0)), 6)::text, "
   "       coalesce(sum((response_data->'usage'->>'prompt_tokens')::bigint), 0), "
-  "       count(response_time) "
+  "       count(response_time), "
+  "       CASE WHEN min(native_currency) = max(native_currency) "
+  "            THEN min(native_currency) ELSE '' END "
   "FROM priced "
   "WHERE bucket BETWEEN 1 AND cardinality((SELECT b FROM bounds)) - 1 "
   "GROUP BY 1, 2 ORDER BY 1, 2";
@@ -188,24 +200,27 @@ assert_percentiles_close (TgTestDb         *db,
     }
 }
 
-/* Compares tg_usage_fetch_series (rollups + tail) with the raw answer for @bounds. */
+/* Compares tg_usage_fetch_series (rollups + tail) grouped by @group_by with the raw answer
+ * for @bounds. Percentiles are checked per provider.
+ */
 static void
-assert_series_equals_raw (TgTestDb *db,
-                          GArray   *bounds,
-                          gboolean  check_latency)
+assert_group_equals_raw (TgTestDb       *db,
+                         GArray         *bounds,
+                         TgUsageGroupBy  group_by,
+                         gboolean        check_latency)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(PGresult) raw = NULL;
   g_autofree char *literal = bounds_literal (bounds);
-  const char *params[] = { literal };
+  const char *params[] = { literal, tg_usage_group_by_to_string (group_by) };
   guint compared = 0;
 
   rows = tg_usage_fetch_series (db->conn, (const gint64 *)bounds->data, bounds->len,
-                                TG_USAGE_GROUP_PROVIDER, NULL, &error);
+                                group_by, NULL, &error);
   g_assert_no_error (error);
 
-  raw = tg_db_query (db->conn, raw_series_sql, 1, params, &error);
+  raw = tg_db_query (db->conn, raw_series_sql, 2, params, &error);
   g_assert_no_error (error);
 
   g_assert_cmpint (PQntuples (raw), ==, rows->len);
@@ -228,17 +243,35 @@ assert_series_equals_raw (TgTestDb *db,
       g_assert_cmpint (row->errors, ==, g_ascii_strtoll (PQgetvalue (raw, i, 4), NULL, 10));
       g_assert_cmpint (row->timeouts, ==, g_ascii_strtoll (PQgetvalue (raw, i, 5), NULL, 10));
       g_assert_cmpstr (credits, ==, raw_credits);
+      g_assert_cmpstr (row->native_currency, ==, PQgetvalue (raw, i, 11));
       g_assert_cmpstr (cost_native, ==, raw_cost_native);
       g_assert_cmpstr (cost, ==, raw_cost);
       g_assert_cmpint (row->input_tokens, ==, g_ascii_strtoll (PQgetvalue (raw, i, 9), NULL, 10));
       g_assert_cmpint ((gint64)tg_latency_histogram_get_total (row->latency), ==,
                        g_ascii_strtoll (PQgetvalue (raw, i, 10), NULL, 10));
-      if (check_latency)
+      if (check_latency && group_by == TG_USAGE_GROUP_PROVIDER)
         assert_percentiles_close (db, row);
       compared++;
     }
 
   g_assert_cmpuint (compared, >, 0);
+}
+
+/* Every grouping: the narrow levels (none, provider, region, status class) and the wide
+ * ones (endpoint, feature) are read differently.
+ */
+static void
+assert_series_equals_raw (TgTestDb *db,
+                          GArray   *bounds,
+                          gboolean  check_latency)
+{
+  static const TgUsageGroupBy groups[] = {
+    TG_USAGE_GROUP_PROVIDER, TG_USAGE_GROUP_NONE, TG_USAGE_GROUP_REGION,
+    TG_USAGE_GROUP_STATUS_CLASS, TG_USAGE_GROUP_ENDPOINT, TG_USAGE_GROUP_FEATURE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    assert_group_equals_raw (db, bounds, groups[i], check_latency);
 }
 
 typedef struct
@@ -315,31 +348,44 @@ test_series_equal_raw (void)
   check_all_series (db, FALSE);
 }
 
-/* The 15-minute and hourly levels agree with each other and with the raw table. */
+/* Every level agrees with the raw table: calls, cost and latency samples. */
 static void
 test_levels_consistent (void)
 {
+  static const char * const levels[] = {
+    "usage_rollup_15m", "usage_rollup_hour",
+    "usage_rollup_provider_15m", "usage_rollup_provider_hour", "usage_rollup_provider_day",
+    "usage_rollup_region_15m", "usage_rollup_region_hour", "usage_rollup_region_day",
+  };
   g_autoptr(TgTestDb) db = rollup_test_db_new ();
   g_autofree char *raw = NULL;
-  g_autofree char *quarter = NULL;
-  g_autofree char *hour = NULL;
+  g_autofree char *cost = NULL;
 
   if (db == NULL)
     return;
 
   insert_random_rows (db, 7, 2000);
   refresh (db);
+  insert_random_rows (db, 8, 500);        /* a second delta, adding to existing buckets */
+  refresh (db);
 
   raw = tg_test_db_scalar (db, "SELECT sum(call_count) || '/' || count(response_time) "
                                "FROM tollgate.api_usage_tracking");
-  quarter = tg_test_db_scalar (db, "SELECT sum(calls) || '/' || "
-                                   "(SELECT sum(c) FROM tollgate.usage_rollup_15m, unnest(latency) c) "
-                                   "FROM tollgate.usage_rollup_15m");
-  hour = tg_test_db_scalar (db, "SELECT sum(calls) || '/' || "
-                                "(SELECT sum(c) FROM tollgate.usage_rollup_hour, unnest(latency) c) "
-                                "FROM tollgate.usage_rollup_hour");
-  g_assert_cmpstr (quarter, ==, raw);
-  g_assert_cmpstr (hour, ==, raw);
+  cost = tg_test_db_scalar (db, "SELECT sum(cost) FROM tollgate.usage_rollup_15m");
+
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT sum(calls) || '/' || "
+                                              "(SELECT sum(c) FROM tollgate.%s, unnest(latency) c) "
+                                              "FROM tollgate.%s", levels[i], levels[i]);
+      g_autofree char *cost_sql = g_strdup_printf ("SELECT sum(cost) FROM tollgate.%s", levels[i]);
+      g_autofree char *level = tg_test_db_scalar (db, sql);
+      g_autofree char *level_cost = tg_test_db_scalar (db, cost_sql);
+
+      g_test_message ("%s", levels[i]);
+      g_assert_cmpstr (level, ==, raw);
+      g_assert_cmpstr (level_cost, ==, cost);
+    }
 
   /* The SQL thresholds are the C ones. */
   {
@@ -378,7 +424,8 @@ test_recompute_after_price_change (void)
   tg_test_db_exec (db,
     "INSERT INTO tollgate.exchange_rates (from_currency, to_currency, effective_from, rate) "
     "VALUES ('USD', 'AUD', '2026-06-01', 2)");
-  tg_test_db_exec (db, "SELECT tollgate.recompute_rollups('2026-04-01 00:00+00')");
+  /* From the middle of a UTC day: the day levels must not count its first hours twice. */
+  tg_test_db_exec (db, "SELECT tollgate.recompute_rollups('2026-04-01 07:45+00')");
   after = tg_test_db_scalar (db, "SELECT sum(cost) FROM tollgate.usage_rollup_15m");
 
   g_assert_cmpstr (before, !=, after);

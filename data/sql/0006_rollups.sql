@@ -120,6 +120,50 @@ ALTER TABLE tollgate.usage_rollup_hour
   ADD PRIMARY KEY (bucket_start, api_provider, api_endpoint, request_type, feature, region,
                    status_class);
 
+-- Narrow levels for the questions every page asks first (totals, per provider, per region,
+-- per status class), derived from the same deltas at 15-minute, UTC hour and UTC day grain:
+-- usage_rollup_provider_* keyed by provider alone, usage_rollup_region_* by provider, region
+-- and status class. A month per provider reads about 200 day rows instead of 200,000 wide
+-- hour rows (measured on 10M simulated rows: docs/performance.md).
+DO $$
+DECLARE
+  grain text;
+  level text;
+  keys text;
+BEGIN
+  FOREACH grain IN ARRAY ARRAY['15m', 'hour', 'day'] LOOP
+    FOREACH level IN ARRAY ARRAY['provider', 'region'] LOOP
+      keys := CASE level WHEN 'provider' THEN 'api_provider'
+                         ELSE 'api_provider, region, status_class' END;
+      EXECUTE format($t$
+        CREATE TABLE tollgate.%I (
+          bucket_start    timestamptz NOT NULL,
+          api_provider    text NOT NULL,
+          %s
+          calls           bigint NOT NULL,
+          billable_calls  bigint NOT NULL,
+          errors          bigint NOT NULL,
+          timeouts        bigint NOT NULL,
+          requests        bigint NOT NULL,
+          credits         numeric NOT NULL,
+          input_tokens    bigint NOT NULL,
+          output_tokens   bigint NOT NULL,
+          native_currency text NOT NULL,
+          cost_native     numeric NOT NULL,
+          cost            numeric NOT NULL,
+          unpriced_calls  bigint NOT NULL,
+          latency         bigint[] NOT NULL,
+          PRIMARY KEY (bucket_start, %s)
+        )$t$,
+        format('usage_rollup_%s_%s', level, grain),
+        CASE level WHEN 'region' THEN 'region text NOT NULL, status_class smallint NOT NULL,'
+                   ELSE '' END,
+        keys);
+    END LOOP;
+  END LOOP;
+END
+$$;
+
 -- Per-user rollups stay coarse (DESIGN.md): billing month × user × provider, from the same
 -- deltas. A month is a local calendar month of rollup_state.billing_timezone; when the
 -- billing-timezone setting changes, the refresher rebuilds this level from the raw rows and
@@ -410,15 +454,74 @@ AS $$
   GROUP BY month, user_id, api_provider
 $$;
 
--- Adds ids (p_after, p_upto] created at or after p_since to the 15-minute and hourly
--- levels, and those created in or after the billing month holding p_since to the per-user
--- level (recompute_rollups clears whole months of it). Returns the number of rows added.
+-- Adds ids (p_after, p_upto] created at or after p_since to the 15-minute level and to the
+-- levels derived from it (the wide hour level, the narrow provider and region levels), and
+-- those created in or after the billing month holding p_since to the per-user level
+-- (recompute_rollups clears whole days and months first). Returns the number of rows added.
+--
+-- The derived levels are summed from the delta's 15-minute groups (a few hundred rows a
+-- tick), histograms with one sum per position; @UPSERTS@ below becomes one INSERT … ON
+-- CONFLICT per derived level.
 DO $do$
 DECLARE
   sums text;
+  upserts text := '';
+  level record;
 BEGIN
-  SELECT string_agg(format('sum(d.latency[%s])', i), ', ' ORDER BY i) INTO sums
+  SELECT string_agg(format('sum(d.latency[%s]::integer)', i), ', ' ORDER BY i) INTO sums
   FROM generate_series(1, cardinality(tollgate.latency_thresholds()) + 1) AS i;
+
+  FOR level IN
+    SELECT * FROM (VALUES
+      ('usage_rollup_hour', 'hour', 'api_provider, api_endpoint, request_type, feature, region, status_class'),
+      ('usage_rollup_provider_15m', NULL, 'api_provider'),
+      ('usage_rollup_provider_hour', 'hour', 'api_provider'),
+      ('usage_rollup_provider_day', 'day', 'api_provider'),
+      ('usage_rollup_region_15m', NULL, 'api_provider, region, status_class'),
+      ('usage_rollup_region_hour', 'hour', 'api_provider, region, status_class'),
+      ('usage_rollup_region_day', 'day', 'api_provider, region, status_class')
+    ) AS t(target, unit, keys)
+  LOOP
+    upserts := upserts || format($u$
+  INSERT INTO tollgate.%1$I AS r
+  SELECT h.bucket_start, %2$s, h.calls, h.billable_calls, h.errors, h.timeouts, h.requests,
+         h.credits, h.input_tokens, h.output_tokens, h.native_currency, h.cost_native, h.cost,
+         h.unpriced_calls, trim_array(h.latency, cardinality(h.latency) - h.width)
+  FROM (SELECT %3$s AS bucket_start, %4$s,
+               sum(d.calls) AS calls, sum(d.billable_calls) AS billable_calls,
+               sum(d.errors) AS errors, sum(d.timeouts) AS timeouts, sum(d.requests) AS requests,
+               sum(d.credits) AS credits, sum(d.input_tokens) AS input_tokens,
+               sum(d.output_tokens) AS output_tokens, max(d.native_currency) AS native_currency,
+               sum(d.cost_native) AS cost_native, sum(d.cost) AS cost,
+               sum(d.unpriced_calls) AS unpriced_calls,
+               max(cardinality(d.latency)) AS width,
+               ARRAY[%5$s]::bigint[] AS latency
+        FROM rollup_delta d
+        GROUP BY 1, %4$s) AS h
+  ON CONFLICT (bucket_start, %6$s)
+  DO UPDATE SET
+    calls = r.calls + excluded.calls,
+    billable_calls = r.billable_calls + excluded.billable_calls,
+    errors = r.errors + excluded.errors,
+    timeouts = r.timeouts + excluded.timeouts,
+    requests = r.requests + excluded.requests,
+    credits = r.credits + excluded.credits,
+    input_tokens = r.input_tokens + excluded.input_tokens,
+    output_tokens = r.output_tokens + excluded.output_tokens,
+    native_currency = greatest(r.native_currency, excluded.native_currency),
+    cost_native = r.cost_native + excluded.cost_native,
+    cost = r.cost + excluded.cost,
+    unpriced_calls = r.unpriced_calls + excluded.unpriced_calls,
+    latency = tollgate.hist_add(r.latency, excluded.latency);
+$u$,
+      level.target,
+      regexp_replace(level.keys, '(\w+)', 'h.\1', 'g'),
+      CASE WHEN level.unit IS NULL THEN 'd.bucket_start'
+           ELSE format('date_trunc(%L, d.bucket_start, ''UTC'')', level.unit) END,
+      regexp_replace(level.keys, '(\w+)', 'd.\1', 'g'),
+      sums,
+      level.keys);
+  END LOOP;
 
   EXECUTE replace($fn$
 CREATE FUNCTION tollgate.rollup_add(p_after bigint, p_upto bigint,
@@ -456,41 +559,7 @@ BEGIN
     cost = r.cost + excluded.cost,
     unpriced_calls = r.unpriced_calls + excluded.unpriced_calls,
     latency = tollgate.hist_add(r.latency, excluded.latency);
-
-  -- Histograms are merged with one sum per position (see usage_series).
-  INSERT INTO tollgate.usage_rollup_hour AS r
-  SELECT h.bucket_start, h.api_provider, h.api_endpoint, h.request_type, h.feature, h.region,
-         h.status_class, h.calls, h.billable_calls, h.errors, h.timeouts, h.requests, h.credits,
-         h.input_tokens, h.output_tokens, h.native_currency, h.cost_native, h.cost,
-         h.unpriced_calls, trim_array(h.latency, cardinality(h.latency) - h.width)
-  FROM (SELECT date_trunc('hour', d.bucket_start, 'UTC') AS bucket_start, d.api_provider,
-               d.api_endpoint, d.request_type, d.feature, d.region, d.status_class,
-               sum(d.calls) AS calls, sum(d.billable_calls) AS billable_calls,
-               sum(d.errors) AS errors, sum(d.timeouts) AS timeouts, sum(d.requests) AS requests,
-               sum(d.credits) AS credits, sum(d.input_tokens) AS input_tokens,
-               sum(d.output_tokens) AS output_tokens, max(d.native_currency) AS native_currency,
-               sum(d.cost_native) AS cost_native, sum(d.cost) AS cost,
-               sum(d.unpriced_calls) AS unpriced_calls,
-               max(cardinality(d.latency)) AS width,
-               ARRAY[@HIST_SUMS@]::bigint[] AS latency
-        FROM rollup_delta d
-        GROUP BY 1, 2, 3, 4, 5, 6, 7) AS h
-  ON CONFLICT (bucket_start, api_provider, api_endpoint, request_type, feature, region, status_class)
-  DO UPDATE SET
-    calls = r.calls + excluded.calls,
-    billable_calls = r.billable_calls + excluded.billable_calls,
-    errors = r.errors + excluded.errors,
-    timeouts = r.timeouts + excluded.timeouts,
-    requests = r.requests + excluded.requests,
-    credits = r.credits + excluded.credits,
-    input_tokens = r.input_tokens + excluded.input_tokens,
-    output_tokens = r.output_tokens + excluded.output_tokens,
-    native_currency = greatest(r.native_currency, excluded.native_currency),
-    cost_native = r.cost_native + excluded.cost_native,
-    cost = r.cost + excluded.cost,
-    unpriced_calls = r.unpriced_calls + excluded.unpriced_calls,
-    latency = tollgate.hist_add(r.latency, excluded.latency);
-
+@UPSERTS@
   SELECT s.billing_timezone INTO zone FROM tollgate.rollup_state s;
   INSERT INTO tollgate.usage_rollup_user_month AS r
   SELECT * FROM tollgate.usage_user_delta(p_after, p_upto, zone, date_trunc('month', p_since, zone))
@@ -508,7 +577,7 @@ BEGIN
   RETURN n;
 END
 $$
-$fn$, '@HIST_SUMS@', sums);
+$fn$, '@UPSERTS@', upserts);
 END
 $do$;
 
@@ -638,7 +707,8 @@ SET jit = off
 AS $$
 DECLARE
   upto bigint;
-  from_bucket timestamptz := to_timestamp(floor(extract(epoch FROM p_from) / 3600) * 3600);
+  -- Whole UTC days: the day levels' buckets are.
+  from_bucket timestamptz := date_trunc('day', p_from, 'UTC');
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('tollgate.refresh_rollups'));
   SELECT s.last_id INTO upto FROM tollgate.rollup_state s FOR UPDATE;
@@ -653,6 +723,12 @@ BEGIN
 
   DELETE FROM tollgate.usage_rollup_15m WHERE bucket_start >= from_bucket;
   DELETE FROM tollgate.usage_rollup_hour WHERE bucket_start >= from_bucket;
+  DELETE FROM tollgate.usage_rollup_provider_15m WHERE bucket_start >= from_bucket;
+  DELETE FROM tollgate.usage_rollup_provider_hour WHERE bucket_start >= from_bucket;
+  DELETE FROM tollgate.usage_rollup_provider_day WHERE bucket_start >= from_bucket;
+  DELETE FROM tollgate.usage_rollup_region_15m WHERE bucket_start >= from_bucket;
+  DELETE FROM tollgate.usage_rollup_region_hour WHERE bucket_start >= from_bucket;
+  DELETE FROM tollgate.usage_rollup_region_day WHERE bucket_start >= from_bucket;
 
   -- Per-user months from the one holding from_bucket on: rollup_add refills whole months.
   PERFORM tollgate.rollup_follow_billing_zone(upto);
@@ -664,24 +740,30 @@ BEGIN
 END
 $$;
 
--- The reader behind every figure: one row per (bucket, group), where bucket i covers
--- [p_bounds[i], p_bounds[i+1]) and bounds are multiples of 15 minutes (the caller computes
--- them in the billing time zone). Whole UTC hours inside one bucket come from the hourly
--- level, the hours a bound cuts from the 15-minute level, and rows after the watermark from
--- the raw table: exact up to now, in one snapshot.
--- native_currency is '' and cost_native NULL when a group mixes currencies.
+-- The reader behind every figure: the figures of each (bucket, group), where bucket i
+-- covers [p_bounds[i], p_bounds[i+1]) and bounds are multiples of 15 minutes (the caller
+-- computes them in the billing time zone), exact up to now in one snapshot: complete
+-- rollup buckets plus the raw rows after the watermark (the tail).
 --
--- Histograms are merged here, with one sum per histogram position in the same aggregation
--- as the other figures, and leave as int8[]; @HIST_SUMS@ below becomes that list of sums,
--- one per latency bucket. Measured on 1.8 million simulated rows (30 days), this is 3 to 8
--- times faster than unnesting every array and regrouping the elements (millions of rows
--- through a sort), and sending the unmerged arrays to be merged by the client moved 75 to
--- 90 MB per query instead of 0.01 to 1 MB, without being faster on the server.
+-- Each (bucket, group) has exactly one row whose figures (calls …) are not NULL. Its
+-- latency histogram is on that row, or — for the groupings read from the narrow levels
+-- (none, provider, region, status_class) — spread over further rows of the same bucket and
+-- group whose figures are NULL, to be added up by the caller (tg_usage_series_parse_result
+-- does): adding a few thousand small arrays costs the client a millisecond and the server
+-- tens. Figures rows come ordered by bucket and group. native_currency is '' and
+-- cost_native NULL when a group mixes currencies.
+--
+-- Groupings by provider, region, status class or none read the narrow levels: each bucket is
+-- cut into whole UTC days, whole UTC hours and quarter hours, each read from its level. The
+-- others read the wide levels: the whole UTC hours inside a bucket from the hourly level,
+-- the hours a bound cuts from the 15-minute level, with histograms merged here by one sum
+-- per position (@HIST_SUMS@ below becomes that list): sending those levels' arrays
+-- unmerged would move 75 to 90 MB for a 30-day series.
 DO $do$
 DECLARE
   sums text;
 BEGIN
-  SELECT string_agg(format('sum(t.latency[%s])', i), ', ' ORDER BY i) INTO sums
+  SELECT string_agg(format('sum(t.latency[%s]::integer)', i), ', ' ORDER BY i) INTO sums
   FROM generate_series(1, cardinality(tollgate.latency_thresholds()) + 1) AS i;
 
   EXECUTE replace($fn$
@@ -700,6 +782,8 @@ DECLARE
   n integer := cardinality(p_bounds);
   v_last_id bigint;
   v_quarters timestamptz[];
+  v_level text;
+  v_key text;
 BEGIN
   IF p_group NOT IN ('provider', 'endpoint', 'request_type', 'feature', 'cost_centre',
                      'region', 'status_class', 'none') THEN
@@ -714,12 +798,95 @@ BEGIN
     RAISE EXCEPTION 'usage_series bounds must fall on 15-minute boundaries'
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
+  IF EXISTS (SELECT 1 FROM generate_series(1, n - 1) AS i WHERE p_bounds[i + 1] < p_bounds[i]) THEN
+    RAISE EXCEPTION 'usage_series bounds must ascend' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
 
-  -- Computed apart, so that the plan (a custom one, see plan_cache_mode) sees their values:
-  -- the tail is then read through the primary keys, and the quarters of the hours that a
-  -- bound cuts through the 15-minute level's. A STABLE function's statements share one
-  -- snapshot, so the watermark is the one the query below sees.
+  -- A STABLE function's statements share one snapshot, so the watermark is the one the
+  -- query below sees; passed as a value, so that the plan (a custom one) sees how few rows
+  -- the tail holds and reads it through the primary keys.
   SELECT st.last_id INTO v_last_id FROM tollgate.rollup_state st;
+
+  IF p_group IN ('none', 'provider', 'region', 'status_class') THEN
+    v_level := CASE WHEN p_group IN ('none', 'provider') THEN 'provider' ELSE 'region' END;
+    v_key := CASE p_group WHEN 'provider' THEN 's.api_provider'
+                          WHEN 'region' THEN 's.region'
+                          WHEN 'status_class' THEN 's.status_class::text'
+                          ELSE '''''::text' END;
+    RETURN QUERY EXECUTE format($q$
+      WITH b AS (
+        SELECT i, $1[i] AS lo, $1[i + 1] AS hi,
+               date_trunc('hour', $1[i] + interval '45 minutes', 'UTC') AS lo_h,
+               date_trunc('hour', $1[i + 1], 'UTC') AS hi_h
+        FROM generate_series(1, cardinality($1) - 1) AS i
+      ),
+      bd AS (
+        SELECT b.*, date_trunc('day', b.lo_h + interval '23 hours', 'UTC') AS lo_d,
+               date_trunc('day', b.hi_h, 'UTC') AS hi_d
+        FROM b
+      ),
+      pieces AS (
+        -- quarter hours: the whole bucket when it lies within one hour, else its ragged ends
+        SELECT i, 'q' AS lvl, lo AS f, hi AS t FROM bd WHERE lo_h > hi_h
+        UNION ALL SELECT i, 'q', lo, lo_h FROM bd WHERE lo_h <= hi_h AND lo < lo_h
+        UNION ALL SELECT i, 'q', hi_h, hi FROM bd WHERE lo_h <= hi_h AND hi_h < hi
+        -- hours: all whole hours when no whole day fits, else those around the days
+        UNION ALL SELECT i, 'h', lo_h, hi_h FROM bd WHERE lo_h < hi_h AND lo_d >= hi_d
+        UNION ALL SELECT i, 'h', lo_h, lo_d FROM bd WHERE lo_d < hi_d AND lo_h < lo_d
+        UNION ALL SELECT i, 'h', hi_d, hi_h FROM bd WHERE lo_d < hi_d AND hi_d < hi_h
+        UNION ALL SELECT i, 'd', lo_d, hi_d FROM bd WHERE lo_d < hi_d
+      ),
+      src AS MATERIALIZED (
+        SELECT p.i AS b, %2$s AS g, s.calls, s.billable_calls, s.errors, s.timeouts, s.requests,
+               s.credits, s.input_tokens, s.output_tokens, s.native_currency, s.cost_native,
+               s.cost, s.unpriced_calls, s.latency
+        FROM pieces p
+        JOIN tollgate.%1$I s ON s.bucket_start >= p.f AND s.bucket_start < p.t
+        WHERE p.lvl = 'd' AND ($2 IS NULL OR s.api_provider = $2)
+        UNION ALL
+        SELECT p.i, %2$s, s.calls, s.billable_calls, s.errors, s.timeouts, s.requests,
+               s.credits, s.input_tokens, s.output_tokens, s.native_currency, s.cost_native,
+               s.cost, s.unpriced_calls, s.latency
+        FROM pieces p
+        JOIN tollgate.%3$I s ON s.bucket_start >= p.f AND s.bucket_start < p.t
+        WHERE p.lvl = 'h' AND ($2 IS NULL OR s.api_provider = $2)
+        UNION ALL
+        SELECT p.i, %2$s, s.calls, s.billable_calls, s.errors, s.timeouts, s.requests,
+               s.credits, s.input_tokens, s.output_tokens, s.native_currency, s.cost_native,
+               s.cost, s.unpriced_calls, s.latency
+        FROM pieces p
+        JOIN tollgate.%4$I s ON s.bucket_start >= p.f AND s.bucket_start < p.t
+        WHERE p.lvl = 'q' AND ($2 IS NULL OR s.api_provider = $2)
+        UNION ALL
+        SELECT width_bucket(s.bucket_start, $1), %2$s, s.calls, s.billable_calls, s.errors,
+               s.timeouts, s.requests, s.credits, s.input_tokens, s.output_tokens,
+               s.native_currency, s.cost_native, s.cost, s.unpriced_calls, s.latency
+        FROM tollgate.usage_delta($3, NULL, $1[1]) s
+        WHERE s.bucket_start < $1[cardinality($1)] AND ($2 IS NULL OR s.api_provider = $2)
+      )
+      (SELECT t.b, t.g, sum(t.calls)::bigint, sum(t.billable_calls)::bigint,
+              sum(t.errors)::bigint, sum(t.timeouts)::bigint, sum(t.requests)::bigint,
+              sum(t.credits), sum(t.input_tokens)::bigint, sum(t.output_tokens)::bigint,
+              CASE WHEN min(t.native_currency) = max(t.native_currency)
+                   THEN min(t.native_currency) ELSE '' END,
+              CASE WHEN min(t.native_currency) = max(t.native_currency)
+                   THEN sum(t.cost_native) END,
+              sum(t.cost), sum(t.unpriced_calls)::bigint, NULL::bigint[]
+       FROM src t
+       GROUP BY t.b, t.g
+       ORDER BY t.b, t.g)
+      UNION ALL
+      SELECT t.b, t.g, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+             t.latency
+      FROM src t
+      WHERE cardinality(t.latency) > 0$q$,
+      'usage_rollup_' || v_level || '_day', v_key, 'usage_rollup_' || v_level || '_hour',
+      'usage_rollup_' || v_level || '_15m')
+    USING p_bounds, p_provider, v_last_id;
+    RETURN;
+  END IF;
+
+  -- The wide levels: quarters of the hours a bound cuts come from the 15-minute level.
   v_quarters := ARRAY(SELECT DISTINCT date_trunc('hour', b, 'UTC') + q * interval '15 minutes'
                       FROM unnest(p_bounds) AS b, generate_series(0, 3) AS q
                       WHERE b <> date_trunc('hour', b, 'UTC'));
@@ -734,6 +901,7 @@ BEGIN
     UNION ALL
     SELECT r.* FROM tollgate.usage_rollup_15m r
     WHERE r.bucket_start = ANY (v_quarters)
+      AND r.bucket_start >= p_bounds[1] AND r.bucket_start < p_bounds[n]
       AND (p_provider IS NULL OR r.api_provider = p_provider)
     UNION ALL
     SELECT d.* FROM tollgate.usage_delta(v_last_id, NULL, p_bounds[1]) d
@@ -743,21 +911,19 @@ BEGIN
   tagged AS (
     SELECT width_bucket(s.bucket_start, p_bounds) AS b,
            CASE p_group
-             WHEN 'provider' THEN s.api_provider
              WHEN 'endpoint' THEN s.api_endpoint
              WHEN 'request_type' THEN s.request_type
              WHEN 'feature' THEN s.feature
              WHEN 'cost_centre' THEN coalesce((SELECT f.cost_centre FROM tollgate.features f
                                                WHERE f.name = s.feature), '')
-             WHEN 'region' THEN s.region
-             WHEN 'status_class' THEN s.status_class::text
-             ELSE ''
            END AS g,
            s.*
     FROM src s
   ),
-  -- min = max rather than count(DISTINCT) = 1 (currencies are never NULL), so that the
-  -- groups can be hashed instead of sorted.
+  -- Every row of src lies in [p_bounds[1], p_bounds[n]) (a filter on b instead makes the
+  -- planner sort and spill). min = max rather than count(DISTINCT) = 1 (currencies are
+  -- never NULL), so that the groups can be hashed instead of sorted; int4 sums of the
+  -- histogram positions keep a by-value state where int8 sums keep a numeric one.
   merged AS (
     SELECT t.b, t.g, sum(t.calls)::bigint AS calls, sum(t.billable_calls)::bigint AS billable_calls,
            sum(t.errors)::bigint AS errors, sum(t.timeouts)::bigint AS timeouts,
@@ -771,7 +937,6 @@ BEGIN
            max(cardinality(t.latency)) AS width,
            ARRAY[@HIST_SUMS@]::bigint[] AS latency
     FROM tagged t
-    WHERE t.b BETWEEN 1 AND n - 1
     GROUP BY t.b, t.g
   )
   SELECT m.b, m.g, m.calls, m.billable_calls, m.errors, m.timeouts, m.requests, m.credits,
@@ -918,6 +1083,9 @@ CREATE TRIGGER settings_valid
 -- the caller). Refreshing is harmless and keeps figures fresh; every role may. Rebuilding
 -- history follows a price change, so it is finance's and the admin's.
 GRANT SELECT ON tollgate.usage_rollup_15m, tollgate.usage_rollup_hour,
+  tollgate.usage_rollup_provider_15m, tollgate.usage_rollup_provider_hour,
+  tollgate.usage_rollup_provider_day, tollgate.usage_rollup_region_15m,
+  tollgate.usage_rollup_region_hour, tollgate.usage_rollup_region_day,
   tollgate.usage_rollup_user_month, tollgate.rollup_state, tollgate.rollup_observations
   TO tollgate_viewer;
 REVOKE ALL ON FUNCTION tollgate.refresh_rollups(integer) FROM PUBLIC;

@@ -301,22 +301,21 @@ tg_latency_histogram_has_data (const TgLatencyHistogram *self)
 }
 
 /**
- * tg_latency_histogram_set_counts:
+ * tg_latency_histogram_add_counts:
  * @counts: (array length=n_counts): counts by bucket, as PostgreSQL's int8[] of a rollup
  *   row arrives: element 0 is bucket 0
  * @n_counts: at most the number of buckets; missing trailing buckets count 0
  *
- * Replaces the counts of @self. Refuses negative counts and arrays longer than the scheme,
- * leaving @self unchanged.
+ * Adds @counts to those of @self (merging a histogram that arrived as an array). Refuses
+ * negative counts and arrays longer than the scheme, leaving @self unchanged.
  */
 gboolean
-tg_latency_histogram_set_counts (TgLatencyHistogram  *self,
+tg_latency_histogram_add_counts (TgLatencyHistogram  *self,
                                  const gint64        *counts,
                                  gsize                n_counts,
                                  GError             **error)
 {
   guint n_buckets = get_n_buckets ();
-  guint64 total = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (counts != NULL || n_counts == 0, FALSE);
@@ -342,13 +341,40 @@ tg_latency_histogram_set_counts (TgLatencyHistogram  *self,
         }
     }
 
-  tg_latency_histogram_clear (self);
   for (gsize i = 0; i < n_counts; i++)
     {
-      self->counts[i] = (guint64)counts[i];
-      total = saturating_add (total, (guint64)counts[i]);
+      self->counts[i] = saturating_add (self->counts[i], (guint64)counts[i]);
+      self->total = saturating_add (self->total, (guint64)counts[i]);
     }
-  self->total = total;
+
+  return TRUE;
+}
+
+/**
+ * tg_latency_histogram_set_counts:
+ * @counts: (array length=n_counts): counts by bucket, as PostgreSQL's int8[] of a rollup
+ *   row arrives: element 0 is bucket 0
+ * @n_counts: at most the number of buckets; missing trailing buckets count 0
+ *
+ * Replaces the counts of @self. Refuses negative counts and arrays longer than the scheme,
+ * leaving @self unchanged.
+ */
+gboolean
+tg_latency_histogram_set_counts (TgLatencyHistogram  *self,
+                                 const gint64        *counts,
+                                 gsize                n_counts,
+                                 GError             **error)
+{
+  g_autoptr(TgLatencyHistogram) replacement = tg_latency_histogram_new ();
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (counts != NULL || n_counts == 0, FALSE);
+
+  if (!tg_latency_histogram_add_counts (replacement, counts, n_counts, error))
+    return FALSE;
+
+  tg_latency_histogram_clear (self);
+  tg_latency_histogram_merge (self, replacement);
 
   return TRUE;
 }

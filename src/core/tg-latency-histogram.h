@@ -57,6 +57,10 @@ guint64             tg_latency_histogram_get_count         (const TgLatencyHisto
                                                             guint                      bucket);
 guint64             tg_latency_histogram_get_total         (const TgLatencyHistogram  *self);
 gboolean            tg_latency_histogram_has_data          (const TgLatencyHistogram  *self);
+gboolean            tg_latency_histogram_add_counts        (TgLatencyHistogram        *self,
+                                                            const gint64              *counts,
+                                                            gsize                      n_counts,
+                                                            GError                   **error);
 gboolean            tg_latency_histogram_set_counts        (TgLatencyHistogram        *self,
                                                             const gint64              *counts,
                                                             gsize                      n_counts,

@@ -347,20 +347,24 @@ parse_micros (TgDbResult  *result,
   return TRUE;
 }
 
+/* Adds the histogram in @col (SQL NULL: none) to @histogram. */
 static gboolean
-parse_latency (TgDbResult          *result,
-               int                  row,
-               int                  col,
-               TgLatencyHistogram  *histogram,
-               GError             **error)
+add_latency (TgDbResult          *result,
+             int                  row,
+             int                  col,
+             TgLatencyHistogram  *histogram,
+             GError             **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree gint64 *counts = NULL;
   gsize n_counts = 0;
 
+  if (tg_db_result_is_null (result, row, col))
+    return TRUE;
+
   counts = tg_db_result_dup_int64_array (result, row, col, &n_counts, &local_error);
   if (counts == NULL ||
-      !tg_latency_histogram_set_counts (histogram, counts, n_counts, &local_error))
+      !tg_latency_histogram_add_counts (histogram, counts, n_counts, &local_error))
     {
       g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
                    "The server sent a latency histogram Tollgate cannot read: %s",
@@ -422,6 +426,7 @@ tg_usage_series_parse_result (TgDbResult    *result,
                               GError       **error)
 {
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) by_key = NULL;
   int n_rows;
 
   g_return_val_if_fail (result != NULL, NULL);
@@ -433,41 +438,84 @@ tg_usage_series_parse_result (TgDbResult    *result,
 
   n_rows = tg_db_result_get_n_rows (result);
   rows = g_ptr_array_new_full (n_rows, (GDestroyNotify)tg_usage_row_unref);
+  /* "bucket/group" → the row of that bucket and group (borrowed from @rows) */
+  by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  for (int i = 0; i < n_rows; i++)
+  /* A (bucket, group)'s figures arrive on one row, in the order to keep; the pieces of
+   * its latency histogram on that row or on rows of their own without figures (see
+   * tollgate.usage_series), so figures first, then the pieces.
+   */
+  for (int pass = 0; pass < 2; pass++)
     {
-      g_autoptr(TgUsageRow) row = tg_usage_row_new ();
-      gint64 bucket = tg_db_result_get_int64 (result, i, SERIES_BUCKET);
-
-      if (bucket < 1 || bucket >= (gint64)n_bounds)
+      for (int i = 0; i < n_rows; i++)
         {
-          g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
-                       "Usage result names bucket %" G_GINT64_FORMAT " of %u", bucket, n_bounds - 1);
-          return NULL;
+          gboolean has_figures = !tg_db_result_is_null (result, i, SERIES_CALLS);
+          gint64 bucket = tg_db_result_get_int64 (result, i, SERIES_BUCKET);
+          g_autofree char *group = dup_text_or_empty (result, i, SERIES_GROUP);
+          g_autofree char *key = NULL;
+          TgUsageRow *row;
+
+          if (has_figures != (pass == 0))
+            continue;
+
+          if (bucket < 1 || bucket >= (gint64)n_bounds)
+            {
+              g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
+                           "Usage result names bucket %" G_GINT64_FORMAT " of %u",
+                           bucket, n_bounds - 1);
+              return NULL;
+            }
+
+          key = g_strdup_printf ("%" G_GINT64_FORMAT "/%s", bucket, group);
+          row = g_hash_table_lookup (by_key, key);
+
+          if (!has_figures)
+            {
+              if (row == NULL)
+                {
+                  g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
+                               "Usage result has latencies for “%s” in bucket %" G_GINT64_FORMAT
+                               " but no figures", group, bucket);
+                  return NULL;
+                }
+              if (!add_latency (result, i, SERIES_LATENCY, row->latency, error))
+                return NULL;
+              continue;
+            }
+
+          if (row != NULL)
+            {
+              g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
+                           "Usage result has two rows for “%s” in bucket %" G_GINT64_FORMAT,
+                           group, bucket);
+              return NULL;
+            }
+
+          row = tg_usage_row_new ();
+          g_ptr_array_add (rows, row);
+          g_hash_table_insert (by_key, g_steal_pointer (&key), row);
+
+          row->start = bounds[bucket - 1];
+          row->end = bounds[bucket];
+          g_free (row->group);
+          row->group = g_steal_pointer (&group);
+          row->calls = tg_db_result_get_int64 (result, i, SERIES_CALLS);
+          row->billable_calls = tg_db_result_get_int64 (result, i, SERIES_BILLABLE);
+          row->errors = tg_db_result_get_int64 (result, i, SERIES_ERRORS);
+          row->timeouts = tg_db_result_get_int64 (result, i, SERIES_TIMEOUTS);
+          row->requests = tg_db_result_get_int64 (result, i, SERIES_REQUESTS);
+          row->input_tokens = tg_db_result_get_int64 (result, i, SERIES_INPUT_TOKENS);
+          row->output_tokens = tg_db_result_get_int64 (result, i, SERIES_OUTPUT_TOKENS);
+          row->unpriced_calls = tg_db_result_get_int64 (result, i, SERIES_UNPRICED);
+          g_free (row->native_currency);
+          row->native_currency = dup_text_or_empty (result, i, SERIES_NATIVE_CURRENCY);
+
+          if (!parse_micros (result, i, SERIES_CREDITS, &row->credits, error) ||
+              !parse_micros (result, i, SERIES_COST_NATIVE, &row->cost_native, error) ||
+              !parse_micros (result, i, SERIES_COST, &row->cost, error) ||
+              !add_latency (result, i, SERIES_LATENCY, row->latency, error))
+            return NULL;
         }
-
-      row->start = bounds[bucket - 1];
-      row->end = bounds[bucket];
-      g_free (row->group);
-      row->group = dup_text_or_empty (result, i, SERIES_GROUP);
-      row->calls = tg_db_result_get_int64 (result, i, SERIES_CALLS);
-      row->billable_calls = tg_db_result_get_int64 (result, i, SERIES_BILLABLE);
-      row->errors = tg_db_result_get_int64 (result, i, SERIES_ERRORS);
-      row->timeouts = tg_db_result_get_int64 (result, i, SERIES_TIMEOUTS);
-      row->requests = tg_db_result_get_int64 (result, i, SERIES_REQUESTS);
-      row->input_tokens = tg_db_result_get_int64 (result, i, SERIES_INPUT_TOKENS);
-      row->output_tokens = tg_db_result_get_int64 (result, i, SERIES_OUTPUT_TOKENS);
-      row->unpriced_calls = tg_db_result_get_int64 (result, i, SERIES_UNPRICED);
-      g_free (row->native_currency);
-      row->native_currency = dup_text_or_empty (result, i, SERIES_NATIVE_CURRENCY);
-
-      if (!parse_micros (result, i, SERIES_CREDITS, &row->credits, error) ||
-          !parse_micros (result, i, SERIES_COST_NATIVE, &row->cost_native, error) ||
-          !parse_micros (result, i, SERIES_COST, &row->cost, error) ||
-          !parse_latency (result, i, SERIES_LATENCY, row->latency, error))
-        return NULL;
-
-      g_ptr_array_add (rows, g_steal_pointer (&row));
     }
 
   return g_steal_pointer (&rows);
