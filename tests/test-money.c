@@ -135,6 +135,72 @@ test_currency (void)
   g_assert_cmpstr (tg_currency_get_symbol ("XYZ"), ==, "");
 }
 
+/* Adds decimal texts with a TgMoneySum and rounds once; the same as rounding the exact sum. */
+static gint64
+sum_texts (const char * const *texts,
+           gsize               n)
+{
+  TgMoneySum sum = { 0 };
+  gint64 micros = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (tg_money_sum_add_text (&sum, texts[i], &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (tg_money_sum_get_micros (&sum, &micros));
+  return micros;
+}
+
+static void
+test_exact_sum_of_pieces (void)
+{
+  /* Each piece rounds down on its own (0.0000004 → 0), their sum rounds up. */
+  static const char * const quarter_pieces[] = {
+    "0.0000004", "0.0000004", "0.0000004", "0.000000000000000000000000000001",
+  };
+  /* 30 decimals, carries through both fraction parts. */
+  static const char * const deep[] = {
+    "1.999999999999999999999999999999", "0.000000000000000000000000000001",
+  };
+  /* PostgreSQL's round(numeric, 6) rounds half away from zero, also below zero. */
+  static const char * const half_up[] = { "2.0000005" };
+  static const char * const half_down_negative[] = { "-2.0000005" };
+  static const char * const below_half_negative[] = { "-2.00000049999999" };
+  static const char * const mixed_signs[] = { "10.25", "-0.0000001", "-10.2500004" };
+  static const char * const exponentless_ints[] = { "17", "+3", "0.5" };
+  TgMoneySum sum = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 micros = 0;
+
+  g_assert_cmpint (sum_texts (quarter_pieces, G_N_ELEMENTS (quarter_pieces)), ==, 1);
+  g_assert_cmpint (sum_texts (deep, G_N_ELEMENTS (deep)), ==, 2000000);
+  g_assert_cmpint (sum_texts (half_up, 1), ==, 2000001);
+  g_assert_cmpint (sum_texts (half_down_negative, 1), ==, -2000001);
+  g_assert_cmpint (sum_texts (below_half_negative, 1), ==, -2000000);
+  g_assert_cmpint (sum_texts (mixed_signs, G_N_ELEMENTS (mixed_signs)), ==, -1);
+  g_assert_cmpint (sum_texts (exponentless_ints, G_N_ELEMENTS (exponentless_ints)), ==, 20500000);
+
+  /* Refused: more than 30 decimals, not a number, too large; the sum stays as it was. */
+  g_assert_true (tg_money_sum_add_text (&sum, "1.5", NULL));
+  g_assert_false (tg_money_sum_add_text (&sum, "0.0000000000000000000000000000001", &error));
+  g_assert_error (error, TG_MONEY_ERROR, TG_MONEY_ERROR_TOO_PRECISE);
+  g_clear_error (&error);
+  g_assert_false (tg_money_sum_add_text (&sum, "1e5", &error));
+  g_assert_error (error, TG_MONEY_ERROR, TG_MONEY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (tg_money_sum_add_text (&sum, "", &error));
+  g_assert_error (error, TG_MONEY_ERROR, TG_MONEY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (tg_money_sum_add_text (&sum, "9000000000000", NULL));
+  g_assert_false (tg_money_sum_add_text (&sum, "9000000000000", &error));
+  g_assert_error (error, TG_MONEY_ERROR, TG_MONEY_ERROR_OVERFLOW);
+  g_assert_true (tg_money_sum_get_micros (&sum, &micros));
+  g_assert_cmpint (micros, ==, G_GINT64_CONSTANT (9000000000001500000));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -151,6 +217,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/money/format", test_format);
   g_test_add_func ("/tollgate/money/sum-is-exact", test_sum_is_exact);
   g_test_add_func ("/tollgate/money/currency", test_currency);
+  g_test_add_func ("/tollgate/money/exact-sum-of-pieces", test_exact_sum_of_pieces);
 
   return g_test_run ();
 }

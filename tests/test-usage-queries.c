@@ -710,10 +710,11 @@ test_batch (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (results->len, ==, statements->len);
 
-  /* Histograms came in binary. */
+  /* A binary-format result whose histograms are their compact text ("{0,3,17}"): int8[]'s
+   * binary form spends 12 bytes on every count. */
   g_assert_true (tg_db_result_is_binary (g_ptr_array_index (results, 1), 14));
   g_assert_cmpuint (tg_db_result_get_column_type (g_ptr_array_index (results, 1), 14), ==,
-                    TG_DB_TYPE_INT8_ARRAY);
+                    TG_DB_TYPE_TEXT);
 
   settings = tg_usage_settings_parse_result (g_ptr_array_index (results, 0), &error);
   g_assert_no_error (error);

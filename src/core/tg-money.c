@@ -97,6 +97,162 @@ overflow:
   return FALSE;
 }
 
+#define FRAC_PART G_GINT64_CONSTANT (1000000000000)   /* 10^12 */
+
+/* Normalises the parts so that 0 <= frac_lo, frac_hi < 10^12 (micros carries the sign). */
+static gboolean
+money_sum_normalise (TgMoneySum *sum)
+{
+  gint64 carry;
+
+  carry = sum->frac_lo >= 0 ? sum->frac_lo / FRAC_PART : -((-sum->frac_lo + FRAC_PART - 1) / FRAC_PART);
+  sum->frac_lo -= carry * FRAC_PART;
+  sum->frac_hi += carry;
+
+  carry = sum->frac_hi >= 0 ? sum->frac_hi / FRAC_PART : -((-sum->frac_hi + FRAC_PART - 1) / FRAC_PART);
+  sum->frac_hi -= carry * FRAC_PART;
+
+  return tg_money_add (sum->micros, carry, &sum->micros);
+}
+
+/**
+ * tg_money_sum_add_text:
+ * @sum: the sum to add to
+ * @text: a decimal such as PostgreSQL's numeric text output ("-12.000000000123"), with at
+ *   most 30 decimals
+ *
+ * Adds @text to @sum exactly. Refuses malformed text, more than 30 significant decimals and
+ * sums beyond ±9.2 billion units (as micro-units in 64 bits), leaving @sum unchanged.
+ */
+gboolean
+tg_money_sum_add_text (TgMoneySum  *sum,
+                       const char  *text,
+                       GError     **error)
+{
+  TgMoneySum piece = { 0 };
+  TgMoneySum result;
+  const char *p = text;
+  gboolean negative = FALSE;
+  guint n_whole = 0;
+  guint n_fraction = 0;
+  gint64 whole = 0;
+  gint64 parts[3] = { 0, 0, 0 };  /* decimals 1-6, 7-18, 19-30 */
+
+  g_return_val_if_fail (sum != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (*p == '-' || *p == '+')
+    negative = *p++ == '-';
+
+  for (; g_ascii_isdigit (*p); p++, n_whole++)
+    {
+      if (whole > (G_MAXINT64 / TG_MICROS_PER_UNIT) / 10)
+        goto overflow;
+      whole = whole * 10 + (*p - '0');
+    }
+
+  if (*p == '.')
+    {
+      for (p++; g_ascii_isdigit (*p); p++)
+        {
+          if (n_fraction >= 30)
+            {
+              if (*p != '0')
+                {
+                  g_set_error (error, TG_MONEY_ERROR, TG_MONEY_ERROR_TOO_PRECISE,
+                               "“%s” has more than 30 decimals", text);
+                  return FALSE;
+                }
+              continue;
+            }
+          if (n_fraction < 6)
+            parts[0] = parts[0] * 10 + (*p - '0');
+          else if (n_fraction < 18)
+            parts[1] = parts[1] * 10 + (*p - '0');
+          else
+            parts[2] = parts[2] * 10 + (*p - '0');
+          n_fraction++;
+        }
+    }
+
+  if (*p != '\0' || (n_whole == 0 && n_fraction == 0))
+    {
+      g_set_error (error, TG_MONEY_ERROR, TG_MONEY_ERROR_INVALID,
+                   "“%s” is not a decimal amount (write it like 1234.56)", text);
+      return FALSE;
+    }
+
+  for (guint i = n_fraction; i < 30; i++)
+    {
+      if (i < 6)
+        parts[0] *= 10;
+      else if (i < 18)
+        parts[1] *= 10;
+      else
+        parts[2] *= 10;
+    }
+
+  piece.micros = whole * TG_MICROS_PER_UNIT + parts[0];
+  piece.frac_hi = parts[1];
+  piece.frac_lo = parts[2];
+  if (negative)
+    {
+      piece.micros = -piece.micros;
+      piece.frac_hi = -piece.frac_hi;
+      piece.frac_lo = -piece.frac_lo;
+    }
+
+  result = *sum;
+  result.frac_lo += piece.frac_lo;
+  result.frac_hi += piece.frac_hi;
+  if (!tg_money_add (result.micros, piece.micros, &result.micros) ||
+      !money_sum_normalise (&result))
+    goto overflow;
+
+  *sum = result;
+  return TRUE;
+
+overflow:
+  g_set_error (error, TG_MONEY_ERROR, TG_MONEY_ERROR_OVERFLOW,
+               "“%s” makes a sum too large for Tollgate", text);
+  return FALSE;
+}
+
+/**
+ * tg_money_sum_get_micros:
+ * @micros: (out): the sum rounded to micro-units, half away from zero (as PostgreSQL's
+ *   round(numeric, 6))
+ *
+ * Returns: %FALSE when rounding up would overflow
+ */
+gboolean
+tg_money_sum_get_micros (const TgMoneySum *sum,
+                         gint64           *micros)
+{
+  const gint64 half = FRAC_PART / 2;
+
+  g_return_val_if_fail (sum != NULL, FALSE);
+  g_return_val_if_fail (micros != NULL, FALSE);
+
+  /* The parts are normalised: the value is micros + (frac_hi, frac_lo) with both >= 0. */
+  if (sum->micros >= 0)
+    return tg_money_add (sum->micros, sum->frac_hi >= half ? 1 : 0, micros);
+
+  /* Negative: the magnitude's fraction is 1 - (frac_hi, frac_lo) when that is not zero. */
+  if (sum->frac_hi == 0 && sum->frac_lo == 0)
+    {
+      *micros = sum->micros;
+      return TRUE;
+    }
+  /* value = micros + f with 0 < f < 1 micro; |value| = -micros - f; its sub-micro part is
+   * 1 - f, which is at least one half when f <= one half. */
+  if (sum->frac_hi < half || (sum->frac_hi == half && sum->frac_lo == 0))
+    *micros = sum->micros;
+  else
+    *micros = sum->micros + 1;
+  return TRUE;
+}
+
 /**
  * tg_money_round:
  * @decimals: 0 to 6

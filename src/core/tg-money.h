@@ -25,7 +25,25 @@ typedef enum
   TG_MONEY_ERROR_OVERFLOW,
 } TgMoneyError;
 
+/* An exact sum of decimal amounts with up to 30 decimals (PostgreSQL numeric values such as
+ * a rollup's cost: prices with 12 decimals times credits with 6 times rates with 12),
+ * rounded to micro-units only when read: adding pieces of a figure in C gives what the
+ * server's sum would. Zero-initialise it; amounts may be negative.
+ */
+typedef struct
+{
+  /*< private >*/
+  gint64   micros;      /* whole micro-units */
+  gint64   frac_hi;     /* the next 12 decimals, 0 <= frac_hi < 10^12 */
+  gint64   frac_lo;     /* the 12 after those, 0 <= frac_lo < 10^12 */
+} TgMoneySum;
+
 GQuark    tg_money_error_quark        (void);
+gboolean  tg_money_sum_add_text       (TgMoneySum   *sum,
+                                       const char   *text,
+                                       GError      **error);
+gboolean  tg_money_sum_get_micros     (const TgMoneySum *sum,
+                                       gint64       *micros);
 gboolean  tg_money_parse              (const char   *text,
                                        gint64       *micros,
                                        GError      **error);
