@@ -959,6 +959,51 @@ test_zone_change (Fixture       *fixture,
 }
 
 /* A viewer reads every new reader and the per-user level. */
+/* A follower refreshes the per-user level less often than the others; meanwhile the
+ * readers add what it lacks from the raw rows, so totals stay exact. */
+static void
+test_user_level_follows_later (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  TgTestDb *db = fixture->db;
+
+  if (db == NULL)
+    return;
+
+  insert_rows (db, 81, 900);
+  tg_test_db_exec (db, "SELECT tollgate.refresh_rollups(1000000, '1 hour')");
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT last_id - user_last_id FROM tollgate.rollup_state"), ==, 0);
+
+  /* Within the hour: the other levels move on, the per-user level waits. */
+  insert_rows (db, 82, 500);
+  tg_test_db_exec (db, "SELECT tollgate.refresh_rollups(1000000, '1 hour')");
+  g_assert_cmpint (count_tail (db), ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking "
+    "WHERE api_usage_id > (SELECT user_last_id FROM tollgate.rollup_state)"), ==, 500);
+  check_all_user_totals (db, "UTC");
+
+  /* A price change for the past: recompute brings the per-user level along. */
+  tg_test_db_exec (db,
+    "INSERT INTO tollgate.price_book (provider, unit, unit_price, currency, effective_from) "
+    "VALUES ('here', 'call', 0.25, 'USD', '2026-02-01 00:00+00')");
+  tg_test_db_exec (db, "SELECT tollgate.recompute_rollups('2026-02-01 00:00+00')");
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT last_id - user_last_id FROM tollgate.rollup_state"), ==, 0);
+  check_all_user_totals (db, "UTC");
+
+  /* A plain refresh brings it up to date at once. */
+  insert_rows (db, 83, 300);
+  tg_test_db_exec (db, "SELECT tollgate.refresh_rollups(1000000, '1 hour')");
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT last_id - user_last_id FROM tollgate.rollup_state"), >, 0);
+  refresh (db);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT last_id - user_last_id FROM tollgate.rollup_state"), ==, 0);
+  check_all_user_totals (db, "UTC");
+}
+
 static void
 test_viewer (Fixture       *fixture,
              gconstpointer  data)
@@ -1031,6 +1076,7 @@ main (int   argc,
   ADD ("user-totals/utc", test_user_totals, "UTC");
   ADD ("user-totals/adelaide", test_user_totals, "Australia/Adelaide");
   ADD ("zone-change", test_zone_change, NULL);
+  ADD ("user-level-follows-later", test_user_level_follows_later, NULL);
   ADD ("viewer", test_viewer, NULL);
 
 #undef ADD

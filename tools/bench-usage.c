@@ -1266,7 +1266,9 @@ refresher_work (gpointer data)
         }
 
       tick = g_get_monotonic_time ();
-      result = query (refresher->conn, "SELECT rows_added FROM tollgate.refresh_rollups()",
+      /* As `tollgatectl refresh --follow` and the app's worker call it. */
+      result = query (refresher->conn,
+                      "SELECT rows_added FROM tollgate.refresh_rollups(1000000, '10 seconds')",
                       &refresher->error);
       if (result == NULL)
         break;

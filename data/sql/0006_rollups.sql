@@ -187,6 +187,11 @@ CREATE TABLE tollgate.rollup_state (
   singleton          boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   last_id            bigint NOT NULL DEFAULT 0,  -- every row with a smaller id is rolled up
   refreshed_at       timestamptz,
+  -- The per-user level has a watermark of its own (user_last_id <= last_id): a follower
+  -- adds to it every few seconds rather than every tick, since its cost is per distinct
+  -- user and provider of a batch, and those repeat (docs/performance.md).
+  user_last_id       bigint NOT NULL DEFAULT 0,
+  users_refreshed_at timestamptz,
   reporting_currency text NOT NULL,
   billing_timezone   text NOT NULL               -- the zone of usage_rollup_user_month's months
 );
@@ -455,9 +460,8 @@ AS $$
 $$;
 
 -- Adds ids (p_after, p_upto] created at or after p_since to the 15-minute level and to the
--- levels derived from it (the wide hour level, the narrow provider and region levels), and
--- those created in or after the billing month holding p_since to the per-user level
--- (recompute_rollups clears whole days and months first). Returns the number of rows added.
+-- levels derived from it (the wide hour level, the narrow provider and region levels;
+-- recompute_rollups clears whole UTC days first). Returns the number of rows added.
 --
 -- The derived levels are summed from the delta's 15-minute groups (a few hundred rows a
 -- tick), histograms with one sum per position; @UPSERTS@ below becomes one INSERT … ON
@@ -560,6 +564,25 @@ BEGIN
     unpriced_calls = r.unpriced_calls + excluded.unpriced_calls,
     latency = tollgate.hist_add(r.latency, excluded.latency);
 @UPSERTS@
+  RETURN n;
+END
+$$
+$fn$, '@UPSERTS@', upserts);
+END
+$do$;
+
+-- Adds ids (p_after, p_upto] created in or after the billing month holding p_since to the
+-- per-user level (recompute_rollups clears whole months first).
+CREATE FUNCTION tollgate.rollup_add_users(p_after bigint, p_upto bigint,
+                                          p_since timestamptz DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+  zone text;
+BEGIN
   SELECT s.billing_timezone INTO zone FROM tollgate.rollup_state s;
   INSERT INTO tollgate.usage_rollup_user_month AS r
   SELECT * FROM tollgate.usage_user_delta(p_after, p_upto, zone, date_trunc('month', p_since, zone))
@@ -573,13 +596,8 @@ BEGIN
     cost_native = r.cost_native + excluded.cost_native,
     cost = r.cost + excluded.cost,
     unpriced_calls = r.unpriced_calls + excluded.unpriced_calls;
-
-  RETURN n;
 END
-$$
-$fn$, '@UPSERTS@', upserts);
-END
-$do$;
+$$;
 
 -- The per-user level's months are local months of the billing time zone it was built for.
 -- When the billing-timezone setting has changed since, rebuilds it from the raw rows up to
@@ -613,7 +631,12 @@ $$;
 -- refreshers (they take turns on an advisory lock; each statement then sees what the
 -- previous one committed). Late rows, whatever their created_at, are found by id.
 -- Returns the rows added and the new watermark; NOTIFYs tollgate_usage when it added any.
+--
+-- The per-user level follows its own watermark up to the new one when p_users_every has
+-- passed since it last did (0: every call, so that one call brings everything up to date),
+-- or when 200,000 rows wait for it. Readers add what it lacks from the raw rows.
 CREATE FUNCTION tollgate.refresh_rollups(p_max_rows integer DEFAULT 1000000,
+                                         p_users_every interval DEFAULT '0',
                                          OUT rows_added bigint, OUT last_id bigint)
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -627,6 +650,8 @@ DECLARE
   upto bigint;
   batch_max bigint;
   previous timestamptz;
+  user_from bigint;
+  users_at timestamptz;
 BEGIN
   IF current_setting('transaction_isolation') <> 'read committed' THEN
     RAISE EXCEPTION 'tollgate.refresh_rollups() must run at READ COMMITTED, not %',
@@ -635,10 +660,12 @@ BEGIN
 
   PERFORM pg_advisory_xact_lock(hashtext('tollgate.refresh_rollups'));
 
-  SELECT s.last_id, s.refreshed_at INTO from_id, previous FROM tollgate.rollup_state s FOR UPDATE;
+  SELECT s.last_id, s.refreshed_at, s.user_last_id, s.users_refreshed_at
+  INTO from_id, previous, user_from, users_at
+  FROM tollgate.rollup_state s FOR UPDATE;
 
   -- The billing time zone changed: the per-user months move (once, before the new rows).
-  PERFORM tollgate.rollup_follow_billing_zone(from_id);
+  PERFORM tollgate.rollup_follow_billing_zone(user_from);
 
   -- Once an hour, keep the usage table's month partitions ahead of time.
   IF previous IS NULL OR date_trunc('hour', previous) <> date_trunc('hour', now()) THEN
@@ -690,6 +717,12 @@ BEGIN
   ELSE
     UPDATE tollgate.rollup_state SET refreshed_at = now();
   END IF;
+
+  IF upto > user_from
+     AND (users_at IS NULL OR users_at <= now() - p_users_every OR upto - user_from >= 200000) THEN
+    PERFORM tollgate.rollup_add_users(user_from, upto);
+    UPDATE tollgate.rollup_state SET user_last_id = upto, users_refreshed_at = now();
+  END IF;
   last_id := upto;
 END
 $$;
@@ -707,6 +740,7 @@ SET jit = off
 AS $$
 DECLARE
   upto bigint;
+  user_from bigint;
   -- Whole UTC days: the day levels' buckets are.
   from_bucket timestamptz := date_trunc('day', p_from, 'UTC');
 BEGIN
@@ -730,11 +764,17 @@ BEGIN
   DELETE FROM tollgate.usage_rollup_region_hour WHERE bucket_start >= from_bucket;
   DELETE FROM tollgate.usage_rollup_region_day WHERE bucket_start >= from_bucket;
 
-  -- Per-user months from the one holding from_bucket on: rollup_add refills whole months.
-  PERFORM tollgate.rollup_follow_billing_zone(upto);
+  -- The per-user level: first up to the watermark (in the current zone), then its months
+  -- from the one holding from_bucket on are rebuilt whole.
+  SELECT s.user_last_id INTO user_from FROM tollgate.rollup_state s;
+  IF NOT tollgate.rollup_follow_billing_zone(upto) THEN
+    PERFORM tollgate.rollup_add_users(user_from, upto);
+  END IF;
   DELETE FROM tollgate.usage_rollup_user_month
   WHERE month >= (SELECT date_trunc('month', from_bucket AT TIME ZONE s.billing_timezone)::date
                   FROM tollgate.rollup_state s);
+  PERFORM tollgate.rollup_add_users(0, upto, from_bucket);
+  UPDATE tollgate.rollup_state SET user_last_id = upto, users_refreshed_at = now();
 
   RETURN tollgate.rollup_add(0, upto, from_bucket);
 END
@@ -980,7 +1020,7 @@ BEGIN
   END IF;
 
   v_month := to_date(p_month, 'YYYY-MM');
-  SELECT st.billing_timezone, st.last_id INTO v_built_for, v_last_id FROM tollgate.rollup_state st;
+  SELECT st.billing_timezone, st.user_last_id INTO v_built_for, v_last_id FROM tollgate.rollup_state st;
   SELECT s.value INTO v_zone FROM tollgate.settings s WHERE s.key = 'billing-timezone';
   v_zone := coalesce(v_zone, v_built_for);
   IF v_zone IS DISTINCT FROM v_built_for THEN
@@ -1083,9 +1123,10 @@ GRANT SELECT ON tollgate.usage_rollup_15m, tollgate.usage_rollup_hour,
   tollgate.usage_rollup_region_hour, tollgate.usage_rollup_region_day,
   tollgate.usage_rollup_user_month, tollgate.rollup_state, tollgate.rollup_observations
   TO tollgate_viewer;
-REVOKE ALL ON FUNCTION tollgate.refresh_rollups(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tollgate.refresh_rollups(integer, interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tollgate.recompute_rollups(timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tollgate.rollup_add(bigint, bigint, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tollgate.rollup_follow_billing_zone(bigint) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tollgate.refresh_rollups(integer) TO tollgate_viewer;
+REVOKE ALL ON FUNCTION tollgate.rollup_add_users(bigint, bigint, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tollgate.refresh_rollups(integer, interval) TO tollgate_viewer;
 GRANT EXECUTE ON FUNCTION tollgate.recompute_rollups(timestamptz) TO tollgate_finance, tollgate_admin;
