@@ -294,6 +294,7 @@ static const SeriesCase series_cases[] = {
   { "Australia/Adelaide", TG_BUCKET_DAY, "2026-03-01", "2026-11-30" },
   { "Australia/Adelaide", TG_BUCKET_HOUR, "2026-04-04", "2026-04-06" },
   { "Asia/Kathmandu", TG_BUCKET_HOUR, "2026-06-14", "2026-06-16" },
+  { "Asia/Kathmandu", TG_BUCKET_DAY, "2026-06-10", "2026-06-20" },
   { "Asia/Kolkata", TG_BUCKET_MONTH, "2026-01-01", "2026-12-31" },
 };
 
@@ -354,8 +355,9 @@ test_levels_consistent (void)
 {
   static const char * const levels[] = {
     "usage_rollup_15m", "usage_rollup_hour",
-    "usage_rollup_provider_15m", "usage_rollup_provider_hour", "usage_rollup_provider_day",
-    "usage_rollup_region_15m", "usage_rollup_region_hour", "usage_rollup_region_day",
+    "usage_rollup_provider_15m", "usage_rollup_provider_30m", "usage_rollup_provider_hour",
+    "usage_rollup_provider_day", "usage_rollup_region_15m", "usage_rollup_region_30m",
+    "usage_rollup_region_hour", "usage_rollup_region_day",
   };
   g_autoptr(TgTestDb) db = rollup_test_db_new ();
   g_autofree char *raw = NULL;

@@ -121,7 +121,9 @@ ALTER TABLE tollgate.usage_rollup_hour
                    status_class);
 
 -- Narrow levels for the questions every page asks first (totals, per provider, per region,
--- per status class), derived from the same deltas at 15-minute, UTC hour and UTC day grain:
+-- per status class), derived from the same deltas at 15-minute, 30-minute, UTC hour and UTC
+-- day grain (half hours serve the zones half an hour off UTC, such as India's and South
+-- Australia's):
 -- usage_rollup_provider_* keyed by provider alone, usage_rollup_region_* by provider, region
 -- and status class. A month per provider reads about 200 day rows instead of 200,000 wide
 -- hour rows (measured on 10M simulated rows: docs/performance.md).
@@ -131,7 +133,7 @@ DECLARE
   level text;
   keys text;
 BEGIN
-  FOREACH grain IN ARRAY ARRAY['15m', 'hour', 'day'] LOOP
+  FOREACH grain IN ARRAY ARRAY['15m', '30m', 'hour', 'day'] LOOP
     FOREACH level IN ARRAY ARRAY['provider', 'region'] LOOP
       keys := CASE level WHEN 'provider' THEN 'api_provider'
                          ELSE 'api_provider, region, status_class' END;
@@ -479,9 +481,11 @@ BEGIN
     SELECT * FROM (VALUES
       ('usage_rollup_hour', 'hour', 'api_provider, api_endpoint, request_type, feature, region, status_class'),
       ('usage_rollup_provider_15m', NULL, 'api_provider'),
+      ('usage_rollup_provider_30m', '30m', 'api_provider'),
       ('usage_rollup_provider_hour', 'hour', 'api_provider'),
       ('usage_rollup_provider_day', 'day', 'api_provider'),
       ('usage_rollup_region_15m', NULL, 'api_provider, region, status_class'),
+      ('usage_rollup_region_30m', '30m', 'api_provider, region, status_class'),
       ('usage_rollup_region_hour', 'hour', 'api_provider, region, status_class'),
       ('usage_rollup_region_day', 'day', 'api_provider, region, status_class')
     ) AS t(target, unit, keys)
@@ -521,6 +525,8 @@ $u$,
       level.target,
       regexp_replace(level.keys, '(\w+)', 'h.\1', 'g'),
       CASE WHEN level.unit IS NULL THEN 'd.bucket_start'
+           WHEN level.unit = '30m'
+           THEN 'date_bin(''30 minutes'', d.bucket_start, ''2000-01-01 00:00+00'')'
            ELSE format('date_trunc(%L, d.bucket_start, ''UTC'')', level.unit) END,
       regexp_replace(level.keys, '(\w+)', 'd.\1', 'g'),
       sums,
@@ -758,9 +764,11 @@ BEGIN
   DELETE FROM tollgate.usage_rollup_15m WHERE bucket_start >= from_bucket;
   DELETE FROM tollgate.usage_rollup_hour WHERE bucket_start >= from_bucket;
   DELETE FROM tollgate.usage_rollup_provider_15m WHERE bucket_start >= from_bucket;
+  DELETE FROM tollgate.usage_rollup_provider_30m WHERE bucket_start >= from_bucket;
   DELETE FROM tollgate.usage_rollup_provider_hour WHERE bucket_start >= from_bucket;
   DELETE FROM tollgate.usage_rollup_provider_day WHERE bucket_start >= from_bucket;
   DELETE FROM tollgate.usage_rollup_region_15m WHERE bucket_start >= from_bucket;
+  DELETE FROM tollgate.usage_rollup_region_30m WHERE bucket_start >= from_bucket;
   DELETE FROM tollgate.usage_rollup_region_hour WHERE bucket_start >= from_bucket;
   DELETE FROM tollgate.usage_rollup_region_day WHERE bucket_start >= from_bucket;
 
@@ -792,8 +800,8 @@ $$;
 -- where the same sums in SQL took 35 to 130 ms, numeric additions being what they are.
 --
 -- Groupings by provider, region, status class or none read the narrow levels and return
--- their rows as pieces: each bucket is cut into whole UTC days, whole UTC hours and quarter
--- hours, each read from its level. The others read the wide levels — the whole UTC hours
+-- their rows as pieces: each bucket is cut into whole UTC days, whole UTC hours, half hours
+-- and quarter hours, each read from its level. The others read the wide levels — the whole UTC hours
 -- inside a bucket from the hourly level, the hours a bound cuts from the 15-minute level —
 -- and are summed here, one row per (bucket, group), histograms with one sum per position
 -- (@HIST_SUMS@ below becomes that list): those levels' rows unsummed would be 75 to 90 MB
@@ -822,6 +830,7 @@ DECLARE
   v_last_id bigint;
   v_days timestamptz[];
   v_hours timestamptz[];
+  v_halves timestamptz[];
   v_quarters timestamptz[];
   v_level text;
   v_key text;
@@ -855,8 +864,8 @@ BEGIN
                           WHEN 'status_class' THEN 's.status_class::text'
                           ELSE '''''::text' END;
     -- Each bucket is cut greedily: the whole UTC days inside it, then the whole hours
-    -- inside it outside those days, then its remaining quarter hours. Listed here, so that
-    -- each level is read through its primary key by a list of bucket starts.
+    -- inside it outside those days, then the half hours and quarter hours that remain.
+    -- Listed here, so that each level is read through its primary key by a list of starts.
     WITH b AS (
       SELECT p_bounds[i] AS lo, p_bounds[i + 1] AS hi,
              date_trunc('hour', p_bounds[i] + interval '45 minutes', 'UTC') AS lo_h,
@@ -868,11 +877,24 @@ BEGIN
              date_trunc('day', b.hi_h, 'UTC') AS hi_d
       FROM b
     ),
+    -- the parts of a bucket within one hour: the whole bucket, or its ragged ends
+    segments AS (
+      SELECT lo AS a, hi AS c FROM bd WHERE lo_h > hi_h
+      UNION ALL SELECT lo, lo_h FROM bd WHERE lo_h <= hi_h AND lo < lo_h
+      UNION ALL SELECT hi_h, hi FROM bd WHERE lo_h <= hi_h AND hi_h < hi
+    ),
+    sm AS (
+      SELECT a, c,
+             date_bin('30 minutes', a + interval '15 minutes', '2000-01-01 00:00+00') AS a_m,
+             date_bin('30 minutes', c, '2000-01-01 00:00+00') AS c_m
+      FROM segments
+    ),
     pieces AS (
-      -- quarter hours: the whole bucket when it lies within one hour, else its ragged ends
-      SELECT 'q' AS lvl, lo AS f, hi AS t FROM bd WHERE lo_h > hi_h
-      UNION ALL SELECT 'q', lo, lo_h FROM bd WHERE lo_h <= hi_h AND lo < lo_h
-      UNION ALL SELECT 'q', hi_h, hi FROM bd WHERE lo_h <= hi_h AND hi_h < hi
+      -- in each such part, the half hour it holds and the quarters around it
+      SELECT 'm' AS lvl, a_m AS f, c_m AS t FROM sm WHERE a_m < c_m
+      UNION ALL SELECT 'q', a, a_m FROM sm WHERE a_m <= c_m AND a < a_m
+      UNION ALL SELECT 'q', c_m, c FROM sm WHERE a_m <= c_m AND c_m < c
+      UNION ALL SELECT 'q', a, c FROM sm WHERE a_m > c_m
       -- hours: all whole hours when no whole day fits, else those around the days
       UNION ALL SELECT 'h', lo_h, hi_h FROM bd WHERE lo_h < hi_h AND lo_d >= hi_d
       UNION ALL SELECT 'h', lo_h, lo_d FROM bd WHERE lo_d < hi_d AND lo_h < lo_d
@@ -881,15 +903,15 @@ BEGIN
     )
     SELECT coalesce(array_agg(x) FILTER (WHERE p.lvl = 'd'), '{}'),
            coalesce(array_agg(x) FILTER (WHERE p.lvl = 'h'), '{}'),
+           coalesce(array_agg(x) FILTER (WHERE p.lvl = 'm'), '{}'),
            coalesce(array_agg(x) FILTER (WHERE p.lvl = 'q'), '{}')
-    INTO v_days, v_hours, v_quarters
-    FROM pieces p
-    CROSS JOIN LATERAL generate_series(p.f, p.t - CASE p.lvl WHEN 'd' THEN interval '24 hours'
-                                                               WHEN 'h' THEN interval '1 hour'
-                                                               ELSE interval '15 minutes' END,
-                                       CASE p.lvl WHEN 'd' THEN interval '24 hours'
-                                                  WHEN 'h' THEN interval '1 hour'
-                                                  ELSE interval '15 minutes' END) AS x;
+    INTO v_days, v_hours, v_halves, v_quarters
+    FROM (SELECT p.*, CASE p.lvl WHEN 'd' THEN interval '24 hours'
+                                 WHEN 'h' THEN interval '1 hour'
+                                 WHEN 'm' THEN interval '30 minutes'
+                                 ELSE interval '15 minutes' END AS step
+          FROM pieces p) AS p
+    CROSS JOIN LATERAL generate_series(p.f, p.t - p.step, p.step) AS x;
 
     RETURN QUERY EXECUTE format($q$
       SELECT width_bucket(s.bucket_start, $1), %2$s, s.calls, s.billable_calls, s.errors,
@@ -913,11 +935,17 @@ BEGIN
       SELECT width_bucket(s.bucket_start, $1), %2$s, s.calls, s.billable_calls, s.errors,
              s.timeouts, s.requests, s.credits, s.input_tokens, s.output_tokens,
              s.native_currency, s.cost_native, s.cost, s.unpriced_calls, s.latency::text
+      FROM tollgate.%5$I s
+      WHERE s.bucket_start = ANY ($7) AND ($2 IS NULL OR s.api_provider = $2)
+      UNION ALL
+      SELECT width_bucket(s.bucket_start, $1), %2$s, s.calls, s.billable_calls, s.errors,
+             s.timeouts, s.requests, s.credits, s.input_tokens, s.output_tokens,
+             s.native_currency, s.cost_native, s.cost, s.unpriced_calls, s.latency::text
       FROM tollgate.usage_delta($3, NULL, $1[1]) s
       WHERE s.bucket_start < $1[cardinality($1)] AND ($2 IS NULL OR s.api_provider = $2)$q$,
       'usage_rollup_' || v_level || '_day', v_key, 'usage_rollup_' || v_level || '_hour',
-      'usage_rollup_' || v_level || '_15m')
-    USING p_bounds, p_provider, v_last_id, v_days, v_hours, v_quarters;
+      'usage_rollup_' || v_level || '_15m', 'usage_rollup_' || v_level || '_30m')
+    USING p_bounds, p_provider, v_last_id, v_days, v_hours, v_quarters, v_halves;
     RETURN;
   END IF;
 
@@ -1118,8 +1146,9 @@ CREATE TRIGGER settings_valid
 -- the caller). Refreshing is harmless and keeps figures fresh; every role may. Rebuilding
 -- history follows a price change, so it is finance's and the admin's.
 GRANT SELECT ON tollgate.usage_rollup_15m, tollgate.usage_rollup_hour,
-  tollgate.usage_rollup_provider_15m, tollgate.usage_rollup_provider_hour,
-  tollgate.usage_rollup_provider_day, tollgate.usage_rollup_region_15m,
+  tollgate.usage_rollup_provider_15m, tollgate.usage_rollup_provider_30m,
+  tollgate.usage_rollup_provider_hour, tollgate.usage_rollup_provider_day,
+  tollgate.usage_rollup_region_15m, tollgate.usage_rollup_region_30m,
   tollgate.usage_rollup_region_hour, tollgate.usage_rollup_region_day,
   tollgate.usage_rollup_user_month, tollgate.rollup_state, tollgate.rollup_observations
   TO tollgate_viewer;
