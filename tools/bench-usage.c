@@ -1678,7 +1678,7 @@ main (int    argc,
   g_autofree char *zone = NULL;
   Options options = {
     .runs = 5, .budget = 20.0, .connections = 8, .batch_rows = 100, .ingest_seconds = 10.0,
-    .paced_seconds = 30.0, .paced_rate = 10000.0, .refresh_interval = 2.0,
+    .paced_seconds = 30.0, .paced_rate = 10000.0, .refresh_interval = 5.0,
     .refresh_rows = 100000, .refresh_repeats = 3, .seed = 1, .timeout = 0.0,
   };
   GOptionEntry entries[] = {
@@ -1701,7 +1701,7 @@ main (int    argc,
     { "paced-rate", 0, 0, G_OPTION_ARG_DOUBLE, &options.paced_rate,
       "Rows per second of the paced run (default 10000)", "N" },
     { "refresh-interval", 0, 0, G_OPTION_ARG_DOUBLE, &options.refresh_interval,
-      "Seconds between refresher ticks (default 2)", "S" },
+      "Seconds between refresher ticks (default 5, as tollgatectl refresh --follow and the app tick)", "S" },
     { "refresh-rows", 0, 0, G_OPTION_ARG_INT, &options.refresh_rows,
       "New rows per refresher-cost run (default 100000)", "N" },
     { "refresh-repeats", 0, 0, G_OPTION_ARG_INT, &options.refresh_repeats,

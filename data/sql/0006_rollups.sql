@@ -545,7 +545,10 @@ DECLARE
   n bigint;
   zone text;
 BEGIN
-  CREATE TEMPORARY TABLE IF NOT EXISTS rollup_delta (LIKE tollgate.usage_rollup_15m) ON COMMIT DROP;
+  -- Kept for the session (emptied at commit), so that each tick does not create a table
+  -- and re-plan every statement that reads it.
+  CREATE TEMPORARY TABLE IF NOT EXISTS rollup_delta (LIKE tollgate.usage_rollup_15m)
+    ON COMMIT DELETE ROWS;
   TRUNCATE rollup_delta;
   INSERT INTO rollup_delta SELECT * FROM tollgate.usage_delta(p_after, p_upto, p_since);
   -- Without statistics the planner takes the delta for one row and joins it with nested
@@ -658,6 +661,7 @@ DECLARE
   previous timestamptz;
   user_from bigint;
   users_at timestamptz;
+  n_ids bigint;
 BEGIN
   IF current_setting('transaction_isolation') <> 'read committed' THEN
     RAISE EXCEPTION 'tollgate.refresh_rollups() must run at READ COMMITTED, not %',
@@ -690,20 +694,32 @@ BEGIN
   SET horizon = pg_snapshot_xmax(snap)
   WHERE o.horizon IS NULL AND o.observed_at < now() - interval '2 seconds';
 
-  -- Walk the next ids in order; stop below the first hole that is not proven permanent.
-  WITH ids AS (
-    SELECT u.api_usage_id AS id
-    FROM tollgate.api_usage_tracking u
-    WHERE u.api_usage_id > from_id
-    ORDER BY u.api_usage_id
-    LIMIT p_max_rows
-  ),
-  steps AS (
-    SELECT id, lag(id, 1, from_id) OVER (ORDER BY id) AS prev FROM ids
-  )
-  SELECT min(prev) FILTER (WHERE id > prev + 1 AND id - 1 > coalesce(proven, 0)), max(id)
-  INTO upto, batch_max
-  FROM steps;
+  -- The next ids: without a hole (the common case) the count says so; else walk them in
+  -- order and stop below the first hole that is not proven permanent.
+  SELECT max(i.id), count(*) INTO batch_max, n_ids
+  FROM (SELECT u.api_usage_id AS id
+        FROM tollgate.api_usage_tracking u
+        WHERE u.api_usage_id > from_id
+        ORDER BY u.api_usage_id
+        LIMIT p_max_rows) AS i;
+
+  IF batch_max IS NULL OR batch_max - from_id = n_ids THEN
+    upto := batch_max;
+  ELSE
+    WITH ids AS (
+      SELECT u.api_usage_id AS id
+      FROM tollgate.api_usage_tracking u
+      WHERE u.api_usage_id > from_id
+      ORDER BY u.api_usage_id
+      LIMIT p_max_rows
+    ),
+    steps AS (
+      SELECT id, lag(id, 1, from_id) OVER (ORDER BY id) AS prev FROM ids
+    )
+    SELECT min(prev) FILTER (WHERE id > prev + 1 AND id - 1 > coalesce(proven, 0)), max(id)
+    INTO upto, batch_max
+    FROM steps;
+  END IF;
 
   IF batch_max IS NULL THEN
     upto := from_id;                       -- nothing new
@@ -1098,6 +1114,7 @@ RETURNS TABLE (api_usage_id bigint, created_at timestamptz, api_provider text,
                region text, response_status smallint, response_time integer,
                call_count integer, cost numeric)
 LANGUAGE sql STABLE
+SET jit = off
 AS $$
   SELECT u.api_usage_id, u.created_at, u.api_provider, u.api_endpoint, u.request_type,
          u.user_id, u.feature, u.region, u.response_status, u.response_time, u.call_count,
