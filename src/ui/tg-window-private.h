@@ -40,6 +40,7 @@ struct _TgWindow
   TgOverviewPage       *overview_page;
   GtkLabel             *footer_status_label;
   GtkLabel             *footer_user_label;
+  GtkWidget            *export_button;
 
   /* owned */
   GSettings            *settings;
@@ -50,6 +51,7 @@ struct _TgWindow
   GCancellable         *demo_cancellable;
   TgDatabaseCheck      *check;
   TgDbConnection       *connection;
+  GCancellable         *export_cancellable;
   char                 *conninfo;             /* may hold a password: never shown */
   char                 *password;             /* to file in the keyring once it worked */
   char                 *session_user;

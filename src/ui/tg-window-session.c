@@ -13,7 +13,8 @@
  * once a minute (which also turns the month over).
  *
  * When the connection drops, TgDbConnection reconnects with backoff; meanwhile the
- * banner says so and the last figures stay on screen, marked stale.
+ * banner says so and the last figures stay on screen, marked stale — in the header and
+ * on the Overview.
  */
 
 #include "config.h"
@@ -356,6 +357,7 @@ on_status_changed (TgWindow *self)
       tg_banner_set_button_label (self->banner, _("Retry _Now"));
       tg_banner_set_revealed (self->banner, TRUE);
       tg_month_summary_set_stale (self->month_summary, TRUE);
+      tg_overview_page_set_stale (self->overview_page, TRUE);
       break;
 
     case TG_DB_CONNECTION_STATUS_FAILED:
@@ -370,6 +372,7 @@ on_status_changed (TgWindow *self)
         tg_banner_set_button_label (self->banner, _("_Retry"));
         tg_banner_set_revealed (self->banner, TRUE);
         tg_month_summary_set_stale (self->month_summary, TRUE);
+        tg_overview_page_set_stale (self->overview_page, TRUE);
 
         /* A connection that never came up does not retry on its own; this one
          * should come back when the server does, like a lost one.
@@ -390,13 +393,17 @@ on_status_changed (TgWindow *self)
   _tg_window_update_actions (self);
 }
 
+/* Someone's refresher added usage. Both reloads coalesce. */
 static void
 on_notify_received (TgWindow   *self,
                     const char *channel,
                     const char *payload)
 {
-  if (g_strcmp0 (channel, USAGE_CHANNEL) == 0)
-    _tg_window_session_reload (self, FALSE);
+  if (g_strcmp0 (channel, USAGE_CHANNEL) != 0)
+    return;
+
+  _tg_window_session_reload (self, FALSE);
+  tg_overview_page_queue_refresh (self->overview_page);
 }
 
 /**
@@ -445,6 +452,8 @@ _tg_window_session_stop (TgWindow *self)
   g_clear_object (&self->setting_cancellable);
   g_clear_handle_id (&self->refresh_source_id, g_source_remove);
   g_clear_handle_id (&self->retry_source_id, g_source_remove);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
 
   if (self->connection == NULL)
     return;
