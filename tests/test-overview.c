@@ -8,7 +8,8 @@
 /* The Overview page and the worker, against real databases on the test cluster and a
  * real display (Xvfb inside tools/with-services): the provider cards against
  * `tollgatectl usage overview --json` on the same database, the live feed (new calls,
- * failures, late commits, bursts, pausing) and the empty states. Waits iterate the main loop until a condition holds;
+ * failures, late commits, bursts, pausing), the empty states, and the worker thread that
+ * LISTENs and refreshes the rollups. Waits iterate the main loop until a condition holds;
  * their guard only turns a hang into a message, it is not a timing assertion.
  */
 
@@ -26,6 +27,7 @@
 #include "tg-test-db.h"
 #include "tg-time-bucket.h"
 #include "tg-window.h"
+#include "tg-worker.h"
 
 #define GUARD_SECONDS 90
 
@@ -642,6 +644,124 @@ test_feed_pause (void)
   close_window (window);
 }
 
+/* The worker */
+
+static void
+count_signal (gpointer  instance,
+              guint    *counter)
+{
+  (*counter)++;
+}
+
+static void
+stop_worker (TgWorker *worker)
+{
+  tg_worker_stop (worker);
+  ITERATE_UNTIL (!tg_worker_get_running (worker));
+  g_assert_finalize_object (worker);
+}
+
+static void
+test_worker (void)
+{
+  g_autoptr(TgTestDb) db = NULL;
+  g_autofree char *nobody = NULL;
+  g_autofree char *nobody_conninfo = NULL;
+  g_autofree char *sql = NULL;
+  TgWorker *first;
+  TgWorker *second;
+  TgWorker *denied;
+  guint usage_changed = 0;
+  gint64 max_id;
+
+  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+    return;
+
+  tg_test_db_exec (db,
+    "INSERT INTO tollgate.api_usage_tracking "
+    "  (api_provider, api_endpoint, request_type, call_count, response_status) "
+    "SELECT 'geoscape', '/v1/addresses', 'validate', 2, 200 FROM generate_series (1, 500)");
+  max_id = tg_test_db_scalar_int (db, "SELECT max (api_usage_id) FROM tollgate.api_usage_tracking");
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state"), <, max_id);
+
+  /* One worker: it takes the refresher lock and rolls the rows up. */
+  first = tg_worker_new (db->conninfo);
+  tg_worker_set_refresh_interval_ms (first, 100);
+  g_signal_connect (first, "usage-changed", G_CALLBACK (count_signal), &usage_changed);
+  tg_worker_start (first);
+  g_assert_true (tg_worker_get_running (first));
+  ITERATE_UNTIL (tg_worker_get_last_id (first) >= max_id);
+  g_assert_cmpint (tg_worker_get_role (first), ==, TG_WORKER_ROLE_REFRESHER);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state"), >=, max_id);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT sum (calls) FROM tollgate.usage_rollup_15m"),
+                   ==, 1000);
+
+  /* Its refresh NOTIFYs, and its LISTEN hands that to this thread. */
+  ITERATE_UNTIL (usage_changed > 0);
+
+  /* A second Tollgate on the same database stands by… */
+  second = tg_worker_new (db->conninfo);
+  tg_worker_set_refresh_interval_ms (second, 100);
+  tg_worker_start (second);
+  ITERATE_UNTIL (tg_worker_get_role (second) == TG_WORKER_ROLE_STANDBY);
+
+  /* …and takes over when the first one quits. */
+  max_id = insert_call (db, "here", 200, 5);
+  stop_worker (first);
+  ITERATE_UNTIL (tg_worker_get_role (second) == TG_WORKER_ROLE_REFRESHER);
+  ITERATE_UNTIL (tg_worker_get_last_id (second) >= max_id);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state"), >=, max_id);
+  stop_worker (second);
+
+  /* A login without any Tollgate role may not refresh: the worker only listens. */
+  nobody = tg_test_unique_name ("tgnobody");
+  sql = g_strdup_printf ("CREATE ROLE %s LOGIN", nobody);
+  tg_test_db_exec (db, sql);
+  nobody_conninfo = tg_test_db_conninfo_as (db, nobody);
+  max_id = insert_call (db, "here", 200, 1);
+  denied = tg_worker_new (nobody_conninfo);
+  tg_worker_set_refresh_interval_ms (denied, 100);
+  tg_worker_start (denied);
+  ITERATE_UNTIL (tg_worker_get_role (denied) == TG_WORKER_ROLE_DENIED);
+  g_assert_cmpint (tg_worker_get_last_id (denied), ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state"), <, max_id);
+  stop_worker (denied);
+
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("DROP ROLE %s", nobody);
+  tg_test_db_exec (db, sql);
+
+  /* Stopping at once after starting, before the thread ran its loop, is clean too. */
+  first = tg_worker_new (db->conninfo);
+  tg_worker_start (first);
+  stop_worker (first);
+}
+
+/* The window's own worker refreshes the rollups, and its NOTIFY reloads the Overview. */
+static void
+test_window_worker (void)
+{
+  g_autoptr(TgTestDb) db = NULL;
+  TgOverviewPage *page;
+  TgProviderCard *card;
+  TgWindow *window;
+  gint64 max_id;
+
+  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+    return;
+
+  window = open_window (db->conninfo);
+  page = get_page (window);
+  card = tg_overview_page_get_card (page, "canada_post");
+  g_assert_cmpint (tg_provider_card_get_count (card), ==, 0);
+
+  max_id = insert_call (db, "canada_post", 200, 77);
+  ITERATE_UNTIL (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state") >= max_id);
+  ITERATE_UNTIL (tg_provider_card_get_count (card) == 77);
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -665,6 +785,8 @@ main (int   argc,
   g_test_add_func ("/tollgate/ui/overview/empty", test_empty);
   g_test_add_func ("/tollgate/ui/overview/feed", test_feed);
   g_test_add_func ("/tollgate/ui/overview/feed-pause", test_feed_pause);
+  g_test_add_func ("/tollgate/ui/overview/worker", test_worker);
+  g_test_add_func ("/tollgate/ui/overview/window-worker", test_window_worker);
 
   status = g_test_run ();
 
