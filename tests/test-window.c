@@ -722,6 +722,16 @@ test_roles (void)
   g_clear_pointer (&text, g_free);
   ITERATE_UNTIL (!tg_month_summary_get_stale (find_widget (GTK_WIDGET (window),
                                                            TG_TYPE_MONTH_SUMMARY)));
+
+  /* The Overview follows: its month is now Sydney's. */
+  for (;;)
+    {
+      g_clear_pointer (&text, g_free);
+      text = visible_text (find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE));
+      if (strstr (text, "to date, Australia/Sydney") != NULL)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
   close_window (window);
 
   drop_login_role (db, viewer);

@@ -559,6 +559,7 @@ on_setting_saved (GObject      *object,
       title = g_strdup_printf (_("Changed %s to %s"), describe_setting (save->key),
                                save->value);
       _tg_window_session_reload (self, TRUE);
+      tg_overview_page_refresh (self->overview_page);
     }
 
   _tg_window_show_toast (self, title);
