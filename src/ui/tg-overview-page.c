@@ -431,11 +431,12 @@ on_loaded (GObject      *object,
     }
 
   /* The month was computed in another zone than the billing time zone: once more, with
-   * the right one (the zone is made once per setting: making it reads the disk).
+   * the right one (the zone is made once per setting: making it reads the disk). A zone
+   * whose identifier GLib spells otherwise is the same zone, and is not tried again.
    */
   if (g_strcmp0 (settings->billing_timezone, g_time_zone_get_identifier (load->zone)) != 0)
     {
-      GTimeZone *zone = tg_time_zone_new_checked (settings->billing_timezone, &error);
+      g_autoptr(GTimeZone) zone = tg_time_zone_new_checked (settings->billing_timezone, &error);
 
       if (zone == NULL)
         {
@@ -443,12 +444,16 @@ on_loaded (GObject      *object,
           return;
         }
 
-      g_clear_pointer (&self->billing_zone, g_time_zone_unref);
-      self->billing_zone = zone;
-      if (self->load_cancellable == load->cancellable)
-        g_clear_object (&self->load_cancellable);
-      start_load (self);
-      return;
+      if (g_strcmp0 (g_time_zone_get_identifier (zone),
+                     g_time_zone_get_identifier (load->zone)) != 0)
+        {
+          g_clear_pointer (&self->billing_zone, g_time_zone_unref);
+          self->billing_zone = g_steal_pointer (&zone);
+          if (self->load_cancellable == load->cancellable)
+            g_clear_object (&self->load_cancellable);
+          start_load (self);
+          return;
+        }
     }
 
   g_free (self->reporting_currency);
