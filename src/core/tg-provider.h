@@ -53,28 +53,28 @@ typedef struct
   GStrv            active_regions;    /* region codes, sorted; never NULL */
 } TgProvider;
 
-GType        tg_provider_get_type         (void) G_GNUC_CONST;
-TgProvider  *tg_provider_new              (const char        *slug);
-TgProvider  *tg_provider_ref              (TgProvider        *provider);
-void         tg_provider_unref            (TgProvider        *provider);
-gboolean     tg_provider_has_quota        (const TgProvider  *provider);
-gboolean     tg_provider_counts_tokens    (const TgProvider  *provider);
-gint64       tg_provider_get_usage_count  (const TgProvider  *provider,
-                                           const TgUsageRow  *usage);
-gboolean     tg_provider_get_quota_used   (const TgProvider  *provider,
-                                           const TgUsageRow  *usage,
-                                           gint64            *used_micros);
-double       tg_provider_get_quota_fraction (const TgProvider *provider,
-                                           const TgUsageRow  *usage);
-guint        tg_provider_get_quota_percent (const TgProvider *provider,
-                                           const TgUsageRow  *usage);
+GType        tg_provider_get_type           (void) G_GNUC_CONST;
+TgProvider  *tg_provider_new                (const char        *slug);
+TgProvider  *tg_provider_ref                (TgProvider        *provider);
+void         tg_provider_unref              (TgProvider        *provider);
+gboolean     tg_provider_has_quota          (const TgProvider  *provider);
+gboolean     tg_provider_counts_tokens      (const TgProvider  *provider);
+gint64       tg_provider_get_usage_count    (const TgProvider  *provider,
+                                             const TgUsageRow  *usage);
+gboolean     tg_provider_get_quota_used     (const TgProvider  *provider,
+                                             const TgUsageRow  *usage,
+                                             gint64            *used_micros);
+double       tg_provider_get_quota_fraction (const TgProvider  *provider,
+                                             const TgUsageRow  *usage);
+guint        tg_provider_get_quota_percent  (const TgProvider  *provider,
+                                             const TgUsageRow  *usage);
 
-gboolean     tg_billing_unit_parse        (const char        *text,
-                                           TgBillingUnit     *unit);
-const char  *tg_billing_unit_to_string    (TgBillingUnit      unit);
-gboolean     tg_quota_unit_parse          (const char        *text,
-                                           TgQuotaUnit       *unit);
-const char  *tg_quota_unit_to_string      (TgQuotaUnit        unit);
+gboolean     tg_billing_unit_parse          (const char        *text,
+                                             TgBillingUnit     *unit);
+const char  *tg_billing_unit_to_string      (TgBillingUnit      unit);
+gboolean     tg_quota_unit_parse            (const char        *text,
+                                             TgQuotaUnit       *unit);
+const char  *tg_quota_unit_to_string        (TgQuotaUnit        unit);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgProvider, tg_provider_unref)
 

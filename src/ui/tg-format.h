@@ -11,12 +11,12 @@
 
 G_BEGIN_DECLS
 
-char *_tg_format_count   (gint64      count);
-char *_tg_format_micros  (gint64      micros,
-                          guint       max_decimals);
-char *_tg_format_money   (gint64      micros,
-                          const char *currency);
-char *_tg_format_money_small (gint64  micros,
-                          const char *currency);
+char *_tg_format_count       (gint64      count);
+char *_tg_format_micros      (gint64      micros,
+                              guint       max_decimals);
+char *_tg_format_money       (gint64      micros,
+                              const char *currency);
+char *_tg_format_money_small (gint64      micros,
+                              const char *currency);
 
 G_END_DECLS
