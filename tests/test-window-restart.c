@@ -18,6 +18,7 @@
 #include "tg-application.h"
 #include "tg-banner.h"
 #include "tg-month-summary.h"
+#include "tg-overview-page.h"
 #include "tg-test-db.h"
 #include "tg-window.h"
 
@@ -112,6 +113,8 @@ test_restart_body (void)
   g_autoptr(TgTestDb) db = NULL;
   g_autofree char *text = NULL;
   TgMonthSummary *summary;
+  TgOverviewPage *page;
+  TgProviderCard *card;
   TgBanner *banner;
   TgWindow *window;
   gint64 calls;
@@ -138,6 +141,13 @@ test_restart_body (void)
   g_assert_false (tg_banner_get_revealed (banner));
   g_assert_false (tg_month_summary_get_stale (summary));
 
+  page = find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE);
+  g_assert_nonnull (page);
+  card = tg_overview_page_get_card (page, "geoscape");
+  g_assert_nonnull (card);
+  g_assert_cmpint (tg_provider_card_get_count (card), ==, 42);
+  g_assert_false (tg_overview_page_get_stale (page));
+
   /* The server goes away: a banner, and the last figures stay, marked stale. */
   cluster_command ("stop");
   ITERATE_UNTIL (tg_banner_get_revealed (banner));
@@ -150,12 +160,20 @@ test_restart_body (void)
   g_assert_nonnull (strstr (text, "Stale"));
   g_assert_nonnull (strstr (text, "42"));
 
+  /* The Overview keeps its cards too, marked stale. */
+  g_assert_true (tg_overview_page_get_stale (page));
+  g_assert_true (tg_overview_page_get_has_data (page));
+  g_assert_true (tg_overview_page_get_card (page, "geoscape") == card);
+  g_assert_cmpint (tg_provider_card_get_count (card), ==, 42);
+
   /* Nothing waits on the UI thread: the window still answers while the server is down. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
 
   /* It comes back: the window recovers by itself. */
   cluster_command ("start");
   ITERATE_UNTIL (!tg_banner_get_revealed (banner) && !tg_month_summary_get_stale (summary));
+  ITERATE_UNTIL (!tg_overview_page_get_stale (page));
+  g_assert_cmpint (tg_provider_card_get_count (tg_overview_page_get_card (page, "geoscape")), ==, 42);
   g_assert_cmpint (tg_month_summary_get_database_status (summary), ==,
                    TG_DB_CONNECTION_STATUS_CONNECTED);
   g_assert_cmpint (tg_month_summary_get_calls (summary), ==, calls);

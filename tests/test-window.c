@@ -12,10 +12,12 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tg-application.h"
 #include "tg-banner.h"
+#include "tg-feed-row.h"
 #include "tg-migrator.h"
 #include "tg-month-summary.h"
 #include "tg-overview-page.h"
@@ -198,6 +200,28 @@ find_actionable (GtkWidget  *widget,
   return NULL;
 }
 
+/* The first button under @widget that activates @action_name (not a menu's item). */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static GtkStack *
 find_stack (GtkWidget *widget)
 {
@@ -324,7 +348,7 @@ test_composites (void)
   GtkWidget *preferences;
   GObject *overlay;
   TgWindow *window;
-  GType widget_types[4];
+  GType widget_types[8];
 
   if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
     return;
@@ -333,6 +357,10 @@ test_composites (void)
   widget_types[1] = TG_TYPE_MONTH_SUMMARY;
   widget_types[2] = TG_TYPE_OVERVIEW_PAGE;
   widget_types[3] = TG_TYPE_WELCOME_PAGE;
+  widget_types[4] = TG_TYPE_PROVIDER_CARD;
+  widget_types[5] = TG_TYPE_ACTIVITY_FEED;
+  widget_types[6] = TG_TYPE_FEED_ROW;
+  widget_types[7] = TG_TYPE_COST_CHART;
   for (guint i = 0; i < G_N_ELEMENTS (widget_types); i++)
     {
       GtkWidget *widget = g_object_ref_sink (g_object_new (widget_types[i], NULL));
@@ -413,7 +441,8 @@ test_connected (void)
   assert_text_contains (text, "Connected");
   assert_text_contains (text, "Not monitored");
   assert_text_contains (text, "No Alerts");
-  assert_text_contains (text, "Overview");
+  assert_text_contains (text, "Cost by Provider");
+  assert_text_contains (text, "Live Activity");
   g_assert_null (strstr (text, "hunter2"));
 
   debug_info = tg_application_dup_debug_info (app, window);
@@ -481,27 +510,111 @@ test_month_summary (void)
   close_window (window);
 }
 
+static void store_result (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data);
+
+static char *
+run_pdftotext (const char *path)
+{
+  g_autofree char *program = g_find_program_in_path ("pdftotext");
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+  const char *argv[] = { NULL, path, "-", NULL };
+
+  if (program == NULL)
+    return NULL;
+
+  argv[0] = program;
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+
+  return out;
+}
+
+/* Exports the Overview of @window to a PDF, as the action does once a file is chosen:
+ * the file holds the chart and the cards, and the audit log names who exported which
+ * month.
+ */
+static void
+export_overview (TgTestDb   *db,
+                 TgWindow   *window,
+                 const char *user)
+{
+  TgOverviewPage *page = find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *audited = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  dir = g_dir_make_tmp ("tollgate-export-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "overview.pdf", NULL);
+  file = g_file_new_for_path (path);
+
+  tg_overview_page_export_pdf_async (page, file, NULL, store_result, &result);
+  ITERATE_UNTIL (result != NULL);
+  g_assert_true (tg_overview_page_export_pdf_finish (page, result, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_cmpuint (length, >, 5);
+  g_assert_true (memcmp (contents, "%PDF-", 5) == 0);
+
+  text = run_pdftotext (path);
+  if (text != NULL)
+    {
+      assert_text_contains (text, "Cost by Provider");
+      assert_text_contains (text, "Geoscape");
+      assert_text_contains (text, "OpenAI");
+    }
+
+  sql = g_strdup_printf ("SELECT details ->> 'period' FROM tollgate.audit_log "
+                         "WHERE action = 'export' AND acting_role = '%s'", user);
+  audited = tg_test_db_scalar (db, sql);
+  g_assert_cmpstr (audited, ==, tg_overview_page_get_month (page));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Roles decide which actions are enabled; PostgreSQL decides what really happens. */
 static void
 test_roles (void)
 {
   g_autoptr(TgTestDb) db = NULL;
   g_autofree char *viewer = NULL;
+  g_autofree char *finance = NULL;
   g_autofree char *admin = NULL;
   g_autofree char *viewer_conninfo = NULL;
+  g_autofree char *finance_conninfo = NULL;
   g_autofree char *admin_conninfo = NULL;
   g_autofree char *value = NULL;
   g_autofree char *text = NULL;
   TgPreferencesWindow *preferences;
   GtkWidget *row;
+  GtkWidget *button;
   TgWindow *window;
 
   if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
+  insert_usage (db);
   viewer = create_login_role (db, "tollgate_viewer");
+  finance = create_login_role (db, "tollgate_finance");
   admin = create_login_role (db, "tollgate_admin");
   viewer_conninfo = tg_test_db_conninfo_as (db, viewer);
+  finance_conninfo = tg_test_db_conninfo_as (db, finance);
   admin_conninfo = tg_test_db_conninfo_as (db, admin);
 
   /* A viewer: the settings action is disabled, and activating it changes nothing. */
@@ -534,13 +647,35 @@ test_roles (void)
   row = find_row (GTK_WIDGET (preferences), "Billing Time Zone");
   g_assert_false (gtk_widget_get_sensitive (row));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "UTC");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  /* Exports are finance's: the footer's Export button is insensitive and says why. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "export-overview"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export-overview"));
+  button = find_button (GTK_WIDGET (window), "win.export-overview");
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Needs the tollgate_finance role");
   close_window (window);
   g_assert_null (find_preferences (window));
+
+  /* Finance may export, but not change the shared settings. */
+  window = open_window (finance_conninfo);
+  g_assert_cmpint (tg_window_get_roles (window), ==, TG_ROLE_SET_VIEWER | TG_ROLE_SET_FINANCE);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "save-setting"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export-overview"));
+  button = find_button (GTK_WIDGET (window), "win.export-overview");
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==,
+                   "Save this month’s Overview as a PDF report");
+  export_overview (db, window, finance);
+  close_window (window);
 
   /* A member of tollgate_admin may; the change lands in the database. */
   window = open_window (admin_conninfo);
   g_assert_cmpint (tg_window_get_roles (window), ==, TG_ROLE_SET_ALL);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "save-setting"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export-overview"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
   preferences = find_preferences (window);
   row = find_row (GTK_WIDGET (preferences), "Reporting Currency");
@@ -587,9 +722,20 @@ test_roles (void)
   g_clear_pointer (&text, g_free);
   ITERATE_UNTIL (!tg_month_summary_get_stale (find_widget (GTK_WIDGET (window),
                                                            TG_TYPE_MONTH_SUMMARY)));
+
+  /* The Overview follows: its month is now Sydney's. */
+  for (;;)
+    {
+      g_clear_pointer (&text, g_free);
+      text = visible_text (find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE));
+      if (strstr (text, "to date, Australia/Sydney") != NULL)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
   close_window (window);
 
   drop_login_role (db, viewer);
+  drop_login_role (db, finance);
   drop_login_role (db, admin);
 }
 

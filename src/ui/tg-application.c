@@ -17,6 +17,10 @@
 #include "tg-migrator.h"
 #include "tg-net.h"
 #include "tg-window.h"
+#include "tg-worker.h"
+
+/* How long quitting waits for the worker threads to hang up. */
+#define WORKER_STOP_TIMEOUT_MS 5000
 
 struct _TgApplication
 {
@@ -239,6 +243,12 @@ static void
 tg_application_shutdown (GApplication *application)
 {
   TgApplication *self = TG_APPLICATION (application);
+
+  /* Windows hand their worker threads a stop when they close; join them before the
+   * process ends (app.quit ends the main loop without waiting for them).
+   */
+  if (!tg_worker_stop_all (WORKER_STOP_TIMEOUT_MS))
+    g_warning ("A worker thread did not stop in time");
 
   G_APPLICATION_CLASS (tg_application_parent_class)->shutdown (application);
 

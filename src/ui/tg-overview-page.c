@@ -5,28 +5,97 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The Overview page of the main window's view stack: usage per provider, the live
- * activity feed and the charts of the story card's "Usage Overview Widget" and
- * "Real-time Activity Feed". For now it shows a placeholder; the page already has
- * its place, its database connection and its refresh hook, so what fills it needs no
- * change to the window.
+/* The Overview page of the main window's view stack: the story card's "Usage Overview
+ * Widget" — a card per provider with this month's calls, quota, cost and credits, and
+ * the cost by provider as a chart — beside its "Real-time Activity Feed".
+ *
+ * Loading: one pipelined batch on the window's connection (tg_db_connection_query_batch_
+ * async()) per refresh: the settings, the provider catalogue, the month per provider
+ * (tollgate.usage_series(), the same query tollgatectl usage overview makes) and the
+ * feed's newest calls, after turning JIT off for the batch
+ * (tg_activity_jit_off_statement_new()). The month's bounds are computed here, in the billing time zone
+ * the last batch reported (UTC, the schema's default, before the first one); when the
+ * batch says the zone is another, the page loads once more with the right bounds.
+ *
+ * When: when the window's worker hands over a NOTIFY of tollgate_usage (coalesced here to
+ * at most one load every QUEUE_INTERVAL_MS, and a load under way is followed by one more
+ * rather than cancelled, so that a stream of NOTIFYs cannot starve it), every
+ * PERIODIC_REFRESH_S seconds (which also turns the month over), and on Refresh, which
+ * replaces a load under way (the latest request wins). The feed polls on its own besides.
+ *
+ * When the connection is lost the last figures stay, dimmed and marked stale (the window
+ * sets TgOverviewPage:stale with its header's), until a load succeeds again.
  */
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "tg-activity-queries.h"
+#include "tg-catalog-queries.h"
+#include "tg-format.h"
+#include "tg-money.h"
 #include "tg-overview-page.h"
+#include "tg-summary-report.h"
+#include "tg-time-bucket.h"
+#include "tg-usage-queries.h"
+
+#define QUEUE_INTERVAL_MS   500
+#define PERIODIC_REFRESH_S  30
+
+enum {
+  RESULT_JIT_OFF,
+  RESULT_SETTINGS,
+  RESULT_PROVIDERS,
+  RESULT_MONTH,
+  RESULT_CALLS,
+  N_RESULTS
+};
 
 struct _TgOverviewPage
 {
   AdwBin          parent_instance;
 
-  /* owned: the window's connection, shared */
-  TgDbConnection *connection;
+  /* template widgets */
+  GtkStack       *stack;
+  GtkSpinner     *spinner;
+  AdwStatusPage  *error_page;
+  GtkWidget      *content_box;
+  GtkLabel       *stale_label;
+  GtkLabel       *period_label;
+  GtkFlowBox     *cards_box;
+  GtkLabel       *total_label;
+  GtkStack       *chart_stack;
+  TgCostChart    *chart;
+  TgActivityFeed *feed;
+
+  /* owned */
+  TgDbConnection *connection;         /* the window's, shared */
+  GCancellable   *load_cancellable;   /* the load under way */
+  GTimeZone      *billing_zone;
+  char           *reporting_currency;
+  char           *month;              /* "YYYY-MM" in the billing time zone */
+  GPtrArray      *providers;          /* TgProvider, the catalogue */
+  GPtrArray      *cards;              /* TgProviderCard, in the order shown */
+  GDateTime      *updated_at;
+
+  gint64          last_load_time;     /* monotonic, when the last load started */
+  guint           queue_source_id;
+  guint           periodic_source_id;
+
+  guint           reload_pending : 1;
+  guint           has_data : 1;
+  guint           stale : 1;
+  guint           ready : 1;
 };
 
 enum {
   PROP_0,
   PROP_CONNECTION,
+  PROP_READY,
+  PROP_HAS_DATA,
+  PROP_STALE,
   N_PROPS
 };
 
@@ -34,15 +103,532 @@ G_DEFINE_FINAL_TYPE (TgOverviewPage, tg_overview_page, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
 
+static void start_load (TgOverviewPage *self);
+
+/* One load: the page (weakly), its cancellable, and what its month was computed with. */
+typedef struct
+{
+  GWeakRef      self;
+  GCancellable *cancellable;
+  GTimeZone    *zone;
+  char         *month;
+  gint64        bounds[2];
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_weak_ref_clear (&load->self);
+  g_clear_object (&load->cancellable);
+  g_clear_pointer (&load->zone, g_time_zone_unref);
+  g_free (load->month);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+
+static void
+set_ready (TgOverviewPage *self,
+           gboolean        ready)
+{
+  if (self->ready == !!ready)
+    return;
+
+  self->ready = !!ready;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+}
+
+static void
+update_staleness (TgOverviewPage *self)
+{
+  gboolean show = self->stale && self->has_data;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->stale_label), show);
+  if (show)
+    gtk_widget_add_css_class (self->content_box, "stale");
+  else
+    gtk_widget_remove_css_class (self->content_box, "stale");
+
+  if (show && self->updated_at != NULL)
+    {
+      g_autofree char *time = g_date_time_format (self->updated_at, "%H:%M");
+      g_autofree char *tooltip = NULL;
+
+      /* TRANSLATORS: %s is a time of day */
+      tooltip = g_strdup_printf (_("These figures are from %s. Tollgate lost the connection "
+                                   "to the database and updates them when it is back."),
+                                 time);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->stale_label), tooltip);
+    }
+}
+
+/* Cards */
+
+/* The provider a row of the series is about: from the catalogue, or made up for a slug
+ * the catalogue does not know (usage rows name any api_provider the platform wrote).
+ */
+static TgProvider *
+provider_for_usage (TgOverviewPage *self,
+                    TgUsageRow     *usage)
+{
+  TgProvider *provider = tg_catalog_find_provider (self->providers, usage->group);
+
+  if (provider != NULL)
+    return tg_provider_ref (provider);
+
+  provider = tg_provider_new (usage->group);
+  if (*usage->native_currency != '\0')
+    {
+      g_free (provider->currency);
+      provider->currency = g_strdup (usage->native_currency);
+    }
+  /* No catalogue entry: shown as not in it, whatever its currency. */
+  g_free (provider->home_region);
+  provider->home_region = g_strdup ("");
+  return provider;
+}
+
+static TgUsageRow *
+find_usage (GPtrArray  *usage,
+            const char *slug)
+{
+  for (guint i = 0; usage != NULL && i < usage->len; i++)
+    {
+      TgUsageRow *row = g_ptr_array_index (usage, i);
+
+      if (g_strcmp0 (row->group, slug) == 0)
+        return row;
+    }
+
+  return NULL;
+}
+
+static TgProviderCard *
+find_card (GPtrArray  *cards,
+           const char *slug)
+{
+  for (guint i = 0; cards != NULL && i < cards->len; i++)
+    {
+      TgProviderCard *card = g_ptr_array_index (cards, i);
+
+      if (g_strcmp0 (tg_provider_card_get_slug (card), slug) == 0)
+        return card;
+    }
+
+  return NULL;
+}
+
+static gint
+compare_usage_by_slug (gconstpointer a,
+                       gconstpointer b)
+{
+  const TgUsageRow *row_a = *(TgUsageRow * const *)a;
+  const TgUsageRow *row_b = *(TgUsageRow * const *)b;
+
+  return g_strcmp0 (row_a->group, row_b->group);
+}
+
+/* The cards in catalogue order (enabled providers, and disabled ones that were called
+ * this month), then providers the catalogue does not know, by slug. The order does not
+ * follow the figures: cards that jump around as calls come in are hard to read.
+ */
+static void
+update_cards (TgOverviewPage *self,
+              GPtrArray      *usage)
+{
+  g_autoptr(GPtrArray) cards = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) unknown = g_ptr_array_new ();
+  g_autoptr(GArray) entries = _tg_cost_chart_entries_new ();
+  gboolean same_order;
+  gint64 total = 0;
+  gboolean total_exact = TRUE;
+
+  for (guint i = 0; i < self->providers->len; i++)
+    {
+      TgProvider *provider = g_ptr_array_index (self->providers, i);
+      TgUsageRow *row = find_usage (usage, provider->slug);
+      TgProviderCard *card;
+
+      if (!provider->enabled && row == NULL)
+        continue;
+
+      card = find_card (self->cards, provider->slug);
+      card = card != NULL ? g_object_ref (card)
+                         : TG_PROVIDER_CARD (g_object_ref_sink (tg_provider_card_new ()));
+      tg_provider_card_set_provider (card, provider);
+      tg_provider_card_set_color_index (card, i);
+      tg_provider_card_set_usage (card, row, self->reporting_currency);
+      g_ptr_array_add (cards, card);
+    }
+
+  for (guint i = 0; usage != NULL && i < usage->len; i++)
+    {
+      TgUsageRow *row = g_ptr_array_index (usage, i);
+
+      if (tg_catalog_find_provider (self->providers, row->group) == NULL)
+        g_ptr_array_add (unknown, row);
+    }
+  g_ptr_array_sort (unknown, compare_usage_by_slug);
+
+  for (guint i = 0; i < unknown->len; i++)
+    {
+      TgUsageRow *row = g_ptr_array_index (unknown, i);
+      g_autoptr(TgProvider) provider = provider_for_usage (self, row);
+      TgProviderCard *card = find_card (self->cards, row->group);
+
+      card = card != NULL ? g_object_ref (card)
+                         : TG_PROVIDER_CARD (g_object_ref_sink (tg_provider_card_new ()));
+      tg_provider_card_set_provider (card, provider);
+      tg_provider_card_set_color_index (card, self->providers->len + i);
+      tg_provider_card_set_usage (card, row, self->reporting_currency);
+      g_ptr_array_add (cards, card);
+    }
+
+  /* Rebuild the flow box only when the cards or their order changed. */
+  same_order = self->cards != NULL && self->cards->len == cards->len;
+  for (guint i = 0; same_order && i < cards->len; i++)
+    same_order = g_ptr_array_index (self->cards, i) == g_ptr_array_index (cards, i);
+
+  if (!same_order)
+    {
+      GtkWidget *child;
+
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cards_box))) != NULL)
+        {
+          gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), NULL);
+          gtk_flow_box_remove (self->cards_box, child);
+        }
+      for (guint i = 0; i < cards->len; i++)
+        gtk_flow_box_append (self->cards_box, g_ptr_array_index (cards, i));
+    }
+
+  g_clear_pointer (&self->cards, g_ptr_array_unref);
+  self->cards = g_steal_pointer (&cards);
+
+  /* The chart: every provider that was called, with its cost in the reporting currency. */
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      TgProviderCard *card = g_ptr_array_index (self->cards, i);
+      TgUsageRow *row = tg_provider_card_get_usage (card);
+      TgCostChartEntry entry = { 0 };
+
+      if (row == NULL || (row->calls == 0 && row->cost == 0))
+        continue;
+
+      entry.label = g_strdup (tg_provider_card_get_provider (card)->display_name);
+      entry.cost = row->cost;
+      entry.color_index = tg_provider_card_get_color_index (card);
+      g_array_append_val (entries, entry);
+
+      if (!tg_money_add (total, row->cost, &total))
+        total_exact = FALSE;
+    }
+
+  tg_cost_chart_set_entries (self->chart, entries, self->reporting_currency);
+  gtk_stack_set_visible_child_name (self->chart_stack, entries->len > 0 ? "chart" : "empty");
+
+  if (entries->len > 0 && total_exact)
+    {
+      g_autofree char *amount = _tg_format_money (total, self->reporting_currency);
+      /* TRANSLATORS: the month's total cost, "Total $1,234.56 AUD" */
+      g_autofree char *text = g_strdup_printf (_("Total %s"), amount);
+
+      gtk_label_set_text (self->total_label, text);
+    }
+  else
+    gtk_label_set_text (self->total_label, "");
+}
+
+static void
+update_period (TgOverviewPage *self,
+               Load           *load)
+{
+  g_autoptr(GDateTime) start = g_date_time_new_from_unix_utc (load->bounds[0]);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (start, load->zone);
+  /* TRANSLATORS: a strftime format of the month, "March 2026" */
+  g_autofree char *month = g_date_time_format (local, _("%B %Y"));
+  g_autofree char *time = g_date_time_format (self->updated_at, "%H:%M:%S");
+  g_autofree char *text = NULL;
+
+  /* TRANSLATORS: "March 2026 to date, Australia/Sydney · updated 14:03:12" */
+  text = g_strdup_printf (_("%s to date, %s · updated %s"), month,
+                          g_time_zone_get_identifier (load->zone), time);
+  gtk_label_set_text (self->period_label, text);
+}
+
+/* Loading */
+
+static void
+load_finished (TgOverviewPage *self,
+               Load           *load)
+{
+  if (self->load_cancellable == load->cancellable)
+    g_clear_object (&self->load_cancellable);
+
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  set_ready (self, TRUE);
+
+  if (self->reload_pending)
+    {
+      self->reload_pending = FALSE;
+      tg_overview_page_queue_refresh (self);
+    }
+}
+
+static void
+load_failed (TgOverviewPage *self,
+             Load           *load,
+             const GError   *error)
+{
+  g_debug ("Loading the Overview failed: %s", error->message);
+
+  if (self->has_data)
+    {
+      /* The figures on screen stay; stale when the connection is the reason. */
+      if (self->connection != NULL &&
+          tg_db_connection_get_status (self->connection) != TG_DB_CONNECTION_STATUS_CONNECTED)
+        tg_overview_page_set_stale (self, TRUE);
+    }
+  else
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+    }
+
+  load_finished (self, load);
+}
+
+static void
+on_loaded (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  g_autoptr(TgOverviewPage) self = g_weak_ref_get (&load->self);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(TgUsageSettings) settings = NULL;
+  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GPtrArray) usage = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GError) error = NULL;
+
+  results = tg_db_connection_query_batch_finish (TG_DB_CONNECTION (object), result, &error);
+  if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
+    return;
+
+  if (results == NULL ||
+      (settings = tg_usage_settings_parse_result (g_ptr_array_index (results, RESULT_SETTINGS),
+                                                  &error)) == NULL ||
+      (providers = tg_catalog_providers_parse_result (g_ptr_array_index (results, RESULT_PROVIDERS),
+                                                      &error)) == NULL ||
+      (usage = tg_usage_series_parse_result (g_ptr_array_index (results, RESULT_MONTH),
+                                             load->bounds, 2, &error)) == NULL ||
+      (calls = tg_usage_latest_calls_parse_result (g_ptr_array_index (results, RESULT_CALLS),
+                                                   &error)) == NULL)
+    {
+      load_failed (self, load, error);
+      return;
+    }
+
+  /* The month was computed in another zone than the billing time zone: once more, with
+   * the right one (the zone is made once per setting: making it reads the disk). A zone
+   * whose identifier GLib spells otherwise is the same zone, and is not tried again.
+   */
+  if (g_strcmp0 (settings->billing_timezone, g_time_zone_get_identifier (load->zone)) != 0)
+    {
+      g_autoptr(GTimeZone) zone = tg_time_zone_new_checked (settings->billing_timezone, &error);
+
+      if (zone == NULL)
+        {
+          load_failed (self, load, error);
+          return;
+        }
+
+      if (g_strcmp0 (g_time_zone_get_identifier (zone),
+                     g_time_zone_get_identifier (load->zone)) != 0)
+        {
+          g_clear_pointer (&self->billing_zone, g_time_zone_unref);
+          self->billing_zone = g_steal_pointer (&zone);
+          if (self->load_cancellable == load->cancellable)
+            g_clear_object (&self->load_cancellable);
+          start_load (self);
+          return;
+        }
+    }
+
+  g_free (self->reporting_currency);
+  self->reporting_currency = g_strdup (settings->reporting_currency);
+  g_free (self->month);
+  self->month = g_strdup (load->month);
+  g_clear_pointer (&self->providers, g_ptr_array_unref);
+  self->providers = g_steal_pointer (&providers);
+  g_clear_pointer (&self->updated_at, g_date_time_unref);
+  self->updated_at = g_date_time_new_now_local ();
+
+  tg_activity_feed_set_context (self->feed, load->zone, self->reporting_currency,
+                                self->providers);
+  tg_activity_feed_add_calls (self->feed, calls);
+
+  update_cards (self, usage);
+  update_period (self, load);
+
+  gtk_stack_set_visible_child_name (self->stack,
+                                    self->cards->len > 0 ? "overview" : "empty");
+
+  if (!self->has_data)
+    {
+      self->has_data = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_DATA]);
+    }
+  tg_overview_page_set_stale (self, FALSE);
+
+  load_finished (self, load);
+}
+
+static void
+start_load (TgOverviewPage *self)
+{
+  g_autoptr(GPtrArray) statements = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GError) error = NULL;
+  Load *load;
+
+  if (self->connection == NULL)
+    return;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  self->last_load_time = g_get_monotonic_time ();
+
+  load = g_new0 (Load, 1);
+  g_weak_ref_init (&load->self, self);
+  load->cancellable = g_object_ref (self->load_cancellable);
+  load->zone = self->billing_zone != NULL ? g_time_zone_ref (self->billing_zone)
+                                          : g_time_zone_new_utc ();
+
+  /* This month of the billing time zone, whole: the rest of it holds no calls yet, and
+   * tollgatectl usage overview asks for the same bounds.
+   */
+  now = g_date_time_new_now_utc ();
+  local = g_date_time_to_timezone (now, load->zone);
+  load->month = g_date_time_format (local, "%Y-%m");
+  if (!tg_time_bucket_month_bounds (load->zone, load->month, &load->bounds[0], &load->bounds[1],
+                                    &error))
+    {
+      load_failed (self, load, error);
+      load_free (load);
+      return;
+    }
+
+  if (!self->has_data)
+    {
+      gtk_spinner_set_spinning (self->spinner, TRUE);
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
+
+  statements = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_db_statement_unref);
+  g_ptr_array_add (statements, tg_activity_jit_off_statement_new ());
+  g_ptr_array_add (statements, tg_usage_settings_statement_new ());
+  g_ptr_array_add (statements, tg_catalog_providers_statement_new ());
+  g_ptr_array_add (statements, tg_usage_series_statement_new (load->bounds, 2,
+                                                              TG_USAGE_GROUP_PROVIDER, NULL));
+  g_ptr_array_add (statements, tg_activity_feed_new_statement (self->feed));
+  g_assert (statements->len == N_RESULTS);
+
+  tg_db_connection_query_batch_async (self->connection, statements, load->cancellable,
+                                      on_loaded, load);
+}
+
+static gboolean
+queue_timeout_cb (gpointer user_data)
+{
+  TgOverviewPage *self = user_data;
+
+  self->queue_source_id = 0;
+  tg_overview_page_queue_refresh (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+periodic_timeout_cb (gpointer user_data)
+{
+  tg_overview_page_queue_refresh (TG_OVERVIEW_PAGE (user_data));
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  tg_overview_page_refresh (TG_OVERVIEW_PAGE (widget));
+}
+
+static void
+reset (TgOverviewPage *self)
+{
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_handle_id (&self->queue_source_id, g_source_remove);
+  g_clear_handle_id (&self->periodic_source_id, g_source_remove);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cards_box))) != NULL)
+    gtk_flow_box_remove (self->cards_box, child);
+  g_clear_pointer (&self->cards, g_ptr_array_unref);
+  g_clear_pointer (&self->providers, g_ptr_array_unref);
+  g_clear_pointer (&self->month, g_free);
+  g_clear_pointer (&self->updated_at, g_date_time_unref);
+
+  self->reload_pending = FALSE;
+  self->last_load_time = 0;
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+
+  if (self->has_data)
+    {
+      self->has_data = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_DATA]);
+    }
+  tg_overview_page_set_stale (self, FALSE);
+  set_ready (self, FALSE);
+}
+
+/* GObject */
+
 static void
 tg_overview_page_dispose (GObject *object)
 {
   TgOverviewPage *self = TG_OVERVIEW_PAGE (object);
 
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_handle_id (&self->queue_source_id, g_source_remove);
+  g_clear_handle_id (&self->periodic_source_id, g_source_remove);
+  g_clear_pointer (&self->cards, g_ptr_array_unref);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), TG_TYPE_OVERVIEW_PAGE);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (tg_overview_page_parent_class)->dispose (object);
+}
+
+static void
+tg_overview_page_finalize (GObject *object)
+{
+  TgOverviewPage *self = TG_OVERVIEW_PAGE (object);
+
+  g_clear_pointer (&self->billing_zone, g_time_zone_unref);
+  g_clear_pointer (&self->reporting_currency, g_free);
+  g_clear_pointer (&self->month, g_free);
+  g_clear_pointer (&self->providers, g_ptr_array_unref);
+  g_clear_pointer (&self->updated_at, g_date_time_unref);
+
+  G_OBJECT_CLASS (tg_overview_page_parent_class)->finalize (object);
 }
 
 static void
@@ -57,6 +643,18 @@ tg_overview_page_get_property (GObject    *object,
     {
     case PROP_CONNECTION:
       g_value_set_object (value, self->connection);
+      break;
+
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
+      break;
+
+    case PROP_HAS_DATA:
+      g_value_set_boolean (value, self->has_data);
+      break;
+
+    case PROP_STALE:
+      g_value_set_boolean (value, self->stale);
       break;
 
     default:
@@ -78,6 +676,10 @@ tg_overview_page_set_property (GObject      *object,
       tg_overview_page_set_connection (self, g_value_get_object (value));
       break;
 
+    case PROP_STALE:
+      tg_overview_page_set_stale (self, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -90,6 +692,7 @@ tg_overview_page_class_init (TgOverviewPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = tg_overview_page_dispose;
+  object_class->finalize = tg_overview_page_finalize;
   object_class->get_property = tg_overview_page_get_property;
   object_class->set_property = tg_overview_page_set_property;
 
@@ -104,9 +707,52 @@ tg_overview_page_class_init (TgOverviewPageClass *klass)
                          TG_TYPE_DB_CONNECTION,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * TgOverviewPage:ready:
+   *
+   * Whether the first load of the connection has answered, with figures and the
+   * newest calls or with an error. --screenshot waits for it.
+   */
+  properties[PROP_READY] =
+    g_param_spec_boolean ("ready", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_HAS_DATA] =
+    g_param_spec_boolean ("has-data", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TgOverviewPage:stale:
+   *
+   * Whether the figures shown are out of date because the connection was lost; they
+   * stay on screen, dimmed.
+   */
+  properties[PROP_STALE] =
+    g_param_spec_boolean ("stale", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (TG_TYPE_ACTIVITY_FEED);
+  g_type_ensure (TG_TYPE_COST_CHART);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tg-overview-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TgOverviewPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, TgOverviewPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, TgOverviewPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, TgOverviewPage, content_box);
+  gtk_widget_class_bind_template_child (widget_class, TgOverviewPage, stale_label);
+  gtk_widget_class_bind_template_child (widget_class, TgOverviewPage, period_label);
+  gtk_widget_class_bind_template_child (widget_class, TgOverviewPage, cards_box);
+  gtk_widget_class_bind_template_child (widget_class, TgOverviewPage, total_label);
+  gtk_widget_class_bind_template_child (widget_class, TgOverviewPage, chart_stack);
+  gtk_widget_class_bind_template_child (widget_class, TgOverviewPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, TgOverviewPage, feed);
+
+  gtk_widget_class_install_action (widget_class, "overview.refresh", NULL, refresh_action);
 }
 
 static void
@@ -134,6 +780,12 @@ tg_overview_page_get_connection (TgOverviewPage *self)
   return self->connection;
 }
 
+/**
+ * tg_overview_page_set_connection:
+ * @connection: (nullable): the window's connection
+ *
+ * Shows the database of @connection: the page forgets what it showed and loads.
+ */
 void
 tg_overview_page_set_connection (TgOverviewPage *self,
                                  TgDbConnection *connection)
@@ -141,18 +793,429 @@ tg_overview_page_set_connection (TgOverviewPage *self,
   g_return_if_fail (TG_IS_OVERVIEW_PAGE (self));
   g_return_if_fail (connection == NULL || TG_IS_DB_CONNECTION (connection));
 
-  if (g_set_object (&self->connection, connection))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+  if (!g_set_object (&self->connection, connection))
+    return;
+
+  reset (self);
+  tg_activity_feed_set_connection (self->feed, connection);
+
+  if (connection != NULL)
+    {
+      self->periodic_source_id = g_timeout_add_seconds (PERIODIC_REFRESH_S,
+                                                        periodic_timeout_cb, self);
+      start_load (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
 }
 
 /**
  * tg_overview_page_refresh:
  *
- * Reloads what the page shows (win.refresh, Ctrl+R). The placeholder has nothing to
- * load.
+ * Reloads what the page shows now (win.refresh, Ctrl+R): a load under way is replaced.
  */
 void
 tg_overview_page_refresh (TgOverviewPage *self)
 {
   g_return_if_fail (TG_IS_OVERVIEW_PAGE (self));
+
+  g_clear_handle_id (&self->queue_source_id, g_source_remove);
+  self->reload_pending = FALSE;
+  start_load (self);
+}
+
+/**
+ * tg_overview_page_queue_refresh:
+ *
+ * Reloads soon, for a NOTIFY or a timer: at most once every half second, and after the
+ * load under way rather than instead of it.
+ */
+void
+tg_overview_page_queue_refresh (TgOverviewPage *self)
+{
+  gint64 since_last;
+
+  g_return_if_fail (TG_IS_OVERVIEW_PAGE (self));
+
+  if (self->connection == NULL || self->queue_source_id != 0)
+    return;
+
+  if (self->load_cancellable != NULL)
+    {
+      self->reload_pending = TRUE;
+      return;
+    }
+
+  since_last = (g_get_monotonic_time () - self->last_load_time) / 1000;
+  if (self->last_load_time != 0 && since_last < QUEUE_INTERVAL_MS)
+    {
+      self->queue_source_id = g_timeout_add (QUEUE_INTERVAL_MS - since_last,
+                                             queue_timeout_cb, self);
+      return;
+    }
+
+  start_load (self);
+}
+
+gboolean
+tg_overview_page_get_ready (TgOverviewPage *self)
+{
+  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), FALSE);
+
+  return self->ready;
+}
+
+gboolean
+tg_overview_page_get_has_data (TgOverviewPage *self)
+{
+  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), FALSE);
+
+  return self->has_data;
+}
+
+gboolean
+tg_overview_page_get_stale (TgOverviewPage *self)
+{
+  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), FALSE);
+
+  return self->stale;
+}
+
+void
+tg_overview_page_set_stale (TgOverviewPage *self,
+                            gboolean        stale)
+{
+  g_return_if_fail (TG_IS_OVERVIEW_PAGE (self));
+
+  if (self->stale == !!stale)
+    return;
+
+  self->stale = !!stale;
+  update_staleness (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
+}
+
+/**
+ * tg_overview_page_get_month:
+ *
+ * Returns: (nullable): the billing month shown, "YYYY-MM"
+ */
+const char *
+tg_overview_page_get_month (TgOverviewPage *self)
+{
+  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), NULL);
+
+  return self->month;
+}
+
+/**
+ * tg_overview_page_get_card:
+ *
+ * Returns: (transfer none) (nullable): the card of the provider @slug
+ */
+TgProviderCard *
+tg_overview_page_get_card (TgOverviewPage *self,
+                           const char     *slug)
+{
+  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), NULL);
+
+  return find_card (self->cards, slug);
+}
+
+guint
+tg_overview_page_get_n_cards (TgOverviewPage *self)
+{
+  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), 0);
+
+  return self->cards != NULL ? self->cards->len : 0;
+}
+
+/**
+ * tg_overview_page_get_feed:
+ *
+ * Returns: (transfer none): the live activity feed
+ */
+TgActivityFeed *
+tg_overview_page_get_feed (TgOverviewPage *self)
+{
+  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), NULL);
+
+  return self->feed;
+}
+
+/**
+ * tg_overview_page_get_chart:
+ *
+ * Returns: (transfer none): the cost by provider chart
+ */
+TgCostChart *
+tg_overview_page_get_chart (TgOverviewPage *self)
+{
+  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), NULL);
+
+  return self->chart;
+}
+
+/* Exporting */
+
+typedef struct
+{
+  TgSummaryReport *report;
+  char            *path;
+  char            *details;   /* the audit log's JSON */
+} Export;
+
+static void
+export_free (Export *export)
+{
+  g_clear_pointer (&export->report, tg_summary_report_unref);
+  g_free (export->path);
+  g_free (export->details);
+  g_free (export);
+}
+
+/* What the cards show, as text for the report's table. */
+static TgSummaryReport *
+build_report (TgOverviewPage *self)
+{
+  g_autoptr(GTimeZone) zone = self->billing_zone != NULL ? g_time_zone_ref (self->billing_zone)
+                                                          : g_time_zone_new_utc ();
+  g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GArray) items = NULL;
+  g_autofree char *month = NULL;
+  g_autofree char *stamp = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *columns[] = {
+    C_("report column", "Provider"),
+    C_("report column", "Calls or tokens"),
+    C_("report column", "Quota used"),
+    C_("report column", "Credits"),
+    C_("report column", "Cost, own currency"),
+    NULL, NULL
+  };
+  g_autofree char *cost_column = NULL;
+  TgSummaryReport *report;
+  gint64 total = 0;
+
+  {
+    g_autoptr(GDateTime) start = NULL;
+    gint64 bounds[2] = { 0, 0 };
+
+    if (self->month != NULL && self->billing_zone != NULL &&
+        tg_time_bucket_month_bounds (self->billing_zone, self->month, &bounds[0], &bounds[1],
+                                     NULL))
+      {
+        g_autoptr(GDateTime) local = NULL;
+
+        start = g_date_time_new_from_unix_utc (bounds[0]);
+        local = g_date_time_to_timezone (start, self->billing_zone);
+        month = g_date_time_format (local, _("%B %Y"));
+      }
+  }
+
+  stamp = g_date_time_format (now, "%Y-%m-%d %H:%M");
+  /* TRANSLATORS: under the report's title: the month, the billing time zone, the
+   * reporting currency and when the report was made
+   */
+  subtitle = g_strdup_printf (_("%s to date (%s) · costs in %s · made %s"),
+                              month != NULL ? month : self->month,
+                              self->billing_zone != NULL ? g_time_zone_get_identifier (self->billing_zone)
+                                                         : "UTC",
+                              self->reporting_currency, stamp);
+  report = tg_summary_report_new (_("Tollgate — API Usage Overview"), subtitle);
+
+  items = _tg_cost_chart_build_items (tg_cost_chart_get_entries (self->chart),
+                                      self->reporting_currency, &texts);
+  tg_summary_report_set_chart (report, _("Cost by Provider"),
+                               (const TgBarChartItem *)(gpointer)items->data, items->len);
+
+  /* TRANSLATORS: a column of the report, %s is the reporting currency code */
+  cost_column = g_strdup_printf (C_("report column", "Cost, %s"), self->reporting_currency);
+  columns[5] = cost_column;
+  tg_summary_report_set_table (report, _("Providers"), columns);
+
+  for (guint i = 0; self->cards != NULL && i < self->cards->len; i++)
+    {
+      TgProviderCard *card = g_ptr_array_index (self->cards, i);
+      TgProvider *provider = tg_provider_card_get_provider (card);
+      TgUsageRow *row = tg_provider_card_get_usage (card);
+      g_autofree char *count = _tg_format_count (tg_provider_card_get_count (card));
+      g_autofree char *quota = NULL;
+      g_autofree char *credits = _tg_format_micros (row != NULL ? row->credits : 0, 6);
+      g_autofree char *native = _tg_format_money (row != NULL ? row->cost_native : 0,
+                                                  row != NULL && *row->native_currency != '\0'
+                                                  ? row->native_currency : provider->currency);
+      g_autofree char *cost = _tg_format_money (row != NULL ? row->cost : 0,
+                                                self->reporting_currency);
+      const char *cells[7];
+
+      if (tg_provider_has_quota (provider))
+        /* TRANSLATORS: a percentage of the quota used, "82%" */
+        quota = g_strdup_printf (_("%u%%"), tg_provider_get_quota_percent (provider, row));
+      else
+        quota = g_strdup (_("No quota"));
+
+      cells[0] = provider->display_name;
+      cells[1] = count;
+      cells[2] = quota;
+      cells[3] = credits;
+      cells[4] = native;
+      cells[5] = cost;
+      cells[6] = NULL;
+      tg_summary_report_add_row (report, cells);
+
+      if (row != NULL)
+        tg_money_add (total, row->cost, &total);
+    }
+
+  {
+    g_autofree char *amount = _tg_format_money (total, self->reporting_currency);
+    g_autofree char *footer = g_strdup_printf (_("Total %s"), amount);
+
+    tg_summary_report_set_footer (report, footer);
+  }
+
+  return report;
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Export *export = task_data;
+  GError *error = NULL;
+
+  if (tg_summary_report_write (export->report, export->path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_export_logged (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(TgDbResult) db_result = NULL;
+  GError *error = NULL;
+  Export *export = g_task_get_task_data (task);
+
+  db_result = tg_db_connection_query_finish (TG_DB_CONNECTION (object), result, &error);
+  if (db_result == NULL)
+    {
+      /* No export without its line in the audit log. */
+      g_unlink (export->path);
+      g_prefix_error (&error, _("The audit log did not record the export, so it was "
+                                "removed: "));
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_export_written (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TgOverviewPage *self = g_task_get_source_object (task);
+  Export *export = g_task_get_task_data (task);
+  GCancellable *cancellable;
+  GError *error = NULL;
+  const char *params[] = { "export", export->details };
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->connection == NULL)
+    {
+      g_unlink (export->path);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                               _("The database connection closed before the export was "
+                                 "recorded"));
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  tg_db_connection_query_async (self->connection,
+                                "SELECT tollgate.log_action ($1, $2::jsonb)",
+                                params, G_N_ELEMENTS (params),
+                                cancellable, on_export_logged, g_steal_pointer (&task));
+}
+
+/**
+ * tg_overview_page_export_pdf_async:
+ * @file: a local file
+ *
+ * Writes what the page shows — the cost chart, drawn by the same code as on screen, and
+ * a table of the cards — into a one-page PDF on a thread, then records the export in
+ * the audit log (tollgate.log_action). A file the audit log did not take is removed.
+ */
+void
+tg_overview_page_export_pdf_async (TgOverviewPage      *self,
+                                   GFile               *file,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) thread_task = NULL;
+  Export *export;
+
+  g_return_if_fail (TG_IS_OVERVIEW_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tg_overview_page_export_pdf_async);
+
+  if (!self->has_data)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _("There are no figures to export yet"));
+      return;
+    }
+
+  if (g_file_peek_path (file) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Reports can only be saved to local files"));
+      return;
+    }
+
+  export = g_new0 (Export, 1);
+  export->report = build_report (self);
+  export->path = g_file_get_path (file);
+  export->details = g_strdup_printf ("{\"report\": \"overview\", \"period\": \"%s\", "
+                                     "\"format\": \"pdf\"}",
+                                     self->month != NULL ? self->month : "");
+  g_task_set_task_data (task, export, (GDestroyNotify)export_free);
+
+  /* The file is written on a thread (no disk on the UI thread); the outer task, which
+   * owns the export's data, waits for it as the thread task's callback data.
+   */
+  thread_task = g_task_new (self, cancellable, on_export_written, g_steal_pointer (&task));
+  g_task_set_source_tag (thread_task, export_thread);
+  g_task_set_task_data (thread_task, export, NULL);
+  g_task_run_in_thread (thread_task, export_thread);
+}
+
+gboolean
+tg_overview_page_export_pdf_finish (TgOverviewPage  *self,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "tg-preferences-window.h"
 #include "tg-window-private.h"
 
@@ -34,6 +36,10 @@ typedef struct
 static const RoleGate role_gates[] = {
   /* tollgate.settings is writable by tollgate_admin only (0004_roles.sql). */
   { "save-setting", TG_ROLE_SET_ADMIN },
+  /* Exports are finance's (DESIGN.md: finance staff export the month's reports); an
+   * admin is a member of tollgate_finance.
+   */
+  { "export-overview", TG_ROLE_SET_FINANCE },
 };
 
 static void
@@ -51,8 +57,116 @@ save_setting_activated (GSimpleAction *action,
   _tg_window_session_save_setting (self, key, value);
 }
 
+static void
+on_exported (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(TgWindow) self = _tg_window_weak_ref_steal (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  if (!tg_overview_page_export_pdf_finish (TG_OVERVIEW_PAGE (object), result, &error))
+    {
+      if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      /* TRANSLATORS: %s is the reason */
+      title = g_strdup_printf (_("Could not export the Overview: %s"), error->message);
+    }
+  else if (self != NULL)
+    title = g_strdup (_("Exported the Overview as a PDF report"));
+
+  if (self != NULL)
+    _tg_window_show_toast (self, title);
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  g_autoptr(TgWindow) self = _tg_window_weak_ref_steal (user_data);
+  g_autoptr(GFile) file = NULL;
+
+  if (self != NULL && response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+  if (file != NULL)
+    {
+      if (self->export_cancellable == NULL)
+        self->export_cancellable = g_cancellable_new ();
+
+      tg_overview_page_export_pdf_async (self->overview_page, file, self->export_cancellable,
+                                         on_exported, _tg_window_weak_ref_new (self));
+    }
+
+  g_object_unref (dialog);
+}
+
+/* Asks where, then lets the Overview write its PDF (and the audit log record it). */
+static void
+export_overview_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  TgWindow *self = user_data;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *dialog;
+  const char *month;
+
+  g_assert (TG_IS_WINDOW (self));
+
+  month = tg_overview_page_get_month (self->overview_page);
+  /* TRANSLATORS: the suggested file name of an exported Overview; %s is "2026-03" */
+  name = g_strdup_printf (_("tollgate-overview-%s.pdf"), month != NULL ? month : "");
+
+  dialog = gtk_file_chooser_native_new (_("Export Overview"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_file_filter_set_name (filter, _("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (on_export_response),
+                    _tg_window_weak_ref_new (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static const GActionEntry gated_entries[] = {
   { .name = "save-setting", .activate = save_setting_activated, .parameter_type = "(ss)" },
+  { .name = "export-overview", .activate = export_overview_activated },
+};
+
+/* A widget that activates a gated action says what it does, or which role it needs. */
+typedef struct
+{
+  const char *action;
+  const char *tooltip;
+} GatedTooltip;
+
+static gboolean
+enabled_to_tooltip (GBinding     *binding,
+                    const GValue *from_value,
+                    GValue       *to_value,
+                    gpointer      user_data)
+{
+  const GatedTooltip *gated = user_data;
+
+  if (g_value_get_boolean (from_value))
+    g_value_set_string (to_value, _(gated->tooltip));
+  else
+    g_value_take_string (to_value,
+                         tg_role_set_dup_requirement (_tg_window_action_requirement (gated->action)));
+
+  return TRUE;
+}
+
+static const GatedTooltip export_tooltip = {
+  "export-overview", N_("Save this month’s Overview as a PDF report"),
 };
 
 /**
@@ -272,6 +386,13 @@ _tg_window_actions_init (TgWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), gated_entries,
                                    G_N_ELEMENTS (gated_entries), self);
+
+  /* An insensitive Export button names the role it needs (no tooltip without). */
+  g_object_bind_property_full (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                           export_tooltip.action),
+                               "enabled", self->export_button, "tooltip-text",
+                               G_BINDING_SYNC_CREATE, enabled_to_tooltip, NULL,
+                               (gpointer)&export_tooltip, NULL);
 
   /* The pages come from the template and do not change while the window lives. */
   g_signal_connect_object (self->switcher_title, "notify::title-visible",

@@ -13,11 +13,12 @@
 #include "tg-secret-store.h"
 #include "tg-welcome-page.h"
 #include "tg-window.h"
+#include "tg-worker.h"
 
 G_BEGIN_DECLS
 
 /* tg-window.c: the pages, the database check, remembering, screenshots
- * tg-window-session.c: the UI thread's TgDbConnection and what the header shows
+ * tg-window-session.c: the UI thread's TgDbConnection, the worker, what the header shows
  * tg-window-actions.c: actions, shortcuts and who may use what
  */
 struct _TgWindow
@@ -40,6 +41,7 @@ struct _TgWindow
   TgOverviewPage       *overview_page;
   GtkLabel             *footer_status_label;
   GtkLabel             *footer_user_label;
+  GtkWidget            *export_button;
 
   /* owned */
   GSettings            *settings;
@@ -50,6 +52,8 @@ struct _TgWindow
   GCancellable         *demo_cancellable;
   TgDatabaseCheck      *check;
   TgDbConnection       *connection;
+  TgWorker             *worker;               /* LISTEN and the rollup refresher */
+  GCancellable         *export_cancellable;
   char                 *conninfo;             /* may hold a password: never shown */
   char                 *password;             /* to file in the keyring once it worked */
   char                 *session_user;

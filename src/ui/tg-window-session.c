@@ -12,8 +12,14 @@
  * connection comes back, on Refresh, when the rollup refresher NOTIFYs new usage, and
  * once a minute (which also turns the month over).
  *
+ * A session also runs a TgWorker (tg-worker.c): a thread with its own connection that
+ * LISTENs on tollgate_usage and refreshes the rollups when this Tollgate is the one to.
+ * Its TgWorker::usage-changed reloads the header and the Overview; the UI thread's
+ * connection LISTENs on nothing.
+ *
  * When the connection drops, TgDbConnection reconnects with backoff; meanwhile the
- * banner says so and the last figures stay on screen, marked stale.
+ * banner says so and the last figures stay on screen, marked stale — in the header and
+ * on the Overview.
  */
 
 #include "config.h"
@@ -23,9 +29,6 @@
 #include "tg-time-bucket.h"
 #include "tg-usage-source.h"
 #include "tg-window-private.h"
-
-/* The rollup refresher NOTIFYs this channel when it added usage (0006_rollups.sql). */
-#define USAGE_CHANNEL "tollgate_usage"
 
 #define REFRESH_INTERVAL_SECONDS 60
 #define RETRY_INTERVAL_SECONDS    5
@@ -356,6 +359,7 @@ on_status_changed (TgWindow *self)
       tg_banner_set_button_label (self->banner, _("Retry _Now"));
       tg_banner_set_revealed (self->banner, TRUE);
       tg_month_summary_set_stale (self->month_summary, TRUE);
+      tg_overview_page_set_stale (self->overview_page, TRUE);
       break;
 
     case TG_DB_CONNECTION_STATUS_FAILED:
@@ -370,6 +374,7 @@ on_status_changed (TgWindow *self)
         tg_banner_set_button_label (self->banner, _("_Retry"));
         tg_banner_set_revealed (self->banner, TRUE);
         tg_month_summary_set_stale (self->month_summary, TRUE);
+        tg_overview_page_set_stale (self->overview_page, TRUE);
 
         /* A connection that never came up does not retry on its own; this one
          * should come back when the server does, like a lost one.
@@ -390,13 +395,12 @@ on_status_changed (TgWindow *self)
   _tg_window_update_actions (self);
 }
 
+/* From the worker: someone's refresher added usage. Both reloads coalesce. */
 static void
-on_notify_received (TgWindow   *self,
-                    const char *channel,
-                    const char *payload)
+on_usage_changed (TgWindow *self)
 {
-  if (g_strcmp0 (channel, USAGE_CHANNEL) == 0)
-    _tg_window_session_reload (self, FALSE);
+  _tg_window_session_reload (self, FALSE);
+  tg_overview_page_queue_refresh (self->overview_page);
 }
 
 /**
@@ -415,14 +419,18 @@ _tg_window_session_start (TgWindow *self)
   tg_db_connection_set_statement_timeout_ms (self->connection, STATEMENT_TIMEOUT_MS);
   g_signal_connect_object (self->connection, "notify::status",
                            G_CALLBACK (on_status_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->connection, "notify-received",
-                           G_CALLBACK (on_notify_received), self, G_CONNECT_SWAPPED);
 
   self->summary_answered = FALSE;
   self->lost = FALSE;
   self->reload_pending = FALSE;
 
-  tg_db_connection_listen (self->connection, USAGE_CHANNEL);
+  self->worker = tg_worker_new (self->conninfo);
+  g_signal_connect_object (self->worker, "usage-changed",
+                           G_CALLBACK (on_usage_changed), self, G_CONNECT_SWAPPED);
+  tg_worker_start (self->worker);
+
+  /* Nothing LISTENs here: the worker does, and the first query connects. */
+  tg_db_connection_connect (self->connection);
   tg_month_summary_set_database_status (self->month_summary,
                                         tg_db_connection_get_status (self->connection));
   tg_overview_page_set_connection (self->overview_page, self->connection);
@@ -445,6 +453,18 @@ _tg_window_session_stop (TgWindow *self)
   g_clear_object (&self->setting_cancellable);
   g_clear_handle_id (&self->refresh_source_id, g_source_remove);
   g_clear_handle_id (&self->retry_source_id, g_source_remove);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+
+  /* The thread stops on its own and is joined on this context; the worker keeps itself
+   * alive until then.
+   */
+  if (self->worker != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->worker, self);
+      tg_worker_stop (self->worker);
+      g_clear_object (&self->worker);
+    }
 
   if (self->connection == NULL)
     return;
@@ -539,6 +559,7 @@ on_setting_saved (GObject      *object,
       title = g_strdup_printf (_("Changed %s to %s"), describe_setting (save->key),
                                save->value);
       _tg_window_session_reload (self, TRUE);
+      tg_overview_page_refresh (self->overview_page);
     }
 
   _tg_window_show_toast (self, title);

@@ -116,8 +116,9 @@ set_state (TgWindow        *self,
 }
 
 /* Ready: what the window shows is settled — the welcome page, a problem, or the
- * dashboard once the first summary query has answered (with figures or an error).
- * --screenshot waits for this.
+ * dashboard once the first summary query and the Overview's first load (its cards and
+ * the newest calls of its feed) have answered, with figures or an error. --screenshot
+ * waits for this.
  */
 void
 _tg_window_update_ready (TgWindow *self)
@@ -131,7 +132,8 @@ _tg_window_update_ready (TgWindow *self)
       break;
 
     case TG_DATABASE_STATE_CONNECTED:
-      ready = self->summary_answered;
+      /* The header's figures, and the Overview's cards and newest calls. */
+      ready = self->summary_answered && tg_overview_page_get_ready (self->overview_page);
       break;
 
     case TG_DATABASE_STATE_NOT_CONFIGURED:
@@ -1031,6 +1033,7 @@ tg_window_class_init (TgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TgWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_status_label);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_user_label);
+  gtk_widget_class_bind_template_child (widget_class, TgWindow, export_button);
   gtk_widget_class_bind_template_callback (widget_class, on_welcome_connect);
 
   _tg_window_actions_class_init (widget_class);
@@ -1052,6 +1055,8 @@ tg_window_init (TgWindow *self)
 
   g_signal_connect (self, "notify::application",
                     G_CALLBACK (tg_window_notify_application), NULL);
+  g_signal_connect_object (self->overview_page, "notify::ready",
+                           G_CALLBACK (_tg_window_update_ready), self, G_CONNECT_SWAPPED);
 
   _tg_window_actions_init (self);
 }

@@ -1,0 +1,944 @@
+/* tg-worker.c
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The worker thread of DESIGN.md's "Threads and loops": a GThread with its own
+ * GMainContext and GMainLoop and its own TgDbConnection, made and driven on that context
+ * (TgDbConnection lives on the context that is thread-default when it is made, so the
+ * thread pushes its context first). It never touches a widget; what the UI needs to hear
+ * it hands to the context that made the TgWorker (the UI's) as an idle source there,
+ * where the TgWorker's signals are emitted.
+ *
+ * Who does what, between the two connections of a window:
+ *
+ *  - The worker's connection LISTENs on tollgate_usage, the channel the rollup refresher
+ *    NOTIFYs when it added usage (0006_rollups.sql), and turns each NOTIFY into
+ *    TgWorker::usage-changed on the UI thread — at most one waiting at a time, so that a
+ *    burst of NOTIFYs is one signal. The UI's connection LISTENs on nothing: it only
+ *    answers the pages' queries, and a slow page never delays a NOTIFY.
+ *  - Every refresh-interval-ms the worker runs the rollup refresher,
+ *    tollgate.refresh_rollups(), if it may and if it is the one: the session user needs
+ *    the EXECUTE right (has_function_privilege), and the worker must hold the session-level
+ *    advisory lock REFRESHER_LOCK_KEY (pg_try_advisory_lock). So among many Tollgates on
+ *    one database exactly one refreshes; when it quits or loses its connection, the lock
+ *    goes with its session and the next one to ask takes over. Each refresh adds at most
+ *    MAX_ROWS_PER_REFRESH rows, and the next follows at once while there is more.
+ *    TgWorker::refreshed reports each on the UI thread; the NOTIFY the refresher sends
+ *    comes back through the LISTEN like anybody else's.
+ *
+ * Stopping (tg_worker_stop()) never waits on the UI thread: the worker closes its
+ * connection on its thread (a statement in flight is cancelled on the server), lets a
+ * cancel request finish for a moment, quits its loop, and then hands "stopped" to the UI
+ * context, which joins the thread. The TgWorker keeps itself and the default
+ * GApplication alive until then, so that quitting the application waits for the join.
+ */
+
+#include "config.h"
+
+#include "tg-db-connection.h"
+#include "tg-worker.h"
+
+#define DEFAULT_REFRESH_INTERVAL_MS 5000
+#define MAX_ROWS_PER_REFRESH        200000
+#define STATEMENT_TIMEOUT_MS        120000
+#define STOP_GRACE_MS               250
+#define USAGE_CHANNEL               "tollgate_usage"
+
+/* Any fixed 64-bit key: "Tollgate" in ASCII. tollgatectl refresh does not take it; the
+ * refresher's own transaction lock keeps concurrent refreshes correct anyway, this one
+ * only keeps many Tollgates from queueing behind each other.
+ */
+#define REFRESHER_LOCK_KEY "6084200834447537253"
+
+static const char elect_sql[] =
+  "SELECT CASE "
+  "  WHEN NOT has_schema_privilege ('tollgate', 'USAGE') THEN 'denied' "
+  "  WHEN NOT coalesce (has_function_privilege (to_regprocedure ('tollgate.refresh_rollups(integer)'), "
+  "                                             'EXECUTE'), false) THEN 'denied' "
+  "  WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l "
+  "               WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid () AND l.granted "
+  "                 AND l.objsubid = 1 "
+  "                 AND ((l.classid::int8 << 32) | l.objid::int8) = $1::int8) THEN 'refresher' "
+  "  WHEN pg_try_advisory_lock ($1::int8) THEN 'refresher' "
+  "  ELSE 'standby' "
+  "END";
+
+static const char refresh_sql[] =
+  "SELECT rows_added, last_id FROM tollgate.refresh_rollups ($1::int4)";
+
+G_DEFINE_ENUM_TYPE (TgWorkerRole, tg_worker_role,
+                    G_DEFINE_ENUM_VALUE (TG_WORKER_ROLE_UNKNOWN, "unknown"),
+                    G_DEFINE_ENUM_VALUE (TG_WORKER_ROLE_REFRESHER, "refresher"),
+                    G_DEFINE_ENUM_VALUE (TG_WORKER_ROLE_STANDBY, "standby"),
+                    G_DEFINE_ENUM_VALUE (TG_WORKER_ROLE_DENIED, "denied"))
+
+/* The worker thread's state. Made on the UI thread, then only the worker thread touches
+ * it, except the atomics and what is set before the thread starts.
+ */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+
+  /* set before the thread starts, then read-only */
+  GMainContext    *context;        /* the worker's */
+  GMainContext    *ui_context;
+  GMainLoop       *loop;
+  char            *conninfo;       /* may hold a password: never logged */
+  GWeakRef         owner;          /* the TgWorker, for what goes to the UI */
+  guint            interval_ms;
+
+  /* atomic */
+  gint             usage_pending;  /* a usage-changed is on its way to the UI */
+
+  /* the worker thread's */
+  TgDbConnection  *connection;
+  GCancellable    *cancellable;
+  GSource         *tick_source;
+  TgWorkerRole     role;
+  guint            busy : 1;
+  guint            more : 1;       /* the last refresh hit its row limit */
+  guint            stopping : 1;
+} Worker;
+
+struct _TgWorker
+{
+  GObject       parent_instance;
+
+  /* owned */
+  Worker       *worker;
+  GThread      *thread;
+  GApplication *application;   /* held while the thread runs */
+
+  /* what the worker thread last reported */
+  TgWorkerRole  role;
+  gint64        last_id;
+  guint         interval_ms;
+  guint         running : 1;
+  guint         stop_requested : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_CONNINFO,
+  PROP_RUNNING,
+  PROP_ROLE,
+  PROP_LAST_ID,
+  PROP_REFRESH_INTERVAL_MS,
+  N_PROPS
+};
+
+enum {
+  USAGE_CHANGED,
+  REFRESHED,
+  N_SIGNALS
+};
+
+G_DEFINE_FINAL_TYPE (TgWorker, tg_worker, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* The workers whose thread was started and not yet joined, on the UI thread. Each holds
+ * a reference on itself meanwhile, so the pointers stay valid.
+ */
+static GPtrArray *running_workers;
+
+static Worker *
+worker_ref (Worker *worker)
+{
+  g_atomic_ref_count_inc (&worker->ref_count);
+  return worker;
+}
+
+static void
+worker_unref (Worker *worker)
+{
+  if (g_atomic_ref_count_dec (&worker->ref_count))
+    {
+      g_assert (worker->connection == NULL);
+      g_assert (worker->tick_source == NULL);
+
+      g_clear_object (&worker->cancellable);
+      g_clear_pointer (&worker->loop, g_main_loop_unref);
+      g_clear_pointer (&worker->context, g_main_context_unref);
+      g_clear_pointer (&worker->ui_context, g_main_context_unref);
+      g_weak_ref_clear (&worker->owner);
+      g_free (worker->conninfo);
+      g_free (worker);
+    }
+}
+
+/* To the UI thread */
+
+typedef enum
+{
+  POST_USAGE_CHANGED,
+  POST_ROLE,
+  POST_REFRESHED,
+  POST_STOPPED,
+} PostKind;
+
+typedef struct
+{
+  Worker   *worker;
+  PostKind  kind;
+  gint64    rows;
+  gint64    last_id;
+  int       role;
+} Post;
+
+static void
+post_free (Post *post)
+{
+  worker_unref (post->worker);
+  g_free (post);
+}
+
+static gboolean
+post_cb (gpointer data)
+{
+  Post *post = data;
+  g_autoptr(TgWorker) self = g_weak_ref_get (&post->worker->owner);
+
+  if (post->kind == POST_USAGE_CHANGED)
+    g_atomic_int_set (&post->worker->usage_pending, FALSE);
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  switch (post->kind)
+    {
+    case POST_USAGE_CHANGED:
+      g_signal_emit (self, signals[USAGE_CHANGED], 0);
+      break;
+
+    case POST_ROLE:
+      if (self->role != (TgWorkerRole)post->role)
+        {
+          self->role = post->role;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+        }
+      break;
+
+    case POST_REFRESHED:
+      if (self->last_id != post->last_id)
+        {
+          self->last_id = post->last_id;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ID]);
+        }
+      g_signal_emit (self, signals[REFRESHED], 0, post->rows, post->last_id);
+      break;
+
+    case POST_STOPPED:
+      /* The thread has left its loop and is returning: the join is immediate. */
+      if (self->thread != NULL)
+        g_thread_join (g_steal_pointer (&self->thread));
+      if (self->application != NULL)
+        {
+          g_application_release (self->application);
+          g_clear_object (&self->application);
+        }
+      if (self->role != TG_WORKER_ROLE_UNKNOWN)
+        {
+          self->role = TG_WORKER_ROLE_UNKNOWN;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+        }
+      self->running = FALSE;
+      g_ptr_array_remove (running_workers, self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+      /* The reference the thread held on its TgWorker. */
+      g_object_unref (self);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Always a source, never g_main_context_invoke(): that calls the function at once when
+ * the target context is the calling thread's default — and once the worker thread has
+ * popped its own context, the global default context counts as its default, so a "to
+ * the UI" call would run on the worker thread.
+ */
+static void
+attach_idle (GMainContext   *context,
+             int             priority,
+             GSourceFunc     func,
+             gpointer        data,
+             GDestroyNotify  notify,
+             const char     *name)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, name);
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
+static void
+post (Worker   *worker,
+      PostKind  kind,
+      gint64    rows,
+      gint64    last_id,
+      int       role)
+{
+  Post *data = g_new0 (Post, 1);
+
+  data->worker = worker_ref (worker);
+  data->kind = kind;
+  data->rows = rows;
+  data->last_id = last_id;
+  data->role = role;
+
+  attach_idle (worker->ui_context, G_PRIORITY_DEFAULT, post_cb, data,
+               (GDestroyNotify)post_free, "[tollgate] worker to UI");
+}
+
+/* The worker thread */
+
+static void schedule_tick (Worker *worker,
+                           guint   delay_ms);
+
+static void
+set_role (Worker       *worker,
+          TgWorkerRole  role)
+{
+  if (worker->role == role)
+    return;
+
+  worker->role = role;
+  post (worker, POST_ROLE, 0, 0, role);
+}
+
+static void
+on_refreshed (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Worker *worker = user_data;
+  g_autoptr(TgDbResult) db_result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 rows;
+  gint64 last_id;
+
+  db_result = tg_db_connection_query_finish (TG_DB_CONNECTION (object), result, &error);
+  worker->busy = FALSE;
+
+  if (worker->stopping)
+    {
+      worker_unref (worker);
+      return;
+    }
+
+  if (db_result == NULL || tg_db_result_get_n_rows (db_result) != 1)
+    {
+      g_debug ("The rollup refresh failed: %s", error != NULL ? error->message : "no row");
+      worker->more = FALSE;
+    }
+  else
+    {
+      rows = tg_db_result_get_int64 (db_result, 0, 0);
+      last_id = tg_db_result_get_int64 (db_result, 0, 1);
+      worker->more = rows >= MAX_ROWS_PER_REFRESH;
+      post (worker, POST_REFRESHED, rows, last_id, 0);
+    }
+
+  /* More than one refresh's worth waiting: go on at once. */
+  if (worker->more)
+    schedule_tick (worker, 0);
+
+  worker_unref (worker);
+}
+
+static void
+refresh (Worker *worker)
+{
+  g_autofree char *max_rows = g_strdup_printf ("%d", MAX_ROWS_PER_REFRESH);
+  const char *params[] = { max_rows };
+
+  worker->busy = TRUE;
+  tg_db_connection_query_async (worker->connection, refresh_sql, params, 1,
+                                worker->cancellable, on_refreshed, worker_ref (worker));
+}
+
+static void
+on_elected (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Worker *worker = user_data;
+  g_autoptr(TgDbResult) db_result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *answer;
+
+  db_result = tg_db_connection_query_finish (TG_DB_CONNECTION (object), result, &error);
+  worker->busy = FALSE;
+
+  if (worker->stopping)
+    {
+      worker_unref (worker);
+      return;
+    }
+
+  if (db_result == NULL || tg_db_result_get_n_rows (db_result) != 1)
+    {
+      g_debug ("Asking for the refresher lock failed: %s",
+               error != NULL ? error->message : "no row");
+      set_role (worker, TG_WORKER_ROLE_UNKNOWN);
+      worker_unref (worker);
+      return;
+    }
+
+  answer = tg_db_result_get_value (db_result, 0, 0);
+  if (g_strcmp0 (answer, "refresher") == 0)
+    {
+      set_role (worker, TG_WORKER_ROLE_REFRESHER);
+      refresh (worker);
+    }
+  else if (g_strcmp0 (answer, "denied") == 0)
+    set_role (worker, TG_WORKER_ROLE_DENIED);
+  else
+    set_role (worker, TG_WORKER_ROLE_STANDBY);
+
+  worker_unref (worker);
+}
+
+/* One tick: who refreshes (the lock is checked every time, for it goes with a lost
+ * session), then the refresh.
+ */
+static void
+tick (Worker *worker)
+{
+  const char *params[] = { REFRESHER_LOCK_KEY };
+
+  if (worker->busy || worker->stopping ||
+      tg_db_connection_get_status (worker->connection) != TG_DB_CONNECTION_STATUS_CONNECTED)
+    return;
+
+  worker->busy = TRUE;
+  tg_db_connection_query_async (worker->connection, elect_sql, params, 1,
+                                worker->cancellable, on_elected, worker_ref (worker));
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  Worker *worker = data;
+
+  tick (worker);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+tick_once_cb (gpointer data)
+{
+  tick (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_tick (Worker *worker,
+               guint   delay_ms)
+{
+  GSource *source;
+
+  if (delay_ms == 0)
+    {
+      source = g_idle_source_new ();
+      g_source_set_callback (source, tick_once_cb, worker_ref (worker),
+                             (GDestroyNotify)worker_unref);
+      g_source_set_static_name (source, "[tollgate] worker tick");
+      g_source_attach (source, worker->context);
+      g_source_unref (source);
+      return;
+    }
+
+  g_assert (worker->tick_source == NULL);
+  worker->tick_source = g_timeout_source_new (delay_ms);
+  g_source_set_callback (worker->tick_source, tick_cb, worker, NULL);
+  g_source_set_static_name (worker->tick_source, "[tollgate] worker refresh timer");
+  g_source_attach (worker->tick_source, worker->context);
+}
+
+static void
+on_notify_received (TgDbConnection *connection,
+                    const char     *channel,
+                    const char     *payload,
+                    gpointer        user_data)
+{
+  Worker *worker = user_data;
+
+  /* Coalesced: while one is on its way to the UI, later ones join it. */
+  if (g_atomic_int_compare_and_exchange (&worker->usage_pending, FALSE, TRUE))
+    post (worker, POST_USAGE_CHANGED, 0, 0, 0);
+}
+
+static void
+on_status_changed (TgDbConnection *connection,
+                   GParamSpec     *pspec,
+                   gpointer        user_data)
+{
+  Worker *worker = user_data;
+
+  switch (tg_db_connection_get_status (connection))
+    {
+    case TG_DB_CONNECTION_STATUS_CONNECTED:
+      /* Back (or first there): ask at once rather than at the next tick. */
+      schedule_tick (worker, 0);
+      break;
+
+    case TG_DB_CONNECTION_STATUS_RECONNECTING:
+    case TG_DB_CONNECTION_STATUS_FAILED:
+      /* A lost session lost its lock too. */
+      set_role (worker, TG_WORKER_ROLE_UNKNOWN);
+      break;
+
+    case TG_DB_CONNECTION_STATUS_CONNECTING:
+    case TG_DB_CONNECTION_STATUS_DISCONNECTED:
+    default:
+      break;
+    }
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  Worker *worker = data;
+
+  g_main_loop_quit (worker->loop);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* On the worker thread: hang up and leave the loop. */
+static gboolean
+stop_cb (gpointer data)
+{
+  Worker *worker = data;
+  gboolean was_busy = worker->busy;
+  GSource *source;
+
+  worker->stopping = TRUE;
+
+  if (worker->tick_source != NULL)
+    {
+      g_source_destroy (worker->tick_source);
+      g_clear_pointer (&worker->tick_source, g_source_unref);
+    }
+
+  g_cancellable_cancel (worker->cancellable);
+  g_signal_handlers_disconnect_by_data (worker->connection, worker);
+  tg_db_connection_close (worker->connection);
+  g_clear_object (&worker->connection);
+
+  /* A statement was in flight: closing sent a cancel request from a thread, whose answer
+   * comes back to this context. Give it a moment before the loop ends.
+   */
+  source = g_timeout_source_new (was_busy ? STOP_GRACE_MS : 0);
+  g_source_set_callback (source, quit_cb, worker, NULL);
+  g_source_set_static_name (source, "[tollgate] worker quit");
+  g_source_attach (source, worker->context);
+  g_source_unref (source);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *worker = data;
+
+  g_main_context_push_thread_default (worker->context);
+
+  worker->connection = tg_db_connection_new (worker->conninfo);
+  tg_db_connection_set_application_name (worker->connection, "tollgate-worker");
+  tg_db_connection_set_statement_timeout_ms (worker->connection, STATEMENT_TIMEOUT_MS);
+  g_signal_connect (worker->connection, "notify-received::" USAGE_CHANNEL,
+                    G_CALLBACK (on_notify_received), worker);
+  g_signal_connect (worker->connection, "notify::status",
+                    G_CALLBACK (on_status_changed), worker);
+  tg_db_connection_listen (worker->connection, USAGE_CHANNEL);
+
+  schedule_tick (worker, worker->interval_ms);
+
+  g_main_loop_run (worker->loop);
+
+  /* Whatever the loop left: completions of the closed connection, idles. */
+  while (g_main_context_iteration (worker->context, FALSE))
+    ;
+
+  g_main_context_pop_thread_default (worker->context);
+
+  post (worker, POST_STOPPED, 0, 0, 0);
+  worker_unref (worker);
+
+  return NULL;
+}
+
+/* GObject */
+
+static void
+tg_worker_dispose (GObject *object)
+{
+  TgWorker *self = TG_WORKER (object);
+
+  /* The thread holds a reference while it runs, so it is not running here. */
+  g_assert (self->thread == NULL);
+
+  G_OBJECT_CLASS (tg_worker_parent_class)->dispose (object);
+}
+
+static void
+tg_worker_finalize (GObject *object)
+{
+  TgWorker *self = TG_WORKER (object);
+
+  g_clear_pointer (&self->worker, worker_unref);
+  g_clear_object (&self->application);
+
+  G_OBJECT_CLASS (tg_worker_parent_class)->finalize (object);
+}
+
+static void
+tg_worker_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  TgWorker *self = TG_WORKER (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+
+    case PROP_ROLE:
+      g_value_set_enum (value, self->role);
+      break;
+
+    case PROP_LAST_ID:
+      g_value_set_int64 (value, self->last_id);
+      break;
+
+    case PROP_REFRESH_INTERVAL_MS:
+      g_value_set_uint (value, self->interval_ms);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tg_worker_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  TgWorker *self = TG_WORKER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNINFO:
+      g_free (self->worker->conninfo);
+      self->worker->conninfo = g_value_dup_string (value);
+      break;
+
+    case PROP_REFRESH_INTERVAL_MS:
+      tg_worker_set_refresh_interval_ms (self, g_value_get_uint (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tg_worker_class_init (TgWorkerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tg_worker_dispose;
+  object_class->finalize = tg_worker_finalize;
+  object_class->get_property = tg_worker_get_property;
+  object_class->set_property = tg_worker_set_property;
+
+  /**
+   * TgWorker:conninfo:
+   *
+   * The database, as the window's connection reaches it. It may hold a password.
+   */
+  properties[PROP_CONNINFO] =
+    g_param_spec_string ("conninfo", NULL, NULL,
+                         NULL,
+                         (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TgWorker:running:
+   *
+   * Whether the thread runs: from tg_worker_start() until the thread was joined after
+   * tg_worker_stop().
+   */
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TgWorker:role:
+   *
+   * Whether this Tollgate refreshes the rollups of its database.
+   */
+  properties[PROP_ROLE] =
+    g_param_spec_enum ("role", NULL, NULL,
+                       TG_TYPE_WORKER_ROLE, TG_WORKER_ROLE_UNKNOWN,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TgWorker:last-id:
+   *
+   * The rollups' watermark after this worker's last refresh: every usage row with a
+   * smaller id is rolled up. 0 before the first.
+   */
+  properties[PROP_LAST_ID] =
+    g_param_spec_int64 ("last-id", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TgWorker:refresh-interval-ms:
+   *
+   * How often the worker refreshes the rollups; takes effect at tg_worker_start().
+   */
+  properties[PROP_REFRESH_INTERVAL_MS] =
+    g_param_spec_uint ("refresh-interval-ms", NULL, NULL,
+                       10, G_MAXINT32, DEFAULT_REFRESH_INTERVAL_MS,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TgWorker::usage-changed:
+   *
+   * Someone's rollup refresher added usage (a NOTIFY on tollgate_usage). Emitted on the
+   * context that made the worker; NOTIFYs that arrive while one waits to be emitted are
+   * folded into it.
+   */
+  signals[USAGE_CHANGED] =
+    g_signal_new ("usage-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * TgWorker::refreshed:
+   * @rows: the usage rows the refresh added
+   * @last_id: the rollups' watermark after it
+   *
+   * This worker ran the rollup refresher. Emitted on the context that made the worker.
+   */
+  signals[REFRESHED] =
+    g_signal_new ("refreshed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
+}
+
+static void
+tg_worker_init (TgWorker *self)
+{
+  Worker *worker = g_new0 (Worker, 1);
+
+  g_atomic_ref_count_init (&worker->ref_count);
+  worker->context = g_main_context_new ();
+  worker->ui_context = g_main_context_ref_thread_default ();
+  worker->loop = g_main_loop_new (worker->context, FALSE);
+  worker->cancellable = g_cancellable_new ();
+  g_weak_ref_init (&worker->owner, self);
+
+  self->worker = worker;
+  self->interval_ms = DEFAULT_REFRESH_INTERVAL_MS;
+}
+
+/**
+ * tg_worker_new:
+ * @conninfo: (nullable): the window's libpq connection string; %NULL for libpq's
+ *   environment
+ *
+ * Makes a worker for the database of @conninfo. Its signals are emitted on the
+ * thread-default main context of the caller.
+ *
+ * Returns: (transfer full): the worker, not yet started
+ */
+TgWorker *
+tg_worker_new (const char *conninfo)
+{
+  return g_object_new (TG_TYPE_WORKER, "conninfo", conninfo, NULL);
+}
+
+/**
+ * tg_worker_start:
+ *
+ * Starts the thread: it connects, LISTENs, and refreshes the rollups every
+ * #TgWorker:refresh-interval-ms when it may. A worker starts once.
+ */
+void
+tg_worker_start (TgWorker *self)
+{
+  g_autoptr(GError) error = NULL;
+  GApplication *application;
+
+  g_return_if_fail (TG_IS_WORKER (self));
+  g_return_if_fail (self->thread == NULL && !self->running && !self->stop_requested);
+
+  self->worker->interval_ms = self->interval_ms;
+
+  /* The thread's reference, returned when it was joined. */
+  g_object_ref (self);
+
+  self->thread = g_thread_try_new ("tollgate-worker", worker_thread, worker_ref (self->worker),
+                                   &error);
+  if (self->thread == NULL)
+    {
+      g_warning ("Could not start the worker thread: %s", error->message);
+      worker_unref (self->worker);
+      g_object_unref (self);
+      return;
+    }
+
+  application = g_application_get_default ();
+  if (application != NULL)
+    {
+      self->application = g_object_ref (application);
+      g_application_hold (application);
+    }
+
+  self->running = TRUE;
+  if (running_workers == NULL)
+    running_workers = g_ptr_array_new ();
+  g_ptr_array_add (running_workers, self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+/**
+ * tg_worker_stop:
+ *
+ * Asks the thread to stop: its connection closes (cancelling a statement in flight) and
+ * its loop ends. Returns at once; #TgWorker:running turns %FALSE when the thread has
+ * been joined, on this context. No signal is emitted after that.
+ */
+void
+tg_worker_stop (TgWorker *self)
+{
+  g_return_if_fail (TG_IS_WORKER (self));
+
+  if (self->thread == NULL || self->stop_requested)
+    return;
+
+  self->stop_requested = TRUE;
+  attach_idle (self->worker->context, G_PRIORITY_HIGH, stop_cb, worker_ref (self->worker),
+               (GDestroyNotify)worker_unref, "[tollgate] worker stop");
+}
+
+gboolean
+tg_worker_get_running (TgWorker *self)
+{
+  g_return_val_if_fail (TG_IS_WORKER (self), FALSE);
+
+  return self->running;
+}
+
+TgWorkerRole
+tg_worker_get_role (TgWorker *self)
+{
+  g_return_val_if_fail (TG_IS_WORKER (self), TG_WORKER_ROLE_UNKNOWN);
+
+  return self->role;
+}
+
+gint64
+tg_worker_get_last_id (TgWorker *self)
+{
+  g_return_val_if_fail (TG_IS_WORKER (self), 0);
+
+  return self->last_id;
+}
+
+guint
+tg_worker_get_refresh_interval_ms (TgWorker *self)
+{
+  g_return_val_if_fail (TG_IS_WORKER (self), 0);
+
+  return self->interval_ms;
+}
+
+void
+tg_worker_set_refresh_interval_ms (TgWorker *self,
+                                   guint     interval_ms)
+{
+  g_return_if_fail (TG_IS_WORKER (self));
+  g_return_if_fail (interval_ms >= 10);
+
+  if (self->interval_ms == interval_ms)
+    return;
+
+  self->interval_ms = interval_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESH_INTERVAL_MS]);
+}
+
+static gboolean
+give_up_cb (gpointer data)
+{
+  gboolean *expired = data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * tg_worker_stop_all:
+ * @timeout_ms: how long to wait at most
+ *
+ * For the application's shutdown, once its main loop has ended: stops every worker still
+ * running and iterates the thread-default main context until each thread has been
+ * joined, or @timeout_ms has passed (a worker stuck in a DNS lookup of libpq).
+ *
+ * Returns: %TRUE when every thread was joined
+ */
+gboolean
+tg_worker_stop_all (guint timeout_ms)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+  gboolean expired = FALSE;
+  GSource *guard;
+
+  if (running_workers == NULL || running_workers->len == 0)
+    return TRUE;
+
+  for (guint i = 0; i < running_workers->len; i++)
+    tg_worker_stop (g_ptr_array_index (running_workers, i));
+
+  guard = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (guard, give_up_cb, &expired, NULL);
+  g_source_attach (guard, context);
+
+  while (running_workers->len > 0 && !expired)
+    g_main_context_iteration (context, TRUE);
+
+  g_source_destroy (guard);
+  g_source_unref (guard);
+
+  return running_workers->len == 0;
+}
