@@ -56,7 +56,7 @@
 static const char elect_sql[] =
   "SELECT CASE "
   "  WHEN NOT has_schema_privilege ('tollgate', 'USAGE') THEN 'denied' "
-  "  WHEN NOT coalesce (has_function_privilege (to_regprocedure ('tollgate.refresh_rollups(integer)'), "
+  "  WHEN NOT coalesce (has_function_privilege (to_regprocedure ('tollgate.refresh_rollups(integer, interval)'), "
   "                                             'EXECUTE'), false) THEN 'denied' "
   "  WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l "
   "               WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid () AND l.granted "
@@ -66,8 +66,10 @@ static const char elect_sql[] =
   "  ELSE 'standby' "
   "END";
 
+/* The per-user level every tenth second, as `tollgatectl refresh --follow` does: it costs
+ * per distinct user and provider of a batch (see tollgate.refresh_rollups()). */
 static const char refresh_sql[] =
-  "SELECT rows_added, last_id FROM tollgate.refresh_rollups ($1::int4)";
+  "SELECT rows_added, last_id FROM tollgate.refresh_rollups ($1::int4, '10 seconds')";
 
 G_DEFINE_ENUM_TYPE (TgWorkerRole, tg_worker_role,
                     G_DEFINE_ENUM_VALUE (TG_WORKER_ROLE_UNKNOWN, "unknown"),
