@@ -23,6 +23,7 @@
 #include "tg-feed-row.h"
 #include "tg-format.h"
 #include "tg-money.h"
+#include "tg-month-summary.h"
 #include "tg-overview-page.h"
 #include "tg-test-db.h"
 #include "tg-time-bucket.h"
@@ -762,6 +763,97 @@ test_window_worker (void)
   close_window (window);
 }
 
+typedef struct
+{
+  char          *conninfo;
+  volatile gint  stop;
+  guint          inserted;
+} Writer;
+
+/* Inserts single calls on its own connection until told to stop. */
+static gpointer
+writer_thread (gpointer data)
+{
+  Writer *writer = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = tg_db_connect (writer->conninfo, "tollgate-tests", &error);
+
+  g_assert_no_error (error);
+  while (!g_atomic_int_get (&writer->stop))
+    {
+      g_assert_true (tg_db_exec (conn,
+        "INSERT INTO tollgate.api_usage_tracking "
+        "  (user_id, api_provider, api_endpoint, request_type, call_count, response_status, "
+        "   response_time) "
+        "VALUES (7, 'geoscape', '/v1/test', 'validate', 1, 200, 80)", &error));
+      writer->inserted++;
+      g_usleep (2000);
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  TgMonthSummary *summary;
+  TgOverviewPage *page;
+  guint           loads;
+  guint           mismatches;
+} HeaderCheck;
+
+static void
+on_month_loaded_check (TgOverviewPage *page,
+                       HeaderCheck    *check)
+{
+  TgUsageRow *total = tg_overview_page_get_month_total (page, NULL, NULL);
+
+  g_assert_nonnull (total);
+  check->loads++;
+  if (tg_month_summary_get_calls (check->summary) != total->calls ||
+      tg_month_summary_get_cost (check->summary) != total->cost)
+    check->mismatches++;
+}
+
+/* While calls keep arriving, the header's month and the Overview's cards show one
+ * snapshot: every time the Overview loads, the header agrees with its total. */
+static void
+test_header_matches_cards (void)
+{
+  g_autoptr(TgTestDb) db = NULL;
+  HeaderCheck check = { 0 };
+  Writer writer = { 0 };
+  GThread *thread;
+  TgWindow *window;
+
+  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+    return;
+
+  window = open_window (db->conninfo);
+  check.page = get_page (window);
+  check.summary = find_widget (GTK_WIDGET (window), TG_TYPE_MONTH_SUMMARY);
+  g_assert_nonnull (check.summary);
+  g_signal_connect_after (check.page, "month-loaded", G_CALLBACK (on_month_loaded_check), &check);
+
+  writer.conninfo = db->conninfo;
+  thread = g_thread_new ("writer", writer_thread, &writer);
+  for (guint i = 0; i < 6; i++)
+    {
+      guint loads = check.loads;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+      ITERATE_UNTIL (check.loads > loads);
+    }
+  g_atomic_int_set (&writer.stop, 1);
+  g_thread_join (thread);
+
+  g_assert_cmpuint (writer.inserted, >, 0);
+  g_assert_cmpuint (check.mismatches, ==, 0);
+  g_assert_cmpint (tg_month_summary_get_calls (check.summary), >, 0);
+
+  g_signal_handlers_disconnect_by_data (check.page, &check);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -787,6 +879,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/ui/overview/feed-pause", test_feed_pause);
   g_test_add_func ("/tollgate/ui/overview/worker", test_worker);
   g_test_add_func ("/tollgate/ui/overview/window-worker", test_window_worker);
+  g_test_add_func ("/tollgate/ui/overview/header-matches-cards", test_header_matches_cards);
 
   status = g_test_run ();
 

@@ -366,9 +366,27 @@ tg_application_init (TgApplication *self)
                                               "external APIs."));
 }
 
+/* When the process began, near enough: main() makes the application first thing. */
+static gint64 started_at;
+
+/**
+ * tg_application_get_started_at:
+ *
+ * Returns: the monotonic time (µs) at which the application was made, for measuring
+ *   how long the first frame with data took (tools/measure-launch)
+ */
+gint64
+tg_application_get_started_at (void)
+{
+  return started_at;
+}
+
 TgApplication *
 tg_application_new (void)
 {
+  if (started_at == 0)
+    started_at = g_get_monotonic_time ();
+
   return g_object_new (TG_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE,

@@ -18,6 +18,7 @@ G_DECLARE_FINAL_TYPE (TgApplication, tg_application, TG, APPLICATION, AdwApplica
 typedef struct _TgWindow TgWindow;
 
 TgApplication *tg_application_new                 (void);
+gint64         tg_application_get_started_at      (void);
 GSettings     *tg_application_get_settings        (TgApplication        *self);
 TgWindow      *tg_application_open_window         (TgApplication        *self,
                                                    const char           *conninfo);

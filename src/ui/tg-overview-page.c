@@ -79,6 +79,8 @@ struct _TgOverviewPage
   GPtrArray      *providers;          /* TgProvider, the catalogue */
   GPtrArray      *cards;              /* TgProviderCard, in the order shown */
   GDateTime      *updated_at;
+  TgUsageRow     *month_total;        /* the cards' month added up: what the header shows */
+  GTimeZone      *month_total_zone;
 
   gint64          last_load_time;     /* monotonic, when the last load started */
   guint           queue_source_id;
@@ -102,6 +104,13 @@ enum {
 G_DEFINE_FINAL_TYPE (TgOverviewPage, tg_overview_page, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  MONTH_LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void start_load (TgOverviewPage *self);
 
@@ -472,6 +481,12 @@ on_loaded (GObject      *object,
   update_cards (self, usage);
   update_period (self, load);
 
+  g_clear_pointer (&self->month_total, tg_usage_row_unref);
+  self->month_total = tg_usage_rows_total (usage, load->bounds[0], load->bounds[1], "");
+  g_clear_pointer (&self->month_total_zone, g_time_zone_unref);
+  self->month_total_zone = g_time_zone_ref (load->zone);
+  g_signal_emit (self, signals[MONTH_LOADED], 0);
+
   gtk_stack_set_visible_child_name (self->stack,
                                     self->cards->len > 0 ? "overview" : "empty");
 
@@ -627,6 +642,8 @@ tg_overview_page_finalize (GObject *object)
   g_clear_pointer (&self->month, g_free);
   g_clear_pointer (&self->providers, g_ptr_array_unref);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
+  g_clear_pointer (&self->month_total, tg_usage_row_unref);
+  g_clear_pointer (&self->month_total_zone, g_time_zone_unref);
 
   G_OBJECT_CLASS (tg_overview_page_parent_class)->finalize (object);
 }
@@ -735,6 +752,16 @@ tg_overview_page_class_init (TgOverviewPageClass *klass)
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TgOverviewPage::month-loaded:
+   *
+   * A load brought this month's figures: tg_overview_page_get_month_total() holds their
+   * sum, for the window's header to show the same snapshot as the cards.
+   */
+  signals[MONTH_LOADED] = g_signal_new ("month-loaded", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 0);
 
   g_type_ensure (TG_TYPE_ACTIVITY_FEED);
   g_type_ensure (TG_TYPE_COST_CHART);
@@ -863,6 +890,28 @@ tg_overview_page_get_ready (TgOverviewPage *self)
   g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), FALSE);
 
   return self->ready;
+}
+
+/**
+ * tg_overview_page_get_month_total:
+ * @zone: (out) (optional) (transfer none): the billing time zone of its month
+ * @currency: (out) (optional) (transfer none): the currency of its cost
+ *
+ * Returns: (transfer none) (nullable): the month's figures as the cards show them, added
+ *   up (cost as the chart's total), or %NULL before the first load
+ */
+TgUsageRow *
+tg_overview_page_get_month_total (TgOverviewPage  *self,
+                                  GTimeZone      **zone,
+                                  const char     **currency)
+{
+  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), NULL);
+
+  if (zone != NULL)
+    *zone = self->month_total_zone;
+  if (currency != NULL)
+    *currency = self->reporting_currency;
+  return self->month_total;
 }
 
 gboolean

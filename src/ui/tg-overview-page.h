@@ -13,6 +13,7 @@
 #include "tg-cost-chart.h"
 #include "tg-db-connection.h"
 #include "tg-provider-card.h"
+#include "tg-usage.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,9 @@ void            tg_overview_page_refresh           (TgOverviewPage       *self);
 void            tg_overview_page_queue_refresh     (TgOverviewPage       *self);
 gboolean        tg_overview_page_get_ready         (TgOverviewPage       *self);
 gboolean        tg_overview_page_get_has_data      (TgOverviewPage       *self);
+TgUsageRow     *tg_overview_page_get_month_total   (TgOverviewPage       *self,
+                                                    GTimeZone           **zone,
+                                                    const char          **currency);
 gboolean        tg_overview_page_get_stale         (TgOverviewPage       *self);
 void            tg_overview_page_set_stale         (TgOverviewPage       *self,
                                                     gboolean              stale);

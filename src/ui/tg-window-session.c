@@ -171,8 +171,11 @@ on_month_loaded (GObject      *object,
       return;
     }
 
-  tg_month_summary_set_usage (self->month_summary, usage, self->reporting_currency,
-                              load->billing_zone);
+  /* Once the Overview has loaded, the header shows its figures (on_overview_month_loaded):
+   * two loads a moment apart would disagree by the calls made in between. */
+  if (tg_overview_page_get_month_total (self->overview_page, NULL, NULL) == NULL)
+    tg_month_summary_set_usage (self->month_summary, usage, self->reporting_currency,
+                                load->billing_zone);
 
   g_clear_pointer (&self->updated_at, g_date_time_unref);
   self->updated_at = g_date_time_new_now_local ();
