@@ -179,8 +179,7 @@ test_providers (void)
 
 static TgActivityStats
 stats_now (TgDbConnection *connection,
-           guint           window_seconds,
-           gint64          since_id)
+           gint64          after_id)
 {
   g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_db_statement_unref);
   g_autoptr(GAsyncResult) result = NULL;
@@ -188,7 +187,7 @@ stats_now (TgDbConnection *connection,
   g_autoptr(GError) error = NULL;
   TgActivityStats stats = { -1, -1 };
 
-  g_ptr_array_add (statements, tg_activity_stats_statement_new (window_seconds, since_id));
+  g_ptr_array_add (statements, tg_activity_stats_statement_new (after_id));
   tg_db_connection_query_batch_async (connection, statements, NULL, store_result_cb, &result);
   wait_for_result (&result);
   results = tg_db_connection_query_batch_finish (connection, result, &error);
@@ -207,11 +206,21 @@ test_activity_stats (void)
   g_autoptr(TgDbConnection) connection = NULL;
   TgActivityStats stats;
   gint64 middle;
+  gint64 newest;
 
   if ((db = tg_test_db_new (TRUE)) == NULL)
     return;
 
-  /* An hour ago (not recent), and now: 3 + 4 calls in two rows. */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  connection = tg_db_connection_new (db->conninfo);
+
+  /* An empty table: nothing counted, counting starts at 0. */
+  stats = stats_now (connection, -1);
+  g_assert_cmpint (stats.new_calls, ==, 0);
+  g_assert_cmpint (stats.last_id, ==, 0);
+
+  /* 50 calls in one row, then 3 + 4 calls in two rows. */
   tg_test_db_exec (db,
     "INSERT INTO tollgate.api_usage_tracking "
     "  (api_provider, api_endpoint, request_type, call_count, response_status, created_at) "
@@ -222,23 +231,23 @@ test_activity_stats (void)
     "  (api_provider, api_endpoint, request_type, call_count, response_status) "
     "VALUES ('geoscape', '/v1/addresses', 'validate', 3, 200), "
     "       ('openai', '/v1/chat/completions', 'chat', 4, 0)");
+  newest = tg_test_db_scalar_int (db, "SELECT max (api_usage_id) FROM tollgate.api_usage_tracking");
 
-  context = g_main_context_new ();
-  g_main_context_push_thread_default (context);
-  connection = tg_db_connection_new (db->conninfo);
+  /* The first poll learns where to start and counts nothing, however much the table holds. */
+  stats = stats_now (connection, -1);
+  g_assert_cmpint (stats.new_calls, ==, 0);
+  g_assert_cmpint (stats.last_id, ==, newest);
 
-  stats = stats_now (connection, 600, middle);
-  g_assert_cmpint (stats.recent_calls, ==, 7);
-  g_assert_cmpint (stats.calls_since, ==, 7);
+  stats = stats_now (connection, middle);
+  g_assert_cmpint (stats.new_calls, ==, 7);
+  g_assert_cmpint (stats.last_id, ==, newest);
 
-  stats = stats_now (connection, 7200, 0);
-  g_assert_cmpint (stats.recent_calls, ==, 57);
-  g_assert_cmpint (stats.calls_since, ==, 57);
+  stats = stats_now (connection, 0);
+  g_assert_cmpint (stats.new_calls, ==, 57);
 
-  /* No since_id: that sum is left out. */
-  stats = stats_now (connection, 600, -1);
-  g_assert_cmpint (stats.recent_calls, ==, 7);
-  g_assert_cmpint (stats.calls_since, ==, 0);
+  stats = stats_now (connection, newest);
+  g_assert_cmpint (stats.new_calls, ==, 0);
+  g_assert_cmpint (stats.last_id, ==, newest);
 
   tg_db_connection_close (connection);
   while (g_main_context_iteration (context, FALSE))

@@ -16,13 +16,14 @@
 #include "tg-activity-queries.h"
 #include "tg-db-util.h"
 
+/* Reads only the rows above $1 (through the primary keys), and the highest id. */
 static const char stats_sql[] =
-  "SELECT (SELECT coalesce (sum (u.call_count), 0)::int8 "
-  "        FROM tollgate.api_usage_tracking u "
-  "        WHERE u.created_at > now () - make_interval (secs => $1::int4)), "
-  "       (SELECT coalesce (sum (u.call_count), 0)::int8 "
-  "        FROM tollgate.api_usage_tracking u "
-  "        WHERE u.api_usage_id > $2::int8)";
+  "SELECT CASE WHEN $1::int8 < 0 THEN 0 "
+  "            ELSE (SELECT coalesce (sum (u.call_count), 0) "
+  "                  FROM tollgate.api_usage_tracking u "
+  "                  WHERE u.api_usage_id > $1::int8 AND u.api_usage_id <= m.id) END::int8, "
+  "       coalesce (m.id, greatest ($1::int8, 0)) "
+  "FROM (SELECT max (api_usage_id) AS id FROM tollgate.api_usage_tracking) AS m";
 
 /**
  * tg_activity_jit_off_statement_new:
@@ -44,19 +45,17 @@ tg_activity_jit_off_statement_new (void)
 
 /**
  * tg_activity_stats_statement_new:
- * @window_seconds: how far back "recent" reaches
- * @since_id: count the calls with a greater api_usage_id as well; -1 not to
+ * @after_id: the highest id counted so far; -1 for none (the answer then only says where
+ *   counting starts)
  *
  * Returns: (transfer full): the statement; read its result with
  *   tg_activity_stats_parse_result()
  */
 TgDbStatement *
-tg_activity_stats_statement_new (guint  window_seconds,
-                                 gint64 since_id)
+tg_activity_stats_statement_new (gint64 after_id)
 {
-  g_autofree char *window = g_strdup_printf ("%u", MIN (window_seconds, (guint)G_MAXINT32));
-  g_autofree char *since = since_id >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, since_id) : NULL;
-  const char *params[] = { window, since };
+  g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (after_id, -1));
+  const char *params[] = { after };
 
   return tg_db_statement_new (stats_sql, params, G_N_ELEMENTS (params), TG_DB_QUERY_FLAGS_NONE);
 }
@@ -80,8 +79,8 @@ tg_activity_stats_parse_result (TgDbResult       *result,
       return FALSE;
     }
 
-  stats->recent_calls = tg_db_result_get_int64 (result, 0, 0);
-  stats->calls_since = tg_db_result_get_int64 (result, 0, 1);
+  stats->new_calls = tg_db_result_get_int64 (result, 0, 0);
+  stats->last_id = tg_db_result_get_int64 (result, 0, 1);
 
   return TRUE;
 }

@@ -18,13 +18,12 @@ G_BEGIN_DECLS
  */
 typedef struct
 {
-  gint64 recent_calls;   /* sum(call_count) of rows created in the last window_seconds */
-  gint64 calls_since;    /* sum(call_count) of rows with an id above since_id */
+  gint64 new_calls;      /* sum(call_count) of rows with an id above after_id, up to last_id */
+  gint64 last_id;        /* the highest id now */
 } TgActivityStats;
 
 TgDbStatement *tg_activity_jit_off_statement_new (void);
-TgDbStatement *tg_activity_stats_statement_new (guint             window_seconds,
-                                                gint64            since_id);
+TgDbStatement *tg_activity_stats_statement_new (gint64            after_id);
 gboolean       tg_activity_stats_parse_result  (TgDbResult       *result,
                                                 TgActivityStats  *stats,
                                                 GError          **error);
