@@ -83,6 +83,7 @@ struct _TgActivityFeed
 
   gint64             last_id;        /* the highest id seen */
   gint64             counted_id;     /* the highest id counted; -1 before the first poll */
+  gint64             counting_since; /* monotonic µs of the first poll; 0 before it */
   GArray            *counts;         /* CountSample, the polls of the last RATE_WINDOW_S */
   gint64             new_calls;      /* calls counted since the feed paused */
   gint64             recent_calls;   /* calls counted in the last RATE_WINDOW_S seconds */
@@ -139,7 +140,19 @@ update_rate (TgActivityFeed *self)
     }
 
   count = _tg_format_count (self->recent_calls);
-  if (self->recent_calls == 0)
+  if (self->counting_since == 0 ||
+      g_get_monotonic_time () - self->counting_since < RATE_WINDOW_S * G_USEC_PER_SEC)
+    {
+      /* Counting has not covered ten seconds yet. */
+      if (self->recent_calls == 0)
+        text = g_strdup (_("Counting calls…"));
+      else
+        /* TRANSLATORS: %s is a number of calls since the feed began counting them */
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s call so far", "%s calls so far",
+                                             self->recent_calls),
+                                count);
+    }
+  else if (self->recent_calls == 0)
     text = g_strdup (_("No calls in the last 10 seconds"));
   else
     /* TRANSLATORS: %s is a number of calls, "1,234 calls in the last 10 seconds" */
@@ -267,6 +280,7 @@ reset (TgActivityFeed *self)
   g_hash_table_remove_all (self->seen);
   self->last_id = 0;
   self->counted_id = -1;
+  self->counting_since = 0;
   g_array_set_size (self->counts, 0);
   self->new_calls = 0;
   self->recent_calls = 0;
@@ -331,6 +345,8 @@ add_stats (TgActivityFeed        *self,
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEW_CALLS]);
         }
     }
+  if (self->counted_id < 0)
+    self->counting_since = now;
   self->counted_id = MAX (self->counted_id, stats->last_id);
 
   for (guint i = 0; i < self->counts->len; i++)

@@ -98,6 +98,7 @@ enum {
   PROP_READY,
   PROP_HAS_DATA,
   PROP_STALE,
+  PROP_TRANSITION_RUNNING,
   N_PROPS
 };
 
@@ -674,6 +675,10 @@ tg_overview_page_get_property (GObject    *object,
       g_value_set_boolean (value, self->stale);
       break;
 
+    case PROP_TRANSITION_RUNNING:
+      g_value_set_boolean (value, tg_overview_page_get_transition_running (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -751,6 +756,12 @@ tg_overview_page_class_init (TgOverviewPageClass *klass)
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* Whether the page is crossfading from its spinner (--screenshot waits for the end). */
+  properties[PROP_TRANSITION_RUNNING] =
+    g_param_spec_boolean ("transition-running", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -783,9 +794,18 @@ tg_overview_page_class_init (TgOverviewPageClass *klass)
 }
 
 static void
+on_stack_transition_running (TgOverviewPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSITION_RUNNING]);
+}
+
+static void
 tg_overview_page_init (TgOverviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->stack, "notify::transition-running",
+                           G_CALLBACK (on_stack_transition_running), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -912,6 +932,14 @@ tg_overview_page_get_month_total (TgOverviewPage  *self,
   if (currency != NULL)
     *currency = self->reporting_currency;
   return self->month_total;
+}
+
+gboolean
+tg_overview_page_get_transition_running (TgOverviewPage *self)
+{
+  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), FALSE);
+
+  return gtk_stack_get_transition_running (self->stack);
 }
 
 gboolean

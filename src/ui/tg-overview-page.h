@@ -29,6 +29,7 @@ void            tg_overview_page_refresh           (TgOverviewPage       *self);
 void            tg_overview_page_queue_refresh     (TgOverviewPage       *self);
 gboolean        tg_overview_page_get_ready         (TgOverviewPage       *self);
 gboolean        tg_overview_page_get_has_data      (TgOverviewPage       *self);
+gboolean        tg_overview_page_get_transition_running (TgOverviewPage  *self);
 TgUsageRow     *tg_overview_page_get_month_total   (TgOverviewPage       *self,
                                                     GTimeZone           **zone,
                                                     const char          **currency);

@@ -1345,8 +1345,9 @@ tg_window_maybe_take_screenshot (TgWindow *self)
   if (!self->ready || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
 
-  /* Not halfway through the crossfade from the spinner. */
-  if (gtk_stack_get_transition_running (self->stack))
+  /* Not halfway through the crossfade from the spinner, the window's or the Overview's. */
+  if (gtk_stack_get_transition_running (self->stack) ||
+      tg_overview_page_get_transition_running (self->overview_page))
     return;
 
   frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
@@ -1393,6 +1394,9 @@ tg_window_screenshot_async (TgWindow            *self,
   self->screenshot_task = g_steal_pointer (&task);
 
   g_signal_connect_object (self, "map", G_CALLBACK (on_screenshot_condition_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->overview_page, "notify::transition-running",
+                           G_CALLBACK (on_screenshot_condition_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->stack, "notify::transition-running",
                            G_CALLBACK (on_screenshot_condition_changed), self,
