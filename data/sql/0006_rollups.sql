@@ -812,8 +812,8 @@ $$;
 -- The result holds pieces: a (bucket, group) may have several rows, and its figures are
 -- their sums — every column added up (histograms element by element), native_currency ''
 -- and cost_native meaningless when the pieces' currencies differ. tg_usage_series_parse_result
--- adds them in C, exactly (amounts leave as decimal text): on 10M rows that took 4 to 8 ms
--- where the same sums in SQL took 35 to 130 ms, numeric additions being what they are.
+-- adds them in C, exactly (amounts leave as decimal text): on 10M rows, summing the 30-day
+-- hourly series here spent 35 ms in the aggregation alone; the whole call now takes 34.
 --
 -- Groupings by provider, region, status class or none read the narrow levels and return
 -- their rows as pieces: each bucket is cut into whole UTC days, whole UTC hours, half hours

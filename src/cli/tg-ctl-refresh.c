@@ -23,8 +23,10 @@ typedef struct
   gboolean   json;
 } Follow;
 
-/* One call brings every level up to date; a follower leaves the per-user level's share to
- * every tenth second (see tollgate.refresh_rollups()), which costs it half as much. */
+/* One call brings every level up to date; a follower adds to the per-user level every
+ * tenth second instead of every tick: that level costs per distinct user and provider of a
+ * batch, so larger batches cost it less a row (see tollgate.refresh_rollups() and
+ * docs/performance.md). */
 static gboolean
 refresh_once (PGconn    *conn,
               gboolean   following,
