@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -1004,6 +1006,84 @@ test_user_level_follows_later (Fixture       *fixture,
   check_all_user_totals (db, "UTC");
 }
 
+/* tollgatectl usage series --group-by user: monthly buckets from the per-user level, the
+ * same figures as tg_usage_fetch_user_totals(); other buckets are refused. */
+static void
+test_series_by_user (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const char * const series_months[] = { "2026-03", "2026-04" };
+  TgTestDb *db = fixture->db;
+  const char *tollgatectl = g_getenv ("TOLLGATECTL");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonArray *rows;
+  guint row = 0;
+
+  if (db == NULL)
+    return;
+  g_assert_nonnull (tollgatectl);
+
+  insert_three_rounds (db, 90);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, tollgatectl, "usage", "series", "--db", db->conninfo,
+                              "--bucket", "month", "--group-by", "user", "--from", "2026-03-01",
+                              "--to", "2026-04-30", "--json", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_error ("tollgatectl usage series --group-by user failed: %s", err);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  rows = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                       "rows");
+
+  for (guint i = 0; i < G_N_ELEMENTS (series_months); i++)
+    {
+      g_autoptr(GPtrArray) totals = tg_usage_fetch_user_totals (db->conn, series_months[i], NULL,
+                                                                0, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (totals->len, >, 0);
+      for (guint j = 0; j < totals->len; j++, row++)
+        {
+          TgUserTotal *total = g_ptr_array_index (totals, j);
+          JsonObject *object = json_array_get_object_element (rows, row);
+          g_autofree char *group = total->has_user_id
+            ? g_strdup_printf ("%" G_GINT64_FORMAT, total->user_id) : g_strdup ("");
+          gint64 json_cost = 0;
+
+          g_assert_true (g_str_has_prefix (json_object_get_string_member (object, "start"),
+                                           series_months[i]));
+          g_assert_cmpstr (json_object_get_string_member (object, "group"), ==, group);
+          g_assert_cmpint (json_object_get_int_member (object, "calls"), ==, total->calls);
+          g_assert_true (tg_money_parse (json_object_get_string_member (object, "cost"),
+                                         &json_cost, NULL));
+          g_assert_cmpint (json_cost, ==, total->cost);
+        }
+    }
+  g_assert_cmpuint (json_array_get_length (rows), ==, row);
+
+  /* Finer buckets are refused with a reason (exit status 2). */
+  g_clear_object (&process);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, tollgatectl, "usage", "series", "--db", db->conninfo,
+                              "--bucket", "day", "--group-by", "user", "--from", "2026-03-01",
+                              "--to", "2026-03-02", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+  g_assert_nonnull (strstr (err, "per billing month"));
+}
+
 static void
 test_viewer (Fixture       *fixture,
              gconstpointer  data)
@@ -1077,6 +1157,7 @@ main (int   argc,
   ADD ("user-totals/adelaide", test_user_totals, "Australia/Adelaide");
   ADD ("zone-change", test_zone_change, NULL);
   ADD ("user-level-follows-later", test_user_level_follows_later, NULL);
+  ADD ("series-by-user", test_series_by_user, NULL);
   ADD ("viewer", test_viewer, NULL);
 
 #undef ADD

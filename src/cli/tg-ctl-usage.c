@@ -291,6 +291,57 @@ usage_overview (TgCtlGlobals  *globals,
   return TG_CTL_EXIT_OK;
 }
 
+/* Usage by user: the per-user level is kept per billing month (DESIGN.md), so a series by
+ * user has monthly buckets, each read with tg_usage_fetch_user_totals() (rollup plus raw
+ * tail, exact). Users come most expensive first within a month; the group is the user id,
+ * "" for calls made without a user. There are no latencies per user.
+ */
+static GPtrArray *
+fetch_user_series (PGconn        *conn,
+                   GTimeZone     *tz,
+                   GArray        *bounds,
+                   const char    *provider,
+                   GError       **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_usage_row_unref);
+
+  for (guint i = 0; i + 1 < bounds->len; i++)
+    {
+      gint64 start = g_array_index (bounds, gint64, i);
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (start);
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+      g_autofree char *month = g_date_time_format (local, "%Y-%m");
+      g_autoptr(GPtrArray) totals = tg_usage_fetch_user_totals (conn, month, provider, 0, error);
+
+      if (totals == NULL)
+        return NULL;
+
+      for (guint j = 0; j < totals->len; j++)
+        {
+          TgUserTotal *total = g_ptr_array_index (totals, j);
+          TgUsageRow *row = tg_usage_row_new ();
+
+          row->start = start;
+          row->end = g_array_index (bounds, gint64, i + 1);
+          g_free (row->group);
+          row->group = total->has_user_id ? g_strdup_printf ("%" G_GINT64_FORMAT, total->user_id)
+                                          : g_strdup ("");
+          row->calls = total->calls;
+          row->billable_calls = total->billable_calls;
+          row->errors = total->errors;
+          row->credits = total->credits;
+          g_free (row->native_currency);
+          row->native_currency = g_strdup (total->native_currency);
+          row->cost_native = total->cost_native;
+          row->cost = total->cost;
+          row->unpriced_calls = total->unpriced_calls;
+          g_ptr_array_add (rows, row);
+        }
+    }
+
+  return g_steal_pointer (&rows);
+}
+
 /* series and latency share options and output; latency is one bucket over the range. */
 static int
 usage_series_or_latency (TgCtlGlobals  *globals,
@@ -318,8 +369,8 @@ usage_series_or_latency (TgCtlGlobals  *globals,
     { "bucket", 0, 0, G_OPTION_ARG_STRING, &bucket_name,
       "15min, hour, day, week (ISO, from Monday) or month, in the billing time zone", "SIZE" },
     { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_name,
-      "provider, endpoint, request-type, feature, cost-centre, region, status-class or none",
-      "GROUP" },
+      "provider, endpoint, request-type, feature, cost-centre, region, status-class, none, "
+      "or user (with --bucket month)", "GROUP" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First local date (billing time zone)", "DATE" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last local date, inclusive", "DATE" },
     { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, "Only this provider", "SLUG" },
@@ -351,11 +402,11 @@ usage_series_or_latency (TgCtlGlobals  *globals,
     return tg_ctl_usage_error (context, "%s", error->message);
   if (group_name != NULL && !tg_usage_group_by_parse (group_name, &group_by))
     return tg_ctl_usage_error (context, "cannot group by “%s”: use provider, endpoint, "
-                               "request-type, feature, cost-centre, region, status-class or none",
-                               group_name);
-  if (group_by == TG_USAGE_GROUP_USER)
-    return tg_ctl_usage_error (context, "usage by user is kept per billing month only; "
-                               "use “tollgatectl users” (a later release)");
+                               "request-type, feature, cost-centre, region, status-class, "
+                               "none or user", group_name);
+  if (group_by == TG_USAGE_GROUP_USER && (latency || bucket != TG_BUCKET_MONTH))
+    return tg_ctl_usage_error (context, "usage by user is kept per billing month: "
+                               "use “series --bucket month --group-by user”");
 
   conn = tg_ctl_connect (globals, &error);
   if (conn == NULL || !context_load (&ctx, conn, &error))
@@ -386,8 +437,11 @@ usage_series_or_latency (TgCtlGlobals  *globals,
       g_array_append_val (bounds, end);
     }
 
-  rows = tg_usage_fetch_series (conn, (const gint64 *)bounds->data, bounds->len, group_by,
-                                provider, &error);
+  if (group_by == TG_USAGE_GROUP_USER)
+    rows = fetch_user_series (conn, ctx.tz, bounds, provider, &error);
+  else
+    rows = tg_usage_fetch_series (conn, (const gint64 *)bounds->data, bounds->len, group_by,
+                                  provider, &error);
   if (rows == NULL)
     {
       context_clear (&ctx);
