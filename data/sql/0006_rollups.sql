@@ -850,6 +850,7 @@ DECLARE
   v_quarters timestamptz[];
   v_level text;
   v_key text;
+  v_branch text;
 BEGIN
   IF p_group NOT IN ('provider', 'endpoint', 'request_type', 'feature', 'cost_centre',
                      'region', 'status_class', 'none') THEN
@@ -929,38 +930,27 @@ BEGIN
           FROM pieces p) AS p
     CROSS JOIN LATERAL generate_series(p.f, p.t - p.step, p.step) AS x;
 
-    RETURN QUERY EXECUTE format($q$
-      SELECT width_bucket(s.bucket_start, $1), %2$s, s.calls, s.billable_calls, s.errors,
-             s.timeouts, s.requests, s.credits, s.input_tokens, s.output_tokens,
-             s.native_currency, s.cost_native, s.cost, s.unpriced_calls, s.latency::text
-      FROM tollgate.%1$I s
-      WHERE s.bucket_start = ANY ($4) AND ($2 IS NULL OR s.api_provider = $2)
-      UNION ALL
-      SELECT width_bucket(s.bucket_start, $1), %2$s, s.calls, s.billable_calls, s.errors,
-             s.timeouts, s.requests, s.credits, s.input_tokens, s.output_tokens,
-             s.native_currency, s.cost_native, s.cost, s.unpriced_calls, s.latency::text
-      FROM tollgate.%3$I s
-      WHERE s.bucket_start = ANY ($5) AND ($2 IS NULL OR s.api_provider = $2)
-      UNION ALL
-      SELECT width_bucket(s.bucket_start, $1), %2$s, s.calls, s.billable_calls, s.errors,
-             s.timeouts, s.requests, s.credits, s.input_tokens, s.output_tokens,
-             s.native_currency, s.cost_native, s.cost, s.unpriced_calls, s.latency::text
-      FROM tollgate.%4$I s
-      WHERE s.bucket_start = ANY ($6) AND ($2 IS NULL OR s.api_provider = $2)
-      UNION ALL
-      SELECT width_bucket(s.bucket_start, $1), %2$s, s.calls, s.billable_calls, s.errors,
-             s.timeouts, s.requests, s.credits, s.input_tokens, s.output_tokens,
-             s.native_currency, s.cost_native, s.cost, s.unpriced_calls, s.latency::text
-      FROM tollgate.%5$I s
-      WHERE s.bucket_start = ANY ($7) AND ($2 IS NULL OR s.api_provider = $2)
-      UNION ALL
-      SELECT width_bucket(s.bucket_start, $1), %2$s, s.calls, s.billable_calls, s.errors,
-             s.timeouts, s.requests, s.credits, s.input_tokens, s.output_tokens,
-             s.native_currency, s.cost_native, s.cost, s.unpriced_calls, s.latency::text
-      FROM tollgate.usage_delta($3, NULL, $1[1]) s
-      WHERE s.bucket_start < $1[cardinality($1)] AND ($2 IS NULL OR s.api_provider = $2)$q$,
-      'usage_rollup_' || v_level || '_day', v_key, 'usage_rollup_' || v_level || '_hour',
-      'usage_rollup_' || v_level || '_15m', 'usage_rollup_' || v_level || '_30m')
+    -- One branch per level (its rows whose starts are listed) and one for the raw tail.
+    v_branch := 'SELECT width_bucket(s.bucket_start, $1), ' || v_key || ', s.calls, '
+                || 's.billable_calls, s.errors, s.timeouts, s.requests, s.credits, '
+                || 's.input_tokens, s.output_tokens, s.native_currency, s.cost_native, '
+                || 's.cost, s.unpriced_calls, s.latency::text FROM %s s '
+                || 'WHERE %s AND ($2 IS NULL OR s.api_provider = $2)';
+    RETURN QUERY EXECUTE
+      format(v_branch, format('tollgate.%I', 'usage_rollup_' || v_level || '_day'),
+             's.bucket_start = ANY ($4)')
+      || ' UNION ALL ' ||
+      format(v_branch, format('tollgate.%I', 'usage_rollup_' || v_level || '_hour'),
+             's.bucket_start = ANY ($5)')
+      || ' UNION ALL ' ||
+      format(v_branch, format('tollgate.%I', 'usage_rollup_' || v_level || '_15m'),
+             's.bucket_start = ANY ($6)')
+      || ' UNION ALL ' ||
+      format(v_branch, format('tollgate.%I', 'usage_rollup_' || v_level || '_30m'),
+             's.bucket_start = ANY ($7)')
+      || ' UNION ALL ' ||
+      format(v_branch, 'tollgate.usage_delta($3, NULL, $1[1])',
+             's.bucket_start < $1[cardinality($1)]')
     USING p_bounds, p_provider, v_last_id, v_days, v_hours, v_quarters, v_halves;
     RETURN;
   END IF;
