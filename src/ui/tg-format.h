@@ -1,4 +1,4 @@
-/* tg-format.h — numbers for people, shared by the widgets of src/ui
+/* tg-format.h — numbers for people, and stale figures marked, shared by the widgets of src/ui
  *
  * Copyright 2026 The Tollgate Authors
  *
@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -18,5 +18,9 @@ char *_tg_format_money       (gint64      micros,
                               const char *currency);
 char *_tg_format_money_small (gint64      micros,
                               const char *currency);
+void  _tg_show_stale         (GtkLabel   *tag,
+                              GtkWidget  *figures,
+                              gboolean    stale,
+                              GDateTime  *updated_at);
 
 G_END_DECLS

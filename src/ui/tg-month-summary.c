@@ -14,9 +14,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <string.h>
 
+#include "tg-format.h"
 #include "tg-money.h"
 #include "tg-month-summary.h"
 
@@ -65,57 +65,11 @@ G_DEFINE_FINAL_TYPE (TgMonthSummary, tg_month_summary, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[N_PROPS];
 
-/* 1234567 as "1,234,567": the locale's grouping, or a comma where the locale has none
- * (the C locale), as tg_money_format() groups amounts.
- */
-static char *
-format_count (gint64 count)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, count);
-  const char *separator = localeconv ()->thousands_sep;
-  GString *text = g_string_new (NULL);
-  const char *p = digits;
-  gsize n;
-
-  if (separator == NULL || *separator == '\0')
-    separator = ",";
-
-  if (*p == '-')
-    g_string_append_c (text, *p++);
-
-  n = strlen (p);
-  for (gsize i = 0; i < n; i++)
-    {
-      if (i > 0 && (n - i) % 3 == 0)
-        g_string_append (text, separator);
-      g_string_append_c (text, p[i]);
-    }
-
-  return g_string_free (text, FALSE);
-}
-
 static void
 update_staleness (TgMonthSummary *self)
 {
-  gboolean show = self->stale && self->has_data;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->stale_label), show);
-  if (show)
-    gtk_widget_add_css_class (self->figures_box, "stale");
-  else
-    gtk_widget_remove_css_class (self->figures_box, "stale");
-
-  if (show && self->updated_at != NULL)
-    {
-      g_autofree char *time = g_date_time_format (self->updated_at, "%H:%M");
-      g_autofree char *tooltip = NULL;
-
-      /* TRANSLATORS: %s is a time of day */
-      tooltip = g_strdup_printf (_("These figures are from %s. Tollgate lost the connection "
-                                   "to the database and updates them when it is back."),
-                                 time);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->stale_label), tooltip);
-    }
+  _tg_show_stale (self->stale_label, self->figures_box, self->stale && self->has_data,
+                  self->updated_at);
 }
 
 static void
@@ -388,7 +342,7 @@ tg_month_summary_set_usage (TgMonthSummary *self,
   period = g_strdup_printf (_("Month to date, %s"), g_time_zone_get_identifier (billing_zone));
   gtk_label_set_text (self->period_label, period);
 
-  calls = format_count (usage->calls);
+  calls = _tg_format_count (usage->calls);
   gtk_label_set_text (self->calls_label, calls);
   cost = tg_money_format (usage->cost, currency);
   gtk_label_set_text (self->cost_label, cost);
@@ -396,7 +350,7 @@ tg_month_summary_set_usage (TgMonthSummary *self,
   gtk_widget_set_visible (self->unpriced_icon, usage->unpriced_calls > 0);
   if (usage->unpriced_calls > 0)
     {
-      g_autofree char *count = format_count (usage->unpriced_calls);
+      g_autofree char *count = _tg_format_count (usage->unpriced_calls);
       g_autofree char *tooltip = NULL;
 
       tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,

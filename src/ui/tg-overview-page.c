@@ -151,25 +151,8 @@ set_ready (TgOverviewPage *self,
 static void
 update_staleness (TgOverviewPage *self)
 {
-  gboolean show = self->stale && self->has_data;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->stale_label), show);
-  if (show)
-    gtk_widget_add_css_class (self->content_box, "stale");
-  else
-    gtk_widget_remove_css_class (self->content_box, "stale");
-
-  if (show && self->updated_at != NULL)
-    {
-      g_autofree char *time = g_date_time_format (self->updated_at, "%H:%M");
-      g_autofree char *tooltip = NULL;
-
-      /* TRANSLATORS: %s is a time of day */
-      tooltip = g_strdup_printf (_("These figures are from %s. Tollgate lost the connection "
-                                   "to the database and updates them when it is back."),
-                                 time);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->stale_label), tooltip);
-    }
+  _tg_show_stale (self->stale_label, self->content_box, self->stale && self->has_data,
+                  self->updated_at);
 }
 
 /* Cards */
