@@ -391,6 +391,68 @@ test_cancel (void)
   g_assert_finalize_object (window);
 }
 
+/* With TOLLGATE_DEMO_SCREENSHOTS=DIR the run leaves pictures of its progress and its
+ * result there, for people to look at.
+ */
+static void
+save_screenshot (TgWindow   *window,
+                 const char *name)
+{
+  const char *dir = g_getenv ("TOLLGATE_DEMO_SCREENSHOTS");
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean drawn = FALSE;
+  GdkFrameClock *clock;
+
+  if (dir == NULL)
+    return;
+
+  /* One frame with what is shown now. */
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (guard_expired_cb), &drawn);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  ITERATE_UNTIL (drawn);
+  g_signal_handlers_disconnect_by_data (clock, &drawn);
+
+  path = g_build_filename (dir, name, NULL);
+  file = g_file_new_for_path (path);
+  tg_window_save_png (window, file, &error);
+  g_assert_no_error (error);
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The dashboard as --screenshot saves it: once the Overview has settled. */
+static void
+save_dashboard_screenshot (TgWindow   *window,
+                           const char *name)
+{
+  const char *dir = g_getenv ("TOLLGATE_DEMO_SCREENSHOTS");
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+
+  path = g_build_filename (dir, name, NULL);
+  file = g_file_new_for_path (path);
+  tg_window_screenshot_async (window, file, NULL, store_result, &result);
+  ITERATE_UNTIL (result != NULL);
+  tg_window_screenshot_finish (window, result, &error);
+  g_assert_no_error (error);
+}
+
 static TgDemo *
 run_demo (TgWindow  *window,
           GPtrArray *statuses)
@@ -400,6 +462,8 @@ run_demo (TgWindow  *window,
 
   ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) != NULL ||
                  tg_window_get_state (window) != TG_DATABASE_STATE_NOT_CONFIGURED);
+  if (tg_welcome_page_get_demo_status (welcome) != NULL)
+    save_screenshot (window, "demo-progress.png");
   ITERATE_UNTIL (tg_window_get_state (window) == TG_DATABASE_STATE_CONNECTED &&
                  tg_window_get_ready (window));
   g_signal_handlers_disconnect_by_data (demo, statuses);
@@ -433,6 +497,7 @@ test_run (void)
   rows = count_rows (tg_demo_get_conninfo (demo));
   g_assert_cmpint (rows, >, 1000);
   ITERATE_UNTIL (sum_of_cards (window) > 0);
+  save_dashboard_screenshot (window, "demo-result.png");
 
   /* Live traffic arrives. */
   ITERATE_UNTIL (count_rows (tg_demo_get_conninfo (demo)) > rows);
