@@ -14,6 +14,7 @@
 #include <pango/pango.h>
 
 #include "tg-application.h"
+#include "tg-demo.h"
 #include "tg-migrator.h"
 #include "tg-net.h"
 #include "tg-window.h"
@@ -30,6 +31,10 @@ struct _TgApplication
    * without GSETTINGS_SCHEMA_DIR): the window then just does not remember its size.
    */
   GSettings      *settings;
+  TgDemo         *demo;          /* made at the first "Try the Demo" */
+
+  /* borrowed */
+  TgWindow       *demo_window;   /* the window the demo runs for; weak pointer */
 
   int             exit_status;
 };
@@ -250,9 +255,17 @@ tg_application_shutdown (GApplication *application)
   if (!tg_worker_stop_all (WORKER_STOP_TIMEOUT_MS))
     g_warning ("A worker thread did not stop in time");
 
+  /* The demo's server and simulator must not outlive the application. This waits for
+   * a stop already under way (the demo window closed just before).
+   */
+  if (self->demo != NULL)
+    tg_demo_stop (self->demo);
+  g_clear_weak_pointer (&self->demo_window);
+
   G_APPLICATION_CLASS (tg_application_parent_class)->shutdown (application);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->demo);
 }
 
 static void
@@ -479,51 +492,18 @@ tg_application_open_default_window (TgApplication *self)
   return tg_window_new_welcome (self);
 }
 
-/* The demo runs a private PostgreSQL server: it needs the server programs, which
- * Debian and Fedora keep off PATH.
- */
-static gboolean
-find_server_programs (void)
-{
-  static const char * const roots[] = { "/usr/lib/postgresql", "/usr/pgsql", NULL };
-  g_autofree char *initdb = g_find_program_in_path ("initdb");
-
-  if (initdb != NULL)
-    return TRUE;
-
-  for (guint i = 0; roots[i] != NULL; i++)
-    {
-      g_autoptr(GDir) dir = g_dir_open (roots[i], 0, NULL);
-      const char *version;
-
-      while (dir != NULL && (version = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *path = g_build_filename (roots[i], version, "bin", "initdb", NULL);
-
-          if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
-            return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
 static void
 check_demo_thread (GTask        *task,
                    gpointer      source_object,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  if (!find_server_programs ())
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                             _("PostgreSQL server programs are not installed (the "
-                               "“postgresql” package)"));
+  GError *error = NULL;
+
+  if (tg_demo_check (&error))
+    g_task_return_boolean (task, TRUE);
   else
-    /* STUB: the demo (a private cluster with simulated traffic) is being built
-     * separately; until tg_application_start_demo() can run it, say so here.
-     */
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             _("The demo is not part of this version of Tollgate yet"));
+    g_task_return_error (task, error);
 }
 
 /**
@@ -564,13 +544,40 @@ tg_application_check_demo_finish (TgApplication  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+on_demo_stopped (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(TgApplication) self = user_data;
+
+  tg_demo_stop_finish (TG_DEMO (object), result, NULL);
+  g_application_release (G_APPLICATION (self));
+}
+
+/* The window the demo ran for is gone: so is the demo. The application stays until
+ * the server has stopped.
+ */
+static void
+on_demo_window_destroy (TgApplication *self,
+                        GtkWidget     *window)
+{
+  if (window != GTK_WIDGET (self->demo_window))
+    return;
+
+  g_clear_weak_pointer (&self->demo_window);
+  g_application_hold (G_APPLICATION (self));
+  tg_demo_stop_async (self->demo, on_demo_stopped, g_object_ref (self));
+}
+
 /**
  * tg_application_start_demo:
  * @window: the window that asked, which will connect to the demo database
  *
- * STUB. The demo — a private PostgreSQL cluster, migrated, with simulated API traffic
- * — is built separately; when it exists this starts it and calls tg_window_connect()
- * on @window with its connection string. Until then it says so in a toast.
+ * Starts the demo (TgDemo: a private PostgreSQL cluster with simulated traffic) for
+ * @window, which shows its progress and then connects to it. The demo stops when
+ * @window is destroyed, or at the latest when the application shuts down. While it
+ * runs for another window, that window is presented instead.
  */
 void
 tg_application_start_demo (TgApplication *self,
@@ -579,8 +586,36 @@ tg_application_start_demo (TgApplication *self,
   g_return_if_fail (TG_IS_APPLICATION (self));
   g_return_if_fail (TG_IS_WINDOW (window));
 
-  tg_window_add_toast (window, adw_toast_new (_("The demo is not part of this version of "
-                                                "Tollgate yet")));
+  if (self->demo_window != NULL && self->demo_window != window)
+    {
+      gtk_window_present (GTK_WINDOW (self->demo_window));
+      return;
+    }
+
+  if (self->demo == NULL)
+    self->demo = tg_demo_new ();
+
+  if (self->demo_window == NULL)
+    {
+      g_set_weak_pointer (&self->demo_window, window);
+      g_signal_connect_object (window, "destroy", G_CALLBACK (on_demo_window_destroy), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  tg_window_run_demo (window, self->demo);
+}
+
+/**
+ * tg_application_get_demo:
+ *
+ * Returns: (transfer none) (nullable): the demo, once "Try the Demo" was used
+ */
+TgDemo *
+tg_application_get_demo (TgApplication *self)
+{
+  g_return_val_if_fail (TG_IS_APPLICATION (self), NULL);
+
+  return self->demo;
 }
 
 /* The status main() should return once g_application_run() has returned 0: a failed

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TgApplication, tg_application, TG, APPLICATION, AdwApplication)
 
 typedef struct _TgWindow TgWindow;
+typedef struct _TgDemo TgDemo;
 
 TgApplication *tg_application_new                 (void);
 gint64         tg_application_get_started_at      (void);
@@ -35,5 +36,6 @@ gboolean       tg_application_check_demo_finish   (TgApplication        *self,
                                                    GError              **error);
 void           tg_application_start_demo          (TgApplication        *self,
                                                    TgWindow             *window);
+TgDemo        *tg_application_get_demo            (TgApplication        *self);
 
 G_END_DECLS

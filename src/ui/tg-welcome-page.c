@@ -37,6 +37,9 @@ struct _TgWelcomePage
   AdwPasswordEntryRow *password_row;
   GtkButton           *demo_button;
   GtkButton           *connect_button;
+  GtkWidget           *demo_progress;
+  GtkSpinner          *demo_spinner;
+  GtkLabel            *demo_status_label;
 
   /* owned */
   char                *mode;
@@ -236,6 +239,9 @@ tg_welcome_page_class_init (TgWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, password_row);
   gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, demo_button);
   gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, connect_button);
+  gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, demo_progress);
+  gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, demo_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, demo_status_label);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
 
   gtk_widget_class_install_property_action (widget_class, "welcome.mode", "mode");
@@ -478,4 +484,37 @@ tg_welcome_page_set_demo_blocker (TgWelcomePage *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->demo_button),
                                reason != NULL ? reason
                                               : _("Explore Tollgate on a local database with simulated API traffic"));
+}
+
+/**
+ * tg_welcome_page_set_demo_status:
+ * @status: (nullable): what the demo's start is doing, or %NULL when none runs
+ *
+ * Shows the demo's progress with a spinner and a Cancel button (win.cancel-demo).
+ */
+void
+tg_welcome_page_set_demo_status (TgWelcomePage *self,
+                                 const char    *status)
+{
+  g_return_if_fail (TG_IS_WELCOME_PAGE (self));
+
+  gtk_label_set_text (self->demo_status_label, status != NULL ? status : "");
+  gtk_spinner_set_spinning (self->demo_spinner, status != NULL);
+  gtk_widget_set_visible (self->demo_progress, status != NULL);
+}
+
+/**
+ * tg_welcome_page_get_demo_status:
+ *
+ * Returns: (nullable): the demo progress shown, or %NULL when none is
+ */
+const char *
+tg_welcome_page_get_demo_status (TgWelcomePage *self)
+{
+  g_return_val_if_fail (TG_IS_WELCOME_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (self->demo_progress))
+    return NULL;
+
+  return gtk_label_get_text (self->demo_status_label);
 }

@@ -28,5 +28,8 @@ void        tg_welcome_page_set_error        (TgWelcomePage  *self,
                                               const char     *message);
 void        tg_welcome_page_set_demo_blocker (TgWelcomePage  *self,
                                               const char     *reason);
+void        tg_welcome_page_set_demo_status  (TgWelcomePage  *self,
+                                              const char     *status);
+const char *tg_welcome_page_get_demo_status  (TgWelcomePage  *self);
 
 G_END_DECLS

@@ -207,7 +207,9 @@ _tg_window_update_actions (TgWindow *self)
   gtk_widget_action_set_enabled (widget, "win.preferences", connected);
   gtk_widget_action_set_enabled (widget, "win.show-page-number", connected);
   gtk_widget_action_set_enabled (widget, "win.show-sidebar", connected);
-  gtk_widget_action_set_enabled (widget, "win.start-demo", self->demo_blocker == NULL);
+  gtk_widget_action_set_enabled (widget, "win.start-demo",
+                                 self->demo_blocker == NULL && !self->demo_starting);
+  gtk_widget_action_set_enabled (widget, "win.cancel-demo", self->demo_starting);
 
   for (guint i = 0; i < G_N_ELEMENTS (role_gates); i++)
     {
@@ -332,6 +334,14 @@ start_demo_action (GtkWidget  *widget,
     tg_application_start_demo (TG_APPLICATION (application), self);
 }
 
+static void
+cancel_demo_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  _tg_window_cancel_demo (TG_WINDOW (widget));
+}
+
 /* The view switcher bar appears in narrow windows, and only when there is more than
  * one page to switch between (AdwViewSwitcherTitle shows its title, not a switcher,
  * for a single page, and its title-visible alone would reveal a bar of one button).
@@ -365,6 +375,7 @@ _tg_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-page-number", "i",
                                    show_page_number_action);
   gtk_widget_class_install_action (widget_class, "win.start-demo", NULL, start_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-demo", NULL, cancel_demo_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar",
                                             "sidebar-visible");
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "tg-banner.h"
+#include "tg-demo.h"
 #include "tg-month-summary.h"
 #include "tg-overview-page.h"
 #include "tg-secret-store.h"
@@ -49,7 +50,8 @@ struct _TgWindow
   GCancellable         *cancellable;          /* the check, keyring look-ups: one database */
   GCancellable         *load_cancellable;     /* the latest load of roles, settings, summary */
   GCancellable         *setting_cancellable;  /* saves of shared settings, per session */
-  GCancellable         *demo_cancellable;
+  GCancellable         *demo_cancellable;     /* the demo's check, then its start */
+  TgDemo               *demo;                 /* the demo this window started */
   TgDatabaseCheck      *check;
   TgDbConnection       *connection;
   TgWorker             *worker;               /* LISTEN and the rollup refresher */
@@ -68,6 +70,7 @@ struct _TgWindow
   GtkWindow            *preferences;          /* weak pointer */
   GdkFrameClock        *screenshot_clock;
   gulong                screenshot_paint_id;
+  gulong                demo_status_id;
 
   guint                 refresh_source_id;
   guint                 retry_source_id;
@@ -77,6 +80,7 @@ struct _TgWindow
   guint                 autoconnect : 1;
   guint                 sidebar_visible : 1;
   guint                 demo_checked : 1;
+  guint                 demo_starting : 1;
   guint                 remember : 1;         /* remember the connection once it worked */
   guint                 from_welcome : 1;     /* a failure returns to the welcome form */
   guint                 loading : 1;
@@ -98,6 +102,7 @@ void      _tg_window_set_roles            (TgWindow   *self,
 void      _tg_window_set_settings         (TgWindow   *self,
                                            const char *billing_timezone,
                                            const char *reporting_currency);
+void      _tg_window_cancel_demo          (TgWindow   *self);
 
 /* tg-window-session.c */
 void      _tg_window_session_start        (TgWindow   *self);

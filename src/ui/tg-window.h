@@ -32,6 +32,8 @@ void                   tg_window_connect                (TgWindow             *s
 void                   tg_window_connect_remembered     (TgWindow             *self,
                                                          const char           *conninfo);
 void                   tg_window_show_welcome           (TgWindow             *self);
+void                   tg_window_run_demo               (TgWindow             *self,
+                                                         TgDemo               *demo);
 TgDatabaseState        tg_window_get_state              (TgWindow             *self);
 gboolean               tg_window_get_ready              (TgWindow             *self);
 const TgDatabaseCheck *tg_window_get_database_check     (TgWindow             *self);
