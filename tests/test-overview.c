@@ -763,6 +763,50 @@ test_window_worker (void)
   close_window (window);
 }
 
+/* A call of today shows its time; one of another day its date too. */
+static void
+test_feed_row_dates (void)
+{
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autoptr(TgUsageCall) call = tg_usage_call_new ();
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) earlier = NULL;
+  g_autofree char *today_text = NULL;
+  g_autofree char *earlier_text = NULL;
+  g_autofree char *month = NULL;
+  GtkWidget *row;
+
+  if (!require_display ())
+    return;
+
+  zone = g_time_zone_new_identifier ("Australia/Adelaide");
+  now = g_date_time_new_now (zone);
+  earlier = g_date_time_add_days (now, -3);
+  month = g_date_time_format (earlier, "%b");
+
+  row = g_object_ref_sink (tg_feed_row_new ());
+  g_free (call->provider);
+  call->provider = g_strdup ("here");
+  g_free (call->endpoint);
+  call->endpoint = g_strdup ("/v1/geocode");
+  call->status = 200;
+  call->response_time = 90;
+  call->call_count = 1;
+  call->priced = TRUE;
+
+  call->created_at = g_date_time_to_unix (now) * G_USEC_PER_SEC;
+  tg_feed_row_set_call (TG_FEED_ROW (row), call, "HERE", zone, "AUD");
+  today_text = shown_text (row);
+  g_assert_null (strstr (today_text, month));
+
+  call->created_at = g_date_time_to_unix (earlier) * G_USEC_PER_SEC;
+  tg_feed_row_set_call (TG_FEED_ROW (row), call, "HERE", zone, "AUD");
+  earlier_text = shown_text (row);
+  assert_text_contains (earlier_text, month);
+
+  g_object_unref (row);
+}
+
 typedef struct
 {
   char          *conninfo;
@@ -876,6 +920,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/ui/overview/cards", test_cards);
   g_test_add_func ("/tollgate/ui/overview/empty", test_empty);
   g_test_add_func ("/tollgate/ui/overview/feed", test_feed);
+  g_test_add_func ("/tollgate/ui/overview/feed-row-dates", test_feed_row_dates);
   g_test_add_func ("/tollgate/ui/overview/feed-pause", test_feed_pause);
   g_test_add_func ("/tollgate/ui/overview/worker", test_worker);
   g_test_add_func ("/tollgate/ui/overview/window-worker", test_window_worker);

@@ -190,8 +190,17 @@ tg_feed_row_set_call (TgFeedRow   *self,
   utc = g_date_time_new_from_unix_utc (call->created_at / G_USEC_PER_SEC);
   if (utc != NULL)
     {
+      g_autoptr(GDateTime) now = NULL;
+
       local = zone != NULL ? g_date_time_to_timezone (utc, zone) : g_date_time_to_local (utc);
-      g_ptr_array_add (details, g_date_time_format (local, "%H:%M:%S"));
+      now = zone != NULL ? g_date_time_new_now (zone) : g_date_time_new_now_local ();
+      /* A call of another day (a late row, a back-fill) says which. */
+      if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+          g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+        g_ptr_array_add (details, g_date_time_format (local, "%H:%M:%S"));
+      else
+        /* TRANSLATORS: a call's date and time in the live feed, see g_date_time_format() */
+        g_ptr_array_add (details, g_date_time_format (local, _("%b %-d %H:%M:%S")));
     }
 
   if (call->has_user_id)
