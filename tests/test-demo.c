@@ -28,52 +28,16 @@
 #include "tg-overview-page.h"
 #include "tg-provider-card.h"
 #include "tg-test-db.h"
+#include "tg-test-ui.h"
 #include "tg-welcome-page.h"
 #include "tg-window.h"
 
-#define GUARD_SECONDS 120
 #define DEMO_DAYS     "2"
 
 static gboolean have_display;
 static TgApplication *app;
 static char *demo_parent;
 static char *demo_dir;
-
-static gboolean
-guard_expired_cb (gpointer data)
-{
-  gboolean *expired = data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wake_up_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until @condition holds; some conditions (rows in the database, a
- * process gone) are no main loop event, so it wakes up every 50 ms to look.
- */
-#define ITERATE_UNTIL(condition)                                                         \
-  G_STMT_START                                                                           \
-  {                                                                                      \
-    gboolean expired_ = FALSE;                                                           \
-    guint guard_ = g_timeout_add_seconds (GUARD_SECONDS, guard_expired_cb, &expired_);   \
-    guint wake_ = g_timeout_add (50, wake_up_cb, NULL);                                  \
-                                                                                         \
-    while (!(condition) && !expired_)                                                    \
-      g_main_context_iteration (NULL, TRUE);                                             \
-    g_source_remove (wake_);                                                             \
-    if (!expired_)                                                                       \
-      g_source_remove (guard_);                                                          \
-    if (!(condition))                                                                    \
-      g_error ("%s:%d: gave up after %d s waiting for: %s", __FILE__, __LINE__,          \
-               GUARD_SECONDS, #condition);                                               \
-  }                                                                                      \
-  G_STMT_END
 
 /* Display, server programs: missing ones skip outside tools/with-services. */
 static gboolean
@@ -100,33 +64,6 @@ require_demo (void)
   return TRUE;
 }
 
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gpointer
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      gpointer found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static GtkWidget *
 find_actionable (GtkWidget  *widget,
                  const char *action_name)
@@ -148,33 +85,13 @@ find_actionable (GtkWidget  *widget,
   return NULL;
 }
 
-static void
-collect_labels (GtkWidget *widget,
-                GString   *text)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (text, '\n');
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, text);
-}
-
 static gboolean
 shows_text (gpointer    widget,
             const char *needle)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *text = tg_test_ui_text (widget, TRUE);
 
-  collect_labels (GTK_WIDGET (widget), text);
-  return strstr (text->str, needle) != NULL;
+  return strstr (text, needle) != NULL;
 }
 
 /* A welcome window, mapped, whose demo check has answered. */
@@ -185,12 +102,12 @@ open_welcome (void)
   GtkWidget *button;
 
   gtk_window_present (GTK_WINDOW (window));
-  ITERATE_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
-  ITERATE_UNTIL (tg_window_get_ready (window));
+  TG_TEST_ITERATE_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  TG_TEST_ITERATE_UNTIL (tg_window_get_ready (window));
 
   button = find_actionable (GTK_WIDGET (window), "win.start-demo");
   g_assert_nonnull (button);
-  ITERATE_UNTIL (gtk_widget_get_tooltip_text (button) != NULL);
+  TG_TEST_ITERATE_UNTIL (gtk_widget_get_tooltip_text (button) != NULL);
 
   return window;
 }
@@ -226,7 +143,7 @@ press_demo_button (TgWindow  *window,
   g_assert_true (gtk_widget_get_sensitive (button));
   /* A button's activation shows it pressed for a moment before it is clicked. */
   g_assert_true (gtk_widget_activate (button));
-  ITERATE_UNTIL (tg_application_get_demo (app) != NULL &&
+  TG_TEST_ITERATE_UNTIL (tg_application_get_demo (app) != NULL &&
                  !gtk_widget_get_sensitive (button));
 
   demo = tg_application_get_demo (app);
@@ -315,7 +232,7 @@ sum_of_counts (GtkWidget *widget)
 static gint64
 sum_of_cards (TgWindow *window)
 {
-  TgOverviewPage *page = find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE);
+  TgOverviewPage *page = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE);
 
   g_assert_nonnull (page);
   if (tg_overview_page_get_n_cards (page) == 0)
@@ -338,16 +255,16 @@ close_and_assert_stopped (TgWindow *window,
   g_assert_true (process_exists (postmaster));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_context ();
+  tg_test_ui_drain ();
   g_assert_finalize_object (window);
 
-  ITERATE_UNTIL (!tg_demo_get_running (demo));
+  TG_TEST_ITERATE_UNTIL (!tg_demo_get_running (demo));
   g_assert_false (process_exists (simulator));
   /* pg_ctl stop -w returns once the postmaster has removed its pid file, a moment
    * before the process ends.
    */
   assert_nothing_runs ();
-  ITERATE_UNTIL (!process_exists (postmaster));
+  TG_TEST_ITERATE_UNTIL (!process_exists (postmaster));
 }
 
 /* Cancel while initdb runs: the window returns to the welcome page, and no server. */
@@ -363,22 +280,22 @@ test_cancel (void)
     return;
 
   window = open_welcome ();
-  welcome = find_widget (GTK_WIDGET (window), TG_TYPE_WELCOME_PAGE);
+  welcome = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_WELCOME_PAGE);
   demo = press_demo_button (window, statuses);
 
   /* Progress shows on the welcome page, with its Cancel button enabled. */
-  ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) != NULL);
+  TG_TEST_ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) != NULL);
   g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (window),
                                                             "win.cancel-demo")));
   g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (window),
                                                              "win.start-demo")));
 
-  ITERATE_UNTIL (seen (statuses, "Creating the demo database cluster") ||
+  TG_TEST_ITERATE_UNTIL (seen (statuses, "Creating the demo database cluster") ||
                  seen (statuses, "Starting PostgreSQL"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-demo", NULL);
 
-  ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) == NULL);
-  ITERATE_UNTIL (shows_text (window, "The demo was cancelled"));
+  TG_TEST_ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) == NULL);
+  TG_TEST_ITERATE_UNTIL (shows_text (window, "The demo was cancelled"));
   g_assert_false (tg_demo_get_running (demo));
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_NOT_CONFIGURED);
   g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (window),
@@ -387,13 +304,19 @@ test_cancel (void)
 
   g_signal_handlers_disconnect_by_data (demo, statuses);
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_context ();
+  tg_test_ui_drain ();
   g_assert_finalize_object (window);
 }
 
 /* With TOLLGATE_DEMO_SCREENSHOTS=DIR the run leaves pictures of its progress and its
  * result there, for people to look at.
  */
+static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
 static void
 save_screenshot (TgWindow   *window,
                  const char *name)
@@ -410,9 +333,9 @@ save_screenshot (TgWindow   *window,
 
   /* One frame with what is shown now. */
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (guard_expired_cb), &drawn);
+  g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_flag), &drawn);
   gtk_widget_queue_draw (GTK_WIDGET (window));
-  ITERATE_UNTIL (drawn);
+  TG_TEST_ITERATE_UNTIL (drawn);
   g_signal_handlers_disconnect_by_data (clock, &drawn);
 
   path = g_build_filename (dir, name, NULL);
@@ -448,7 +371,7 @@ save_dashboard_screenshot (TgWindow   *window,
   path = g_build_filename (dir, name, NULL);
   file = g_file_new_for_path (path);
   tg_window_screenshot_async (window, file, NULL, store_result, &result);
-  ITERATE_UNTIL (result != NULL);
+  TG_TEST_ITERATE_UNTIL (result != NULL);
   tg_window_screenshot_finish (window, result, &error);
   g_assert_no_error (error);
 }
@@ -457,14 +380,14 @@ static TgDemo *
 run_demo (TgWindow  *window,
           GPtrArray *statuses)
 {
-  TgWelcomePage *welcome = find_widget (GTK_WIDGET (window), TG_TYPE_WELCOME_PAGE);
+  TgWelcomePage *welcome = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_WELCOME_PAGE);
   TgDemo *demo = press_demo_button (window, statuses);
 
-  ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) != NULL ||
+  TG_TEST_ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) != NULL ||
                  tg_window_get_state (window) != TG_DATABASE_STATE_NOT_CONFIGURED);
   if (tg_welcome_page_get_demo_status (welcome) != NULL)
     save_screenshot (window, "demo-progress.png");
-  ITERATE_UNTIL (tg_window_get_state (window) == TG_DATABASE_STATE_CONNECTED &&
+  TG_TEST_ITERATE_UNTIL (tg_window_get_state (window) == TG_DATABASE_STATE_CONNECTED &&
                  tg_window_get_ready (window));
   g_signal_handlers_disconnect_by_data (demo, statuses);
 
@@ -496,11 +419,11 @@ test_run (void)
   /* The history is in, and the Overview shows this month's part of it. */
   rows = count_rows (tg_demo_get_conninfo (demo));
   g_assert_cmpint (rows, >, 1000);
-  ITERATE_UNTIL (sum_of_cards (window) > 0);
+  TG_TEST_ITERATE_UNTIL (sum_of_cards (window) > 0);
   save_dashboard_screenshot (window, "demo-result.png");
 
   /* Live traffic arrives. */
-  ITERATE_UNTIL (count_rows (tg_demo_get_conninfo (demo)) > rows);
+  TG_TEST_ITERATE_UNTIL (count_rows (tg_demo_get_conninfo (demo)) > rows);
 
   /* Not remembered: the demo's server does not run at the next start. */
   {
@@ -561,7 +484,7 @@ test_no_server_programs (void)
                        "postgresql)");
 
       gtk_window_destroy (GTK_WINDOW (window));
-      drain_main_context ();
+      tg_test_ui_drain ();
       g_assert_finalize_object (window);
       g_rmdir (empty);
       return;

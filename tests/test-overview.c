@@ -26,60 +26,14 @@
 #include "tg-month-summary.h"
 #include "tg-overview-page.h"
 #include "tg-test-db.h"
+#include "tg-test-ui.h"
 #include "tg-time-bucket.h"
 #include "tg-window.h"
 #include "tg-worker.h"
 
-#define GUARD_SECONDS 90
 
 static gboolean have_display;
 static TgApplication *app;
-
-static gboolean
-require_display (void)
-{
-  if (have_display)
-    return TRUE;
-
-  if (tg_test_services_required ())
-    g_error ("No display inside tools/with-services (is Xvfb running?)");
-
-  g_test_skip ("No display");
-  return FALSE;
-}
-
-static gboolean
-guard_expired_cb (gpointer data)
-{
-  gboolean *expired = data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @condition holds. */
-#define ITERATE_UNTIL(condition)                                                         \
-  G_STMT_START                                                                           \
-  {                                                                                      \
-    gboolean expired_ = FALSE;                                                           \
-    guint guard_ = g_timeout_add_seconds (GUARD_SECONDS, guard_expired_cb, &expired_);   \
-                                                                                         \
-    while (!(condition) && !expired_)                                                    \
-      g_main_context_iteration (NULL, TRUE);                                             \
-    if (!expired_)                                                                       \
-      g_source_remove (guard_);                                                          \
-    if (!(condition))                                                                    \
-      g_error ("%s:%d: gave up after %d s waiting for: %s", __FILE__, __LINE__,          \
-               GUARD_SECONDS, #condition);                                               \
-  }                                                                                      \
-  G_STMT_END
-
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static TgWindow *
 open_window (const char *conninfo)
@@ -87,8 +41,8 @@ open_window (const char *conninfo)
   TgWindow *window = g_object_ref (tg_application_open_window (app, conninfo));
 
   gtk_window_present (GTK_WINDOW (window));
-  ITERATE_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
-  ITERATE_UNTIL (tg_window_get_ready (window));
+  TG_TEST_ITERATE_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  TG_TEST_ITERATE_UNTIL (tg_window_get_ready (window));
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_CONNECTED);
 
   return window;
@@ -98,72 +52,14 @@ static void
 close_window (TgWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_context ();
+  tg_test_ui_drain ();
   g_assert_finalize_object (window);
-}
-
-/* The first widget of @type under @widget, itself included. */
-static gpointer
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      gpointer found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static void
-collect_labels (GtkWidget *widget,
-                GString   *text)
-{
-  if (!gtk_widget_get_visible (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (text, '\n');
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, text);
-}
-
-/* The text of every label shown under @widget (on screen or scrolled away), one a line. */
-static char *
-shown_text (gpointer widget)
-{
-  GString *text = g_string_new (NULL);
-
-  collect_labels (GTK_WIDGET (widget), text);
-  return g_string_free (text, FALSE);
-}
-
-static void
-assert_text_contains (const char *text,
-                      const char *needle)
-{
-  if (strstr (text, needle) == NULL)
-    g_error ("“%s” is not among the labels:\n%s", needle, text);
 }
 
 static TgOverviewPage *
 get_page (TgWindow *window)
 {
-  TgOverviewPage *page = find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE);
+  TgOverviewPage *page = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE);
 
   g_assert_nonnull (page);
   return page;
@@ -244,7 +140,7 @@ test_cards (void)
   TgWindow *window;
   guint n_with_usage = 0;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   tg_test_db_exec (db, "UPDATE tollgate.settings SET value = 'Australia/Adelaide' "
@@ -323,21 +219,21 @@ test_cards (void)
                          json_object_get_int_member (expected, "calls"));
 
       /* …and on screen, grouped as the header groups numbers. */
-      text = shown_text (card);
+      text = tg_test_ui_text (card, FALSE);
       count = _tg_format_count (tg_provider_card_get_count (card));
-      assert_text_contains (text, count);
+      tg_test_ui_assert_text_contains (text, count);
 
       if (*native_currency != '\0')
         {
           g_autofree char *native = tg_money_format (usage->cost_native, native_currency);
 
-          assert_text_contains (text, native);
+          tg_test_ui_assert_text_contains (text, native);
         }
       if (g_strcmp0 (native_currency, "AUD") != 0)
         {
           g_autofree char *reporting = tg_money_format (usage->cost, "AUD");
 
-          assert_text_contains (text, reporting);
+          tg_test_ui_assert_text_contains (text, reporting);
         }
     }
 
@@ -349,9 +245,9 @@ test_cards (void)
 
     /* A provider the platform called but the catalogue does not list still has a card. */
     g_assert_nonnull (acme);
-    text = shown_text (acme);
-    assert_text_contains (text, "Not in the provider catalogue");
-    assert_text_contains (text, "No quota");
+    text = tg_test_ui_text (acme, FALSE);
+    tg_test_ui_assert_text_contains (text, "Not in the provider catalogue");
+    tg_test_ui_assert_text_contains (text, "No quota");
   }
 
   /* The chart has a bar per provider with calls, at its cost. */
@@ -385,9 +281,9 @@ test_cards (void)
   total_text = tg_money_format (json_money (json_object_get_object_member (object, "total"), "cost"),
                                 "AUD");
   {
-    g_autofree char *text = shown_text (page);
+    g_autofree char *text = tg_test_ui_text (page, FALSE);
 
-    assert_text_contains (text, total_text);
+    tg_test_ui_assert_text_contains (text, total_text);
   }
 
   close_window (window);
@@ -402,7 +298,7 @@ test_empty (void)
   TgOverviewPage *page;
   TgWindow *window;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   window = open_window (db->conninfo);
@@ -413,10 +309,10 @@ test_empty (void)
   g_assert_cmpuint (tg_cost_chart_get_entries (tg_overview_page_get_chart (page))->len, ==, 0);
   g_assert_cmpuint (tg_activity_feed_get_n_calls (tg_overview_page_get_feed (page)), ==, 0);
 
-  text = shown_text (page);
-  assert_text_contains (text, "No calls this month yet");
-  assert_text_contains (text, "No Calls Yet");
-  assert_text_contains (text, "No quota");
+  text = tg_test_ui_text (page, FALSE);
+  tg_test_ui_assert_text_contains (text, "No calls this month yet");
+  tg_test_ui_assert_text_contains (text, "No Calls Yet");
+  tg_test_ui_assert_text_contains (text, "No quota");
   close_window (window);
 
   /* A catalogue emptied by hand (the reference data, prices and regions first). */
@@ -426,8 +322,8 @@ test_empty (void)
   page = get_page (window);
   g_assert_cmpuint (tg_overview_page_get_n_cards (page), ==, 0);
   g_clear_pointer (&text, g_free);
-  text = shown_text (page);
-  assert_text_contains (text, "No Providers");
+  text = tg_test_ui_text (page, FALSE);
+  tg_test_ui_assert_text_contains (text, "No Providers");
   close_window (window);
 }
 
@@ -495,7 +391,7 @@ test_feed (void)
   gint64 late_id;
   gint64 after_id;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   window = open_window (db->conninfo);
@@ -505,32 +401,32 @@ test_feed (void)
 
   /* A call appears at the top; inserts do not NOTIFY, the feed polls. */
   ok_id = insert_call (db, "geoscape", 200, 1);
-  ITERATE_UNTIL (feed_has (feed, ok_id));
+  TG_TEST_ITERATE_UNTIL (feed_has (feed, ok_id));
   g_assert_cmpint (tg_activity_feed_get_call (feed, 0)->id, ==, ok_id);
   row = tg_activity_feed_get_row_for_id (feed, ok_id);
   g_assert_false (gtk_widget_has_css_class (row, "error"));
   g_assert_false (tg_feed_row_get_failed (TG_FEED_ROW (row)));
-  text = shown_text (row);
-  assert_text_contains (text, "Geoscape");
-  assert_text_contains (text, "/v1/test");
-  assert_text_contains (text, "user 42");
-  assert_text_contains (text, "120 ms");
+  text = tg_test_ui_text (row, FALSE);
+  tg_test_ui_assert_text_contains (text, "Geoscape");
+  tg_test_ui_assert_text_contains (text, "/v1/test");
+  tg_test_ui_assert_text_contains (text, "user 42");
+  tg_test_ui_assert_text_contains (text, "120 ms");
 
   /* Failures stand out: the error style, and their status in words. */
   failed_id = insert_call (db, "here", 503, 1);
   timeout_id = insert_call (db, "openai", 0, 1);
-  ITERATE_UNTIL (feed_has (feed, failed_id) && feed_has (feed, timeout_id));
+  TG_TEST_ITERATE_UNTIL (feed_has (feed, failed_id) && feed_has (feed, timeout_id));
   row = tg_activity_feed_get_row_for_id (feed, failed_id);
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_assert_true (tg_feed_row_get_failed (TG_FEED_ROW (row)));
   g_clear_pointer (&text, g_free);
-  text = shown_text (row);
-  assert_text_contains (text, "503");
+  text = tg_test_ui_text (row, FALSE);
+  tg_test_ui_assert_text_contains (text, "503");
   row = tg_activity_feed_get_row_for_id (feed, timeout_id);
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_clear_pointer (&text, g_free);
-  text = shown_text (row);
-  assert_text_contains (text, "Timeout");
+  text = tg_test_ui_text (row, FALSE);
+  tg_test_ui_assert_text_contains (text, "Timeout");
   assert_newest_first (feed);
 
   /* The counter of the last ten seconds: the calls the polls of those seconds found. */
@@ -538,12 +434,12 @@ test_feed (void)
     "INSERT INTO tollgate.api_usage_tracking "
     "  (api_provider, api_endpoint, request_type, call_count, response_status) "
     "VALUES ('geoscape', '/v1/addresses', 'validate', 1234, 200)");
-  ITERATE_UNTIL (tg_activity_feed_get_recent_calls (feed) >= 1234);
+  TG_TEST_ITERATE_UNTIL (tg_activity_feed_get_recent_calls (feed) >= 1234);
   g_clear_pointer (&text, g_free);
-  text = shown_text (feed);
+  text = tg_test_ui_text (feed, FALSE);
   /* Until counting has covered ten seconds, the label says so. */
   if (strstr (text, "calls so far") == NULL)
-    assert_text_contains (text, "calls in the last 10 seconds");
+    tg_test_ui_assert_text_contains (text, "calls in the last 10 seconds");
 
   /* A late commit: an id drawn first, committed after a later one was seen, still comes,
    * once, at its place.
@@ -558,11 +454,11 @@ test_feed (void)
   late_id = g_ascii_strtoll (late_text, NULL, 10);
   after_id = insert_call (db, "smarty_streets", 200, 1);
   g_assert_cmpint (after_id, >, late_id);
-  ITERATE_UNTIL (feed_has (feed, after_id));
+  TG_TEST_ITERATE_UNTIL (feed_has (feed, after_id));
   g_assert_false (feed_has (feed, late_id));
   g_assert_true (tg_db_exec (writer, "COMMIT", &error));
   g_assert_no_error (error);
-  ITERATE_UNTIL (feed_has (feed, late_id));
+  TG_TEST_ITERATE_UNTIL (feed_has (feed, late_id));
   g_assert_cmpuint (count_in_feed (feed, late_id), ==, 1);
   g_assert_cmpuint (count_in_feed (feed, after_id), ==, 1);
   g_assert_cmpint (tg_activity_feed_get_call (feed, 0)->id, ==, after_id);
@@ -575,7 +471,7 @@ test_feed (void)
     "  (api_provider, api_endpoint, request_type, response_status) "
     "SELECT 'geoscape', '/burst', 'validate', 200 FROM generate_series (1, 3000)");
   after_id = tg_test_db_scalar_int (db, "SELECT max (api_usage_id) FROM tollgate.api_usage_tracking");
-  ITERATE_UNTIL (feed_has (feed, after_id));
+  TG_TEST_ITERATE_UNTIL (feed_has (feed, after_id));
   g_assert_cmpuint (tg_activity_feed_get_n_calls (feed), ==, 200);
   g_assert_cmpint (tg_activity_feed_get_call (feed, 199)->id, ==, after_id - 199);
   assert_newest_first (feed);
@@ -595,7 +491,7 @@ test_feed_pause (void)
   gint64 top_id;
   gint64 newest_id = 0;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   tg_test_db_exec (db,
@@ -605,12 +501,12 @@ test_feed_pause (void)
 
   window = open_window (db->conninfo);
   feed = tg_overview_page_get_feed (get_page (window));
-  ITERATE_UNTIL (tg_activity_feed_get_n_calls (feed) == 80);
+  TG_TEST_ITERATE_UNTIL (tg_activity_feed_get_n_calls (feed) == 80);
   top_id = tg_activity_feed_get_call (feed, 0)->id;
 
   /* The user scrolls down. */
   adjustment = tg_activity_feed_get_vadjustment (feed);
-  ITERATE_UNTIL (gtk_adjustment_get_upper (adjustment) >
+  TG_TEST_ITERATE_UNTIL (gtk_adjustment_get_upper (adjustment) >
                  gtk_adjustment_get_page_size (adjustment) + 300);
   g_assert_false (tg_activity_feed_get_paused (feed));
   gtk_adjustment_set_value (adjustment, 300);
@@ -619,19 +515,19 @@ test_feed_pause (void)
   /* New calls do not move what the user reads; the bar counts them. */
   for (guint i = 0; i < 4; i++)
     newest_id = insert_call (db, "geoscape", 200, 3);
-  ITERATE_UNTIL (tg_activity_feed_get_new_calls (feed) == 12);
+  TG_TEST_ITERATE_UNTIL (tg_activity_feed_get_new_calls (feed) == 12);
   g_assert_cmpuint (tg_activity_feed_get_n_calls (feed), ==, 80);
   g_assert_cmpint (tg_activity_feed_get_call (feed, 0)->id, ==, top_id);
   g_assert_false (feed_has (feed, newest_id));
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 300);
-  text = shown_text (feed);
-  assert_text_contains (text, "12 new calls");
+  text = tg_test_ui_text (feed, FALSE);
+  tg_test_ui_assert_text_contains (text, "12 new calls");
 
   /* Jump to Latest: back at the top, the new calls come in. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (feed), "feed.jump-to-latest", NULL));
   g_assert_false (tg_activity_feed_get_paused (feed));
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
-  ITERATE_UNTIL (feed_has (feed, newest_id));
+  TG_TEST_ITERATE_UNTIL (feed_has (feed, newest_id));
   g_assert_cmpint (tg_activity_feed_get_call (feed, 0)->id, ==, newest_id);
   g_assert_cmpuint (tg_activity_feed_get_n_calls (feed), ==, 84);
   assert_newest_first (feed);
@@ -658,7 +554,7 @@ static void
 stop_worker (TgWorker *worker)
 {
   tg_worker_stop (worker);
-  ITERATE_UNTIL (!tg_worker_get_running (worker));
+  TG_TEST_ITERATE_UNTIL (!tg_worker_get_running (worker));
   g_assert_finalize_object (worker);
 }
 
@@ -675,7 +571,7 @@ test_worker (void)
   guint usage_changed = 0;
   gint64 max_id;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   tg_test_db_exec (db,
@@ -691,26 +587,26 @@ test_worker (void)
   g_signal_connect (first, "usage-changed", G_CALLBACK (count_signal), &usage_changed);
   tg_worker_start (first);
   g_assert_true (tg_worker_get_running (first));
-  ITERATE_UNTIL (tg_worker_get_last_id (first) >= max_id);
+  TG_TEST_ITERATE_UNTIL (tg_worker_get_last_id (first) >= max_id);
   g_assert_cmpint (tg_worker_get_role (first), ==, TG_WORKER_ROLE_REFRESHER);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state"), >=, max_id);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT sum (calls) FROM tollgate.usage_rollup_15m"),
                    ==, 1000);
 
   /* Its refresh NOTIFYs, and its LISTEN hands that to this thread. */
-  ITERATE_UNTIL (usage_changed > 0);
+  TG_TEST_ITERATE_UNTIL (usage_changed > 0);
 
   /* A second Tollgate on the same database stands by… */
   second = tg_worker_new (db->conninfo);
   tg_worker_set_refresh_interval_ms (second, 100);
   tg_worker_start (second);
-  ITERATE_UNTIL (tg_worker_get_role (second) == TG_WORKER_ROLE_STANDBY);
+  TG_TEST_ITERATE_UNTIL (tg_worker_get_role (second) == TG_WORKER_ROLE_STANDBY);
 
   /* …and takes over when the first one quits. */
   max_id = insert_call (db, "here", 200, 5);
   stop_worker (first);
-  ITERATE_UNTIL (tg_worker_get_role (second) == TG_WORKER_ROLE_REFRESHER);
-  ITERATE_UNTIL (tg_worker_get_last_id (second) >= max_id);
+  TG_TEST_ITERATE_UNTIL (tg_worker_get_role (second) == TG_WORKER_ROLE_REFRESHER);
+  TG_TEST_ITERATE_UNTIL (tg_worker_get_last_id (second) >= max_id);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state"), >=, max_id);
   stop_worker (second);
 
@@ -723,7 +619,7 @@ test_worker (void)
   denied = tg_worker_new (nobody_conninfo);
   tg_worker_set_refresh_interval_ms (denied, 100);
   tg_worker_start (denied);
-  ITERATE_UNTIL (tg_worker_get_role (denied) == TG_WORKER_ROLE_DENIED);
+  TG_TEST_ITERATE_UNTIL (tg_worker_get_role (denied) == TG_WORKER_ROLE_DENIED);
   g_assert_cmpint (tg_worker_get_last_id (denied), ==, 0);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state"), <, max_id);
   stop_worker (denied);
@@ -748,7 +644,7 @@ test_window_worker (void)
   TgWindow *window;
   gint64 max_id;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   window = open_window (db->conninfo);
@@ -757,8 +653,8 @@ test_window_worker (void)
   g_assert_cmpint (tg_provider_card_get_count (card), ==, 0);
 
   max_id = insert_call (db, "canada_post", 200, 77);
-  ITERATE_UNTIL (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state") >= max_id);
-  ITERATE_UNTIL (tg_provider_card_get_count (card) == 77);
+  TG_TEST_ITERATE_UNTIL (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state") >= max_id);
+  TG_TEST_ITERATE_UNTIL (tg_provider_card_get_count (card) == 77);
 
   close_window (window);
 }
@@ -776,7 +672,7 @@ test_feed_row_dates (void)
   g_autofree char *month = NULL;
   GtkWidget *row;
 
-  if (!require_display ())
+  if (!tg_test_ui_require_display (have_display))
     return;
 
   zone = g_time_zone_new_identifier ("Australia/Adelaide");
@@ -796,13 +692,13 @@ test_feed_row_dates (void)
 
   call->created_at = g_date_time_to_unix (now) * G_USEC_PER_SEC;
   tg_feed_row_set_call (TG_FEED_ROW (row), call, "HERE", zone, "AUD");
-  today_text = shown_text (row);
+  today_text = tg_test_ui_text (row, FALSE);
   g_assert_null (strstr (today_text, month));
 
   call->created_at = g_date_time_to_unix (earlier) * G_USEC_PER_SEC;
   tg_feed_row_set_call (TG_FEED_ROW (row), call, "HERE", zone, "AUD");
-  earlier_text = shown_text (row);
-  assert_text_contains (earlier_text, month);
+  earlier_text = tg_test_ui_text (row, FALSE);
+  tg_test_ui_assert_text_contains (earlier_text, month);
 
   g_object_unref (row);
 }
@@ -869,12 +765,12 @@ test_header_matches_cards (void)
   GThread *thread;
   TgWindow *window;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   window = open_window (db->conninfo);
   check.page = get_page (window);
-  check.summary = find_widget (GTK_WIDGET (window), TG_TYPE_MONTH_SUMMARY);
+  check.summary = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_MONTH_SUMMARY);
   g_assert_nonnull (check.summary);
   g_signal_connect_after (check.page, "month-loaded", G_CALLBACK (on_month_loaded_check), &check);
 
@@ -885,7 +781,7 @@ test_header_matches_cards (void)
       guint loads = check.loads;
 
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
-      ITERATE_UNTIL (check.loads > loads);
+      TG_TEST_ITERATE_UNTIL (check.loads > loads);
     }
   g_atomic_int_set (&writer.stop, 1);
   g_thread_join (thread);

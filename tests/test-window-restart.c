@@ -20,62 +20,11 @@
 #include "tg-month-summary.h"
 #include "tg-overview-page.h"
 #include "tg-test-db.h"
+#include "tg-test-ui.h"
 #include "tg-window.h"
 
 static gboolean have_display;
 static TgApplication *app;
-
-/* meson's test timeout catches a condition that never comes. */
-#define ITERATE_UNTIL(condition) \
-  G_STMT_START { while (!(condition)) g_main_context_iteration (NULL, TRUE); } G_STMT_END
-
-static gpointer
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      gpointer found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static void
-collect_labels (GtkWidget *widget,
-                GString   *text)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (text, '\n');
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, text);
-}
-
-static char *
-visible_text (gpointer widget)
-{
-  GString *text = g_string_new (NULL);
-
-  collect_labels (GTK_WIDGET (widget), text);
-  return g_string_free (text, FALSE);
-}
 
 /* Runs tools/lib/postgres.sh's stop or start on the wrapper's cluster, with the options
  * tools/with-services starts it with.
@@ -128,11 +77,11 @@ test_restart_body (void)
 
   window = g_object_ref (tg_application_open_window (app, db->conninfo));
   gtk_window_present (GTK_WINDOW (window));
-  ITERATE_UNTIL (tg_window_get_ready (window));
+  TG_TEST_ITERATE_UNTIL (tg_window_get_ready (window));
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_CONNECTED);
 
-  summary = find_widget (GTK_WIDGET (window), TG_TYPE_MONTH_SUMMARY);
-  banner = find_widget (GTK_WIDGET (window), TG_TYPE_BANNER);
+  summary = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_MONTH_SUMMARY);
+  banner = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_BANNER);
   g_assert_nonnull (summary);
   g_assert_nonnull (banner);
   g_assert_true (tg_month_summary_get_has_data (summary));
@@ -141,7 +90,7 @@ test_restart_body (void)
   g_assert_false (tg_banner_get_revealed (banner));
   g_assert_false (tg_month_summary_get_stale (summary));
 
-  page = find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE);
+  page = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE);
   g_assert_nonnull (page);
   card = tg_overview_page_get_card (page, "geoscape");
   g_assert_nonnull (card);
@@ -150,13 +99,13 @@ test_restart_body (void)
 
   /* The server goes away: a banner, and the last figures stay, marked stale. */
   cluster_command ("stop");
-  ITERATE_UNTIL (tg_banner_get_revealed (banner));
+  TG_TEST_ITERATE_UNTIL (tg_banner_get_revealed (banner));
   g_assert_true (tg_month_summary_get_stale (summary));
   g_assert_cmpint (tg_month_summary_get_calls (summary), ==, calls);
   g_assert_cmpint (tg_month_summary_get_database_status (summary), ==,
                    TG_DB_CONNECTION_STATUS_RECONNECTING);
   g_assert_nonnull (strstr (tg_banner_get_title (banner), "connection to the database was lost"));
-  text = visible_text (window);
+  text = tg_test_ui_text (window, TRUE);
   g_assert_nonnull (strstr (text, "Stale"));
   g_assert_nonnull (strstr (text, "42"));
 
@@ -171,8 +120,8 @@ test_restart_body (void)
 
   /* It comes back: the window recovers by itself. */
   cluster_command ("start");
-  ITERATE_UNTIL (!tg_banner_get_revealed (banner) && !tg_month_summary_get_stale (summary));
-  ITERATE_UNTIL (!tg_overview_page_get_stale (page));
+  TG_TEST_ITERATE_UNTIL (!tg_banner_get_revealed (banner) && !tg_month_summary_get_stale (summary));
+  TG_TEST_ITERATE_UNTIL (!tg_overview_page_get_stale (page));
   g_assert_cmpint (tg_provider_card_get_count (tg_overview_page_get_card (page, "geoscape")), ==, 42);
   g_assert_cmpint (tg_month_summary_get_database_status (summary), ==,
                    TG_DB_CONNECTION_STATUS_CONNECTED);

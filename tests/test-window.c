@@ -24,45 +24,20 @@
 #include "tg-preferences-window.h"
 #include "tg-secret-store.h"
 #include "tg-test-db.h"
+#include "tg-test-ui.h"
 #include "tg-welcome-page.h"
 #include "tg-window.h"
 
 static gboolean have_display;
 static TgApplication *app;
 
-static gboolean
-require_display (void)
-{
-  if (have_display)
-    return TRUE;
-
-  if (tg_test_services_required ())
-    g_error ("No display inside tools/with-services (is Xvfb running?)");
-
-  g_test_skip ("No display");
-  return FALSE;
-}
-
-/* Runs the main loop until @condition holds. meson's test timeout catches a condition
- * that never comes; nothing here measures time.
- */
-#define ITERATE_UNTIL(condition) \
-  G_STMT_START { while (!(condition)) g_main_context_iteration (NULL, TRUE); } G_STMT_END
-
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 static TgWindow *
 present (TgWindow *window)
 {
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  ITERATE_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
-  ITERATE_UNTIL (tg_window_get_ready (window));
+  TG_TEST_ITERATE_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  TG_TEST_ITERATE_UNTIL (tg_window_get_ready (window));
 
   return window;
 }
@@ -77,37 +52,8 @@ static void
 close_window (TgWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_context ();
+  tg_test_ui_drain ();
   g_assert_finalize_object (window);
-}
-
-static void
-collect_labels (GtkWidget *widget,
-                GString   *text)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (text, '\n');
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, text);
-}
-
-/* The text of every label the user can see, one per line. */
-static char *
-visible_text (gpointer widget)
-{
-  GString *text = g_string_new (NULL);
-
-  collect_labels (GTK_WIDGET (widget), text);
-  return g_string_free (text, FALSE);
 }
 
 /* Whether @text holds @number as a number of its own (so 5 is not found in 15 or 2025). */
@@ -125,35 +71,6 @@ has_number (const char *text,
     }
 
   return FALSE;
-}
-
-static void
-assert_text_contains (const char *text,
-                      const char *needle)
-{
-  if (strstr (text, needle) == NULL)
-    g_error ("“%s” is not among the visible labels:\n%s", needle, text);
-}
-
-/* The first widget of @type under @widget, itself included. */
-static gpointer
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      gpointer found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 /* The preferences row (entry or action row) titled @title under @widget. */
@@ -325,7 +242,7 @@ test_application (void)
   g_auto(GStrv) quit_accels = NULL;
   g_auto(GStrv) close_accels = NULL;
 
-  if (!require_display ())
+  if (!tg_test_ui_require_display (have_display))
     return;
 
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "quit"));
@@ -350,7 +267,7 @@ test_composites (void)
   TgWindow *window;
   GType widget_types[8];
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   widget_types[0] = TG_TYPE_BANNER;
@@ -383,7 +300,7 @@ test_composites (void)
   gtk_window_destroy (GTK_WINDOW (preferences));
   g_assert_finalize_object (preferences);
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_context ();
+  tg_test_ui_drain ();
   g_assert_finalize_object (window);
 
   builder = gtk_builder_new_from_resource (RESOURCE_BASE "/gtk/help-overlay.ui");
@@ -399,7 +316,7 @@ test_composites (void)
       about = l->data;
   g_assert_nonnull (about);
   g_assert_true (gtk_window_get_transient_for (about) == GTK_WINDOW (window));
-  assert_text_contains (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (about)), db->name);
+  tg_test_ui_assert_text_contains (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (about)), db->name);
   gtk_window_destroy (about);
 
   close_window (window);
@@ -416,7 +333,7 @@ test_connected (void)
   guint latest = tg_migrator_get_latest_version ();
   TgWindow *window;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   /* The test cluster trusts local connections, so the password is ignored: it is here
@@ -436,21 +353,21 @@ test_connected (void)
   g_assert_nonnull (strstr (check->target, db->name));
   g_assert_cmpstr (check->dbname, ==, db->name);
 
-  text = visible_text (window);
-  assert_text_contains (text, db->name);
-  assert_text_contains (text, "Connected");
-  assert_text_contains (text, "Not monitored");
-  assert_text_contains (text, "No Alerts");
-  assert_text_contains (text, "Cost by Provider");
-  assert_text_contains (text, "Live Activity");
+  text = tg_test_ui_text (window, TRUE);
+  tg_test_ui_assert_text_contains (text, db->name);
+  tg_test_ui_assert_text_contains (text, "Connected");
+  tg_test_ui_assert_text_contains (text, "Not monitored");
+  tg_test_ui_assert_text_contains (text, "No Alerts");
+  tg_test_ui_assert_text_contains (text, "Cost by Provider");
+  tg_test_ui_assert_text_contains (text, "Live Activity");
   g_assert_null (strstr (text, "hunter2"));
 
   debug_info = tg_application_dup_debug_info (app, window);
-  assert_text_contains (debug_info, "libpq ");
-  assert_text_contains (debug_info, "libadwaita ");
-  assert_text_contains (debug_info, "GTK ");
-  assert_text_contains (debug_info, db->name);
-  assert_text_contains (debug_info, check->server_version);
+  tg_test_ui_assert_text_contains (debug_info, "libpq ");
+  tg_test_ui_assert_text_contains (debug_info, "libadwaita ");
+  tg_test_ui_assert_text_contains (debug_info, "GTK ");
+  tg_test_ui_assert_text_contains (debug_info, db->name);
+  tg_test_ui_assert_text_contains (debug_info, check->server_version);
   g_assert_true (has_number (debug_info, latest));
   g_assert_null (strstr (debug_info, "hunter2"));
 
@@ -467,7 +384,7 @@ test_month_summary (void)
   TgWindow *window;
   gint64 expected;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   insert_usage (db);
@@ -477,7 +394,7 @@ test_month_summary (void)
   window = open_window (db->conninfo);
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_CONNECTED);
 
-  summary = find_widget (GTK_WIDGET (window), TG_TYPE_MONTH_SUMMARY);
+  summary = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_MONTH_SUMMARY);
   g_assert_nonnull (summary);
   g_assert_true (tg_month_summary_get_has_data (summary));
   g_assert_false (tg_month_summary_get_stale (summary));
@@ -488,10 +405,10 @@ test_month_summary (void)
   g_assert_cmpint (tg_month_summary_get_database_status (summary), ==,
                    TG_DB_CONNECTION_STATUS_CONNECTED);
 
-  text = visible_text (window);
+  text = tg_test_ui_text (window, TRUE);
   g_assert_true (has_number (text, expected));
-  assert_text_contains (text, " AUD");
-  assert_text_contains (text, "Month to date, UTC");
+  tg_test_ui_assert_text_contains (text, " AUD");
+  tg_test_ui_assert_text_contains (text, "Month to date, UTC");
 
   /* More calls arrive; Refresh (Ctrl+R) shows them. */
   tg_test_db_exec (db,
@@ -501,11 +418,11 @@ test_month_summary (void)
   expected = tg_test_db_scalar_int (db, month_calls_sql);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
-  ITERATE_UNTIL (tg_month_summary_get_calls (summary) == expected);
+  TG_TEST_ITERATE_UNTIL (tg_month_summary_get_calls (summary) == expected);
 
   g_clear_pointer (&text, g_free);
-  text = visible_text (window);
-  assert_text_contains (text, "1,239");
+  text = tg_test_ui_text (window, TRUE);
+  tg_test_ui_assert_text_contains (text, "1,239");
 
   close_window (window);
 }
@@ -545,7 +462,7 @@ export_overview (TgTestDb   *db,
                  TgWindow   *window,
                  const char *user)
 {
-  TgOverviewPage *page = find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE);
+  TgOverviewPage *page = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
@@ -563,7 +480,7 @@ export_overview (TgTestDb   *db,
   file = g_file_new_for_path (path);
 
   tg_overview_page_export_pdf_async (page, file, NULL, store_result, &result);
-  ITERATE_UNTIL (result != NULL);
+  TG_TEST_ITERATE_UNTIL (result != NULL);
   g_assert_true (tg_overview_page_export_pdf_finish (page, result, &error));
   g_assert_no_error (error);
 
@@ -574,9 +491,9 @@ export_overview (TgTestDb   *db,
   text = run_pdftotext (path);
   if (text != NULL)
     {
-      assert_text_contains (text, "Cost by Provider");
-      assert_text_contains (text, "Geoscape");
-      assert_text_contains (text, "OpenAI");
+      tg_test_ui_assert_text_contains (text, "Cost by Provider");
+      tg_test_ui_assert_text_contains (text, "Geoscape");
+      tg_test_ui_assert_text_contains (text, "OpenAI");
     }
 
   sql = g_strdup_printf ("SELECT details ->> 'period' FROM tollgate.audit_log "
@@ -606,7 +523,7 @@ test_roles (void)
   GtkWidget *button;
   TgWindow *window;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   insert_usage (db);
@@ -627,15 +544,15 @@ test_roles (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save-setting", "(ss)",
                               "reporting-currency", "USD");
-  drain_main_context ();
+  tg_test_ui_drain ();
   value = tg_test_db_scalar (db, "SELECT value FROM tollgate.settings "
                                  "WHERE key = 'reporting-currency'");
   g_assert_cmpstr (value, ==, "AUD");
   g_clear_pointer (&value, g_free);
 
   /* Preferences are open to anyone; the shared settings are not. */
-  text = visible_text (window);
-  assert_text_contains (text, "Viewer");
+  text = tg_test_ui_text (window, TRUE);
+  tg_test_ui_assert_text_contains (text, "Viewer");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
   preferences = find_preferences (window);
   g_assert_nonnull (preferences);
@@ -685,7 +602,7 @@ test_roles (void)
   /* Through the row, as a user would: type, then apply. */
   gtk_editable_set_text (GTK_EDITABLE (row), "usd");
   g_signal_emit_by_name (row, "apply");
-  ITERATE_UNTIL (g_strcmp0 (tg_window_get_reporting_currency (window), "USD") == 0);
+  TG_TEST_ITERATE_UNTIL (g_strcmp0 (tg_window_get_reporting_currency (window), "USD") == 0);
   value = tg_test_db_scalar (db, "SELECT value FROM tollgate.settings "
                                  "WHERE key = 'reporting-currency'");
   g_assert_cmpstr (value, ==, "USD");
@@ -697,12 +614,12 @@ test_roles (void)
   for (;;)
     {
       g_clear_pointer (&text, g_free);
-      text = visible_text (preferences);
+      text = tg_test_ui_text (preferences, TRUE);
       if (strstr (text, "Could not change the billing time zone") != NULL)
         break;
       g_main_context_iteration (NULL, TRUE);
     }
-  assert_text_contains (text, "Mars/Olympus_Mons");
+  tg_test_ui_assert_text_contains (text, "Mars/Olympus_Mons");
   value = tg_test_db_scalar (db, "SELECT value FROM tollgate.settings "
                                  "WHERE key = 'billing-timezone'");
   g_assert_cmpstr (value, ==, "UTC");
@@ -715,19 +632,19 @@ test_roles (void)
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "save-setting"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save-setting", "(ss)",
                               "billing-timezone", "Australia/Sydney");
-  ITERATE_UNTIL (g_strcmp0 (tg_window_get_billing_timezone (window), "Australia/Sydney") == 0);
+  TG_TEST_ITERATE_UNTIL (g_strcmp0 (tg_window_get_billing_timezone (window), "Australia/Sydney") == 0);
   value = tg_test_db_scalar (db, "SELECT value FROM tollgate.settings "
                                  "WHERE key = 'billing-timezone'");
   g_assert_cmpstr (value, ==, "Australia/Sydney");
   g_clear_pointer (&text, g_free);
-  ITERATE_UNTIL (!tg_month_summary_get_stale (find_widget (GTK_WIDGET (window),
+  TG_TEST_ITERATE_UNTIL (!tg_month_summary_get_stale (tg_test_ui_find_widget (GTK_WIDGET (window),
                                                            TG_TYPE_MONTH_SUMMARY)));
 
   /* The Overview follows: its month is now Sydney's. */
   for (;;)
     {
       g_clear_pointer (&text, g_free);
-      text = visible_text (find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE));
+      text = tg_test_ui_text (tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE), TRUE);
       if (strstr (text, "to date, Australia/Sydney") != NULL)
         break;
       g_main_context_iteration (NULL, TRUE);
@@ -753,11 +670,11 @@ test_keyboard (void)
   GSList *objects;
   TgWindow *window;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   window = open_window (db->conninfo);
-  pages = find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+  pages = tg_test_ui_find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
   g_assert_nonnull (pages);
 
   /* Ctrl+1 is the first page; a number without a page does nothing. */
@@ -772,11 +689,11 @@ test_keyboard (void)
   g_assert_null (adw_view_stack_get_child_by_name (pages, "reports"));
 
   /* F9 hides and shows the sidebar. */
-  g_assert_true (adw_flap_get_reveal_flap (find_widget (GTK_WIDGET (window), ADW_TYPE_FLAP)));
+  g_assert_true (adw_flap_get_reveal_flap (tg_test_ui_find_widget (GTK_WIDGET (window), ADW_TYPE_FLAP)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL);
-  g_assert_false (adw_flap_get_reveal_flap (find_widget (GTK_WIDGET (window), ADW_TYPE_FLAP)));
+  g_assert_false (adw_flap_get_reveal_flap (tg_test_ui_find_widget (GTK_WIDGET (window), ADW_TYPE_FLAP)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL);
-  g_assert_true (adw_flap_get_reveal_flap (find_widget (GTK_WIDGET (window), ADW_TYPE_FLAP)));
+  g_assert_true (adw_flap_get_reveal_flap (tg_test_ui_find_widget (GTK_WIDGET (window), ADW_TYPE_FLAP)));
 
   close_window (window);
 
@@ -809,16 +726,16 @@ test_no_schema_then_migrate (void)
   g_autofree char *text = NULL;
   TgWindow *window;
 
-  if (!require_display () || (db = tg_test_db_new (FALSE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (FALSE)) == NULL)
     return;
 
   window = open_window (db->conninfo);
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_NO_SCHEMA);
   assert_page (window, "problem");
 
-  text = visible_text (window);
-  assert_text_contains (text, db->name);
-  assert_text_contains (text, "tollgatectl migrate");
+  text = tg_test_ui_text (window, TRUE);
+  tg_test_ui_assert_text_contains (text, db->name);
+  tg_test_ui_assert_text_contains (text, "tollgatectl migrate");
 
   /* Someone runs the migration; Retry (win.reconnect) then finds the schema. */
   g_assert_true (tg_migrator_migrate (db->conn, NULL, NULL, NULL, &error));
@@ -827,7 +744,7 @@ test_no_schema_then_migrate (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reconnect", NULL));
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_CONNECTING);
   assert_page (window, "connecting");
-  ITERATE_UNTIL (tg_window_get_ready (window));
+  TG_TEST_ITERATE_UNTIL (tg_window_get_ready (window));
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_CONNECTED);
   assert_page (window, "connected");
 
@@ -842,7 +759,7 @@ test_schema_behind (void)
   guint latest = tg_migrator_get_latest_version ();
   TgWindow *window;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   tg_test_db_exec (db, "DELETE FROM tollgate.schema_migrations"
@@ -852,9 +769,9 @@ test_schema_behind (void)
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_SCHEMA_BEHIND);
   assert_page (window, "problem");
 
-  text = visible_text (window);
-  assert_text_contains (text, db->name);
-  assert_text_contains (text, "tollgatectl migrate");
+  text = tg_test_ui_text (window, TRUE);
+  tg_test_ui_assert_text_contains (text, db->name);
+  tg_test_ui_assert_text_contains (text, "tollgatectl migrate");
   g_assert_true (has_number (text, latest - 1));
   g_assert_true (has_number (text, latest));
 
@@ -870,7 +787,7 @@ test_schema_too_new (void)
   guint latest = tg_migrator_get_latest_version ();
   TgWindow *window;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   sql = g_strdup_printf ("INSERT INTO tollgate.schema_migrations (version, name, checksum)"
@@ -881,9 +798,9 @@ test_schema_too_new (void)
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_SCHEMA_TOO_NEW);
   assert_page (window, "problem");
 
-  text = visible_text (window);
-  assert_text_contains (text, db->name);
-  assert_text_contains (text, "Upgrade Tollgate");
+  text = tg_test_ui_text (window, TRUE);
+  tg_test_ui_assert_text_contains (text, db->name);
+  tg_test_ui_assert_text_contains (text, "Upgrade Tollgate");
   g_assert_true (has_number (text, latest + 1));
 
   close_window (window);
@@ -898,7 +815,7 @@ test_cannot_connect (void)
   const TgDatabaseCheck *check;
   TgWindow *window;
 
-  if (!require_display ())
+  if (!tg_test_ui_require_display (have_display))
     return;
 
   window = open_window (conninfo);
@@ -910,9 +827,9 @@ test_cannot_connect (void)
   g_assert_null (check->target);
 
   /* libpq's own message, which names the missing database. */
-  text = visible_text (window);
-  assert_text_contains (text, "Cannot Connect");
-  assert_text_contains (text, name);
+  text = tg_test_ui_text (window, TRUE);
+  tg_test_ui_assert_text_contains (text, "Cannot Connect");
+  tg_test_ui_assert_text_contains (text, name);
 
   /* From the problem page to the form, filled in with what failed. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.change-database", NULL));
@@ -931,14 +848,14 @@ test_bad_conninfo (void)
   g_autofree char *text = NULL;
   TgWindow *window;
 
-  if (!require_display ())
+  if (!tg_test_ui_require_display (have_display))
     return;
 
   window = open_window ("this is not a connection string");
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_CANNOT_CONNECT);
 
-  text = visible_text (window);
-  assert_text_contains (text, "not valid");
+  text = tg_test_ui_text (window, TRUE);
+  tg_test_ui_assert_text_contains (text, "not valid");
 
   close_window (window);
 }
@@ -951,7 +868,7 @@ test_first_run (void)
 {
   TgWindow *window;
 
-  if (!require_display ())
+  if (!tg_test_ui_require_display (have_display))
     return;
 
   if (g_test_subprocess ())
@@ -968,12 +885,12 @@ test_first_run (void)
       g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_NOT_CONFIGURED);
       assert_page (window, "welcome");
       g_assert_null (tg_window_get_connection (window));
-      g_assert_nonnull (find_widget (GTK_WIDGET (window), TG_TYPE_WELCOME_PAGE));
+      g_assert_nonnull (tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_WELCOME_PAGE));
 
       /* The demo's button says what it does, or why it cannot (test-demo.c runs it). */
       demo = find_actionable (GTK_WIDGET (window), "win.start-demo");
       g_assert_nonnull (demo);
-      ITERATE_UNTIL (gtk_widget_get_tooltip_text (demo) != NULL);
+      TG_TEST_ITERATE_UNTIL (gtk_widget_get_tooltip_text (demo) != NULL);
       if (gtk_widget_get_sensitive (demo))
         g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (demo), "Explore Tollgate"));
       else
@@ -993,7 +910,7 @@ test_environment (void)
 {
   TgWindow *window;
 
-  if (!require_display ())
+  if (!tg_test_ui_require_display (have_display))
     return;
 
   g_settings_reset (tg_application_get_settings (app), "last-connection");
@@ -1037,7 +954,7 @@ lookup_password (TgSecretStore  *store,
 
   tg_secret_store_lookup_database_password_async (store, host, port, dbname, user, NULL,
                                                   store_result, &result);
-  ITERATE_UNTIL (result != NULL);
+  TG_TEST_ITERATE_UNTIL (result != NULL);
 
   secret = tg_secret_store_lookup_database_password_finish (store, result, error);
   copy = g_strdup (secret);
@@ -1058,7 +975,7 @@ clear_password (TgSecretStore *store,
 
   tg_secret_store_clear_database_password_async (store, host, port, dbname, user, NULL,
                                                  store_result, &result);
-  ITERATE_UNTIL (result != NULL);
+  TG_TEST_ITERATE_UNTIL (result != NULL);
   tg_secret_store_clear_database_password_finish (store, result, &error);
   g_assert_no_error (error);
 }
@@ -1121,21 +1038,21 @@ test_welcome_password (void)
   GSettings *settings;
   TgWindow *window;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL || !require_keyring (store))
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL || !require_keyring (store))
     return;
 
   settings = tg_application_get_settings (app);
 
   window = present (tg_window_new_welcome (app));
   assert_page (window, "welcome");
-  page = find_widget (GTK_WIDGET (window), TG_TYPE_WELCOME_PAGE);
+  page = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_WELCOME_PAGE);
 
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (page), "Host")), g_getenv ("PGHOST"));
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (page), "Database")), db->name);
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (page), "User")), "postgres");
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (page), "Password")), password);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "welcome.connect", NULL));
-  ITERATE_UNTIL (tg_window_get_ready (window));
+  TG_TEST_ITERATE_UNTIL (tg_window_get_ready (window));
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_CONNECTED);
 
   check = tg_window_get_database_check (window);
@@ -1159,7 +1076,7 @@ test_welcome_password (void)
   g_assert_nonnull (strstr (remembered, db->name));
   assert_settings_lack (settings, password);
   {
-    g_autofree char *text = visible_text (window);
+    g_autofree char *text = tg_test_ui_text (window, TRUE);
 
     g_assert_null (strstr (text, password));
   }
@@ -1186,11 +1103,11 @@ test_welcome_failure (void)
   TgWelcomePage *page;
   TgWindow *window;
 
-  if (!require_display ())
+  if (!tg_test_ui_require_display (have_display))
     return;
 
   window = present (tg_window_new_welcome (app));
-  page = find_widget (GTK_WIDGET (window), TG_TYPE_WELCOME_PAGE);
+  page = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_WELCOME_PAGE);
 
   /* An empty connection string is not a choice. */
   tg_welcome_page_set_mode (page, "conninfo");
@@ -1200,12 +1117,12 @@ test_welcome_failure (void)
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (page), "Connection String")),
                          conninfo);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "welcome.connect", NULL));
-  ITERATE_UNTIL (tg_window_get_ready (window));
+  TG_TEST_ITERATE_UNTIL (tg_window_get_ready (window));
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_CANNOT_CONNECT);
   assert_page (window, "welcome");
 
-  text = visible_text (window);
-  assert_text_contains (text, name);
+  text = tg_test_ui_text (window, TRUE);
+  tg_test_ui_assert_text_contains (text, name);
 
   close_window (window);
 }
@@ -1220,7 +1137,7 @@ test_window_size (void)
   int width;
   int height;
 
-  if (!require_display () || (db = tg_test_db_new (TRUE)) == NULL)
+  if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
 
   settings = tg_application_get_settings (app);
@@ -1232,9 +1149,9 @@ test_window_size (void)
   window = g_object_ref (tg_application_open_window (app, db->conninfo));
   gtk_window_set_default_size (GTK_WINDOW (window), 801, 602);
   gtk_widget_realize (GTK_WIDGET (window));
-  ITERATE_UNTIL (tg_window_get_ready (window));
+  TG_TEST_ITERATE_UNTIL (tg_window_get_ready (window));
   gtk_window_close (GTK_WINDOW (window));
-  drain_main_context ();
+  tg_test_ui_drain ();
   g_assert_finalize_object (window);
 
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 801);
@@ -1250,7 +1167,7 @@ test_window_size (void)
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 801);
   g_assert_cmpint (height, ==, 602);
-  ITERATE_UNTIL (tg_window_get_ready (window));
+  TG_TEST_ITERATE_UNTIL (tg_window_get_ready (window));
   close_window (window);
 
   g_settings_reset (settings, "window-width");
