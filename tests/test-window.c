@@ -663,7 +663,7 @@ test_keyboard (void)
   g_autoptr(GtkBuilder) builder = NULL;
   g_autoptr(GPtrArray) accelerators = g_ptr_array_new_with_free_func (g_free);
   static const char * const expected[] = {
-    "<ctrl>question", "<ctrl>comma", "<ctrl>r F5", "<ctrl>1", "F9", "F10",
+    "<ctrl>question", "<ctrl>comma", "<ctrl>r F5", "<ctrl>e", "<ctrl>1", "F9", "F10",
     "<ctrl>w", "<ctrl>q", NULL
   };
   AdwViewStack *pages;
