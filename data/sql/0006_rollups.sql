@@ -473,6 +473,21 @@ DECLARE
   sums text;
   upserts text := '';
   level record;
+  -- Every level adds a delta row's figures to its own, histograms element by element.
+  set_clause text := $s$
+    calls = r.calls + excluded.calls,
+    billable_calls = r.billable_calls + excluded.billable_calls,
+    errors = r.errors + excluded.errors,
+    timeouts = r.timeouts + excluded.timeouts,
+    requests = r.requests + excluded.requests,
+    credits = r.credits + excluded.credits,
+    input_tokens = r.input_tokens + excluded.input_tokens,
+    output_tokens = r.output_tokens + excluded.output_tokens,
+    native_currency = greatest(r.native_currency, excluded.native_currency),
+    cost_native = r.cost_native + excluded.cost_native,
+    cost = r.cost + excluded.cost,
+    unpriced_calls = r.unpriced_calls + excluded.unpriced_calls,
+    latency = tollgate.hist_add(r.latency, excluded.latency);$s$;
 BEGIN
   SELECT string_agg(format('sum(d.latency[%s]::integer)', i), ', ' ORDER BY i) INTO sums
   FROM generate_series(1, cardinality(tollgate.latency_thresholds()) + 1) AS i;
@@ -508,19 +523,7 @@ BEGIN
         GROUP BY 1, %4$s) AS h
   ON CONFLICT (bucket_start, %6$s)
   DO UPDATE SET
-    calls = r.calls + excluded.calls,
-    billable_calls = r.billable_calls + excluded.billable_calls,
-    errors = r.errors + excluded.errors,
-    timeouts = r.timeouts + excluded.timeouts,
-    requests = r.requests + excluded.requests,
-    credits = r.credits + excluded.credits,
-    input_tokens = r.input_tokens + excluded.input_tokens,
-    output_tokens = r.output_tokens + excluded.output_tokens,
-    native_currency = greatest(r.native_currency, excluded.native_currency),
-    cost_native = r.cost_native + excluded.cost_native,
-    cost = r.cost + excluded.cost,
-    unpriced_calls = r.unpriced_calls + excluded.unpriced_calls,
-    latency = tollgate.hist_add(r.latency, excluded.latency);
+%7$s
 $u$,
       level.target,
       regexp_replace(level.keys, '(\w+)', 'h.\1', 'g'),
@@ -530,10 +533,11 @@ $u$,
            ELSE format('date_trunc(%L, d.bucket_start, ''UTC'')', level.unit) END,
       regexp_replace(level.keys, '(\w+)', 'd.\1', 'g'),
       sums,
-      level.keys);
+      level.keys,
+      set_clause);
   END LOOP;
 
-  EXECUTE replace($fn$
+  EXECUTE replace(replace($fn$
 CREATE FUNCTION tollgate.rollup_add(p_after bigint, p_upto bigint,
                                     p_since timestamptz DEFAULT NULL)
 RETURNS bigint
@@ -543,7 +547,6 @@ SET jit = off
 AS $$
 DECLARE
   n bigint;
-  zone text;
 BEGIN
   -- Kept for the session (emptied at commit), so that each tick does not create a table
   -- and re-plan every statement that reads it.
@@ -559,24 +562,12 @@ BEGIN
   INSERT INTO tollgate.usage_rollup_15m AS r SELECT * FROM rollup_delta
   ON CONFLICT (bucket_start, api_provider, api_endpoint, request_type, feature, region, status_class)
   DO UPDATE SET
-    calls = r.calls + excluded.calls,
-    billable_calls = r.billable_calls + excluded.billable_calls,
-    errors = r.errors + excluded.errors,
-    timeouts = r.timeouts + excluded.timeouts,
-    requests = r.requests + excluded.requests,
-    credits = r.credits + excluded.credits,
-    input_tokens = r.input_tokens + excluded.input_tokens,
-    output_tokens = r.output_tokens + excluded.output_tokens,
-    native_currency = greatest(r.native_currency, excluded.native_currency),
-    cost_native = r.cost_native + excluded.cost_native,
-    cost = r.cost + excluded.cost,
-    unpriced_calls = r.unpriced_calls + excluded.unpriced_calls,
-    latency = tollgate.hist_add(r.latency, excluded.latency);
+@SET@
 @UPSERTS@
   RETURN n;
 END
 $$
-$fn$, '@UPSERTS@', upserts);
+$fn$, '@UPSERTS@', upserts), '@SET@', set_clause);
 END
 $do$;
 
