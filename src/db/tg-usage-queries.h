@@ -45,9 +45,6 @@ GPtrArray  *tg_usage_series_parse           (PGresult           *result,
                                              const gint64       *bounds,
                                              guint               n_bounds,
                                              GError            **error);
-gboolean    tg_usage_parse_histogram        (const char         *text,
-                                             TgLatencyHistogram *histogram,
-                                             GError            **error);
 
 /* Usage series: one TgUsageRow per (bucket, group). */
 TgDbStatement   *tg_usage_series_statement_new       (const gint64         *bounds,
