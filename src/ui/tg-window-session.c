@@ -152,6 +152,16 @@ load_failed (TgWindow *self,
 }
 
 static void
+month_finished (TgWindow *self,
+                Load     *load)
+{
+  g_clear_pointer (&self->updated_at, g_date_time_unref);
+  self->updated_at = g_date_time_new_now_local ();
+
+  load_finished (self, load);
+}
+
+static void
 on_month_loaded (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -177,10 +187,7 @@ on_month_loaded (GObject      *object,
     tg_month_summary_set_usage (self->month_summary, usage, self->reporting_currency,
                                 load->billing_zone);
 
-  g_clear_pointer (&self->updated_at, g_date_time_unref);
-  self->updated_at = g_date_time_new_now_local ();
-
-  load_finished (self, load);
+  month_finished (self, load);
 }
 
 static void
@@ -257,6 +264,13 @@ on_context_loaded (GObject      *object,
         }
     }
   load->billing_zone = g_time_zone_ref (self->billing_zone);
+
+  /* Once the Overview has loaded, its loads fill the header: no second month query. */
+  if (tg_overview_page_get_month_total (self->overview_page, NULL, NULL) != NULL)
+    {
+      month_finished (self, load);
+      return;
+    }
 
   now = g_date_time_new_now_utc ();
   zone = load->billing_zone;
