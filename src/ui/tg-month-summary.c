@@ -303,7 +303,7 @@ tg_month_summary_new (void)
 
 /**
  * tg_month_summary_set_usage:
- * @usage: the month's totals, as _tg_usage_source_month_finish() gives them
+ * @usage: the month's totals, as tg_usage_month_finish() gives them
  * @currency: the reporting currency that @usage's cost is in
  * @billing_zone: the billing time zone, whose calendar the month is of
  *

@@ -27,7 +27,8 @@
 #include <glib/gi18n.h>
 
 #include "tg-time-bucket.h"
-#include "tg-usage-source.h"
+#include "tg-role-queries.h"
+#include "tg-usage-month.h"
 #include "tg-window-private.h"
 
 #define REFRESH_INTERVAL_SECONDS 60
@@ -171,7 +172,7 @@ on_month_loaded (GObject      *object,
   g_autoptr(TgUsageRow) usage = NULL;
   g_autoptr(GError) error = NULL;
 
-  usage = _tg_usage_source_month_finish (result, &error);
+  usage = tg_usage_month_finish (result, &error);
   if (self == NULL || g_cancellable_is_cancelled (load->cancellable))
     return;
 
@@ -218,7 +219,7 @@ on_context_loaded (GObject      *object,
       return;
     }
 
-  roles = tg_role_set_from_result (g_ptr_array_index (results, 0), &session_user, &error);
+  roles = tg_role_set_parse_result (g_ptr_array_index (results, 0), &session_user, &error);
   if (error != NULL)
     {
       load_failed (self, load, error);
@@ -275,7 +276,7 @@ on_context_loaded (GObject      *object,
   now = g_date_time_new_now_utc ();
   zone = load->billing_zone;
   cancellable = load->cancellable;
-  _tg_usage_source_month_async (self->connection, zone, now, cancellable,
+  tg_usage_month_async (self->connection, zone, now, cancellable,
                                 on_month_loaded, g_steal_pointer (&load));
 }
 
@@ -310,8 +311,7 @@ _tg_window_session_reload (TgWindow *self,
   update_footer (self);
 
   statements = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_db_statement_unref);
-  g_ptr_array_add (statements, tg_db_statement_new (tg_role_set_get_sql (), NULL, 0,
-                                                    TG_DB_QUERY_FLAGS_NONE));
+  g_ptr_array_add (statements, tg_role_set_statement_new ());
   g_ptr_array_add (statements, tg_db_statement_new (settings_sql, NULL, 0,
                                                     TG_DB_QUERY_FLAGS_NONE));
 

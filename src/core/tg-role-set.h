@@ -9,13 +9,12 @@
 
 #include <glib-object.h>
 
-#include "tg-db-result.h"
-
 G_BEGIN_DECLS
 
 /* Which of the four Tollgate roles (DESIGN.md, "Roles and audit") the session user
  * holds, directly or through membership. PostgreSQL enforces the rights; the UI uses
- * this only to disable what would fail anyway and to say which role is needed.
+ * this only to disable what would fail anyway and to say which role is needed. The
+ * query that finds them is tg_role_set_statement_new() in src/db/tg-role-queries.h.
  */
 typedef enum
 {
@@ -32,10 +31,6 @@ typedef enum
 #define TG_TYPE_ROLE_SET (tg_role_set_get_type ())
 
 GType        tg_role_set_get_type          (void) G_GNUC_CONST;
-const char  *tg_role_set_get_sql           (void);
-TgRoleSet    tg_role_set_from_result       (TgDbResult  *result,
-                                            char       **session_user,
-                                            GError     **error);
 const char  *tg_role_get_name              (TgRoleSet    role);
 char        *tg_role_set_dup_requirement   (TgRoleSet    needed);
 char        *tg_role_set_dup_description   (TgRoleSet    roles);

@@ -1,4 +1,4 @@
-/* tg-usage-source.c
+/* tg-usage-month.c
  *
  * Copyright 2026 The Tollgate Authors
  *
@@ -9,9 +9,9 @@
 
 #include "tg-time-bucket.h"
 #include "tg-usage-queries.h"
-#include "tg-usage-source.h"
+#include "tg-usage-month.h"
 
-/* The window's usage questions, answered by the typed queries of src/db. */
+/* A month's totals for the window's header, answered by the typed queries of src/db. */
 
 static void
 month_series_cb (GObject      *object,
@@ -45,7 +45,7 @@ month_series_cb (GObject      *object,
 }
 
 /**
- * _tg_usage_source_month_async:
+ * tg_usage_month_async:
  * @billing_zone: the billing time zone, whose calendar month is meant
  * @now: the instant whose month to total
  *
@@ -53,7 +53,7 @@ month_series_cb (GObject      *object,
  * from tg_time_bucket_month_bounds(): the month is a local month of @billing_zone.
  */
 void
-_tg_usage_source_month_async (TgDbConnection      *connection,
+tg_usage_month_async (TgDbConnection      *connection,
                               GTimeZone           *billing_zone,
                               GDateTime           *now,
                               GCancellable        *cancellable,
@@ -71,7 +71,7 @@ _tg_usage_source_month_async (TgDbConnection      *connection,
   g_return_if_fail (now != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, _tg_usage_source_month_async);
+  g_task_set_source_tag (task, tg_usage_month_async);
 
   bounds = g_new0 (gint64, 2);
   g_task_set_task_data (task, bounds, g_free);
@@ -89,16 +89,16 @@ _tg_usage_source_month_async (TgDbConnection      *connection,
 }
 
 /**
- * _tg_usage_source_month_finish:
+ * tg_usage_month_finish:
  *
  * Returns: (transfer full): the month's totals; start and end are its bounds
  */
 TgUsageRow *
-_tg_usage_source_month_finish (GAsyncResult  *result,
-                               GError       **error)
+tg_usage_month_finish (GAsyncResult  *result,
+                       GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == _tg_usage_source_month_async,
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tg_usage_month_async,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
