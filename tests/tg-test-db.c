@@ -14,15 +14,6 @@
 #include "tg-migrator.h"
 #include "tg-test-db.h"
 
-/* Inside tools/with-services every service must be there: a missing one fails the
- * test. Outside (a plain `meson test` on a developer's machine) the test skips.
- */
-gboolean
-tg_test_services_required (void)
-{
-  return g_strcmp0 (g_getenv ("TOLLGATE_TEST_SERVICES"), "1") == 0;
-}
-
 /* Safe to call from several threads: tests that migrate or connect concurrently name
  * their databases and roles from their threads.
  */

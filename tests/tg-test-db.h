@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <libpq-fe.h>
 
+#include "tg-test-programs.h"
+
 G_BEGIN_DECLS
 
 /* A fresh database on the test cluster (PGHOST & co. from tools/with-services),
@@ -22,7 +24,6 @@ typedef struct
   PGconn *conn;       /* superuser connection to it */
 } TgTestDb;
 
-gboolean  tg_test_services_required (void);
 TgTestDb *tg_test_db_new            (gboolean     migrate);
 void      tg_test_db_free           (TgTestDb    *db);
 char     *tg_test_db_conninfo_as    (TgTestDb    *db,
