@@ -262,8 +262,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/tollgate/db/catalog/providers", test_providers);
-  g_test_add_func ("/tollgate/db/catalog/activity-stats", test_activity_stats);
+  g_test_add_func ("/tollgate/db/catalog-queries/providers", test_providers);
+  g_test_add_func ("/tollgate/db/catalog-queries/activity-stats", test_activity_stats);
 
   return g_test_run ();
 }

@@ -149,7 +149,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/ui/conninfo/invalid", test_invalid);
   g_test_add_func ("/tollgate/ui/conninfo/add-password", test_add_password);
   g_test_add_func ("/tollgate/ui/conninfo/remembering", test_remembering);
-  g_test_add_func ("/tollgate/ui/role-set/text", test_roles);
+  g_test_add_func ("/tollgate/ui/conninfo/role-set/text", test_roles);
 
   return g_test_run ();
 }

@@ -454,29 +454,30 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/tollgate/latency-histogram/thresholds", test_thresholds);
-  g_test_add_func ("/tollgate/latency-histogram/format-thresholds", test_format_thresholds);
+  g_test_add_func ("/tollgate/unit/latency-histogram/thresholds", test_thresholds);
+  g_test_add_func ("/tollgate/unit/latency-histogram/format-thresholds", test_format_thresholds);
   for (guint i = 0; i < G_N_ELEMENTS (bucket_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/tollgate/latency-histogram/bucket/%u", i);
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/latency-histogram/bucket/%u", i);
 
       g_test_add_data_func (path, &bucket_cases[i], test_bucket_for_ms);
     }
-  g_test_add_func ("/tollgate/latency-histogram/width-bucket", test_bucket_matches_width_bucket);
-  g_test_add_func ("/tollgate/latency-histogram/error-bound", test_error_bound);
-  g_test_add_func ("/tollgate/latency-histogram/percentile/small", test_percentile_small);
+  g_test_add_func ("/tollgate/unit/latency-histogram/width-bucket",
+                   test_bucket_matches_width_bucket);
+  g_test_add_func ("/tollgate/unit/latency-histogram/error-bound", test_error_bound);
+  g_test_add_func ("/tollgate/unit/latency-histogram/percentile/small", test_percentile_small);
   for (guint i = 0; i < G_N_ELEMENTS (log_normal_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/tollgate/latency-histogram/percentile/%s",
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/latency-histogram/percentile/%s",
                                                log_normal_cases[i].name);
 
       g_test_add_data_func (path, &log_normal_cases[i], test_percentile_log_normal);
     }
-  g_test_add_func ("/tollgate/latency-histogram/empty", test_empty);
-  g_test_add_func ("/tollgate/latency-histogram/merge", test_merge);
-  g_test_add_func ("/tollgate/latency-histogram/arrays", test_arrays);
-  g_test_add_func ("/tollgate/latency-histogram/saturation", test_saturation);
-  g_test_add_func ("/tollgate/latency-histogram/boxed", test_boxed);
+  g_test_add_func ("/tollgate/unit/latency-histogram/empty", test_empty);
+  g_test_add_func ("/tollgate/unit/latency-histogram/merge", test_merge);
+  g_test_add_func ("/tollgate/unit/latency-histogram/arrays", test_arrays);
+  g_test_add_func ("/tollgate/unit/latency-histogram/saturation", test_saturation);
+  g_test_add_func ("/tollgate/unit/latency-histogram/boxed", test_boxed);
 
   return g_test_run ();
 }

@@ -209,15 +209,15 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (parse_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/tollgate/money/parse/%u", i);
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/money/parse/%u", i);
 
       g_test_add_data_func (path, &parse_cases[i], test_parse);
     }
-  g_test_add_func ("/tollgate/money/round-and-decimal", test_round_and_decimal);
-  g_test_add_func ("/tollgate/money/format", test_format);
-  g_test_add_func ("/tollgate/money/sum-is-exact", test_sum_is_exact);
-  g_test_add_func ("/tollgate/money/currency", test_currency);
-  g_test_add_func ("/tollgate/money/exact-sum-of-pieces", test_exact_sum_of_pieces);
+  g_test_add_func ("/tollgate/unit/money/round-and-decimal", test_round_and_decimal);
+  g_test_add_func ("/tollgate/unit/money/format", test_format);
+  g_test_add_func ("/tollgate/unit/money/sum-is-exact", test_sum_is_exact);
+  g_test_add_func ("/tollgate/unit/money/currency", test_currency);
+  g_test_add_func ("/tollgate/unit/money/exact-sum-of-pieces", test_exact_sum_of_pieces);
 
   return g_test_run ();
 }

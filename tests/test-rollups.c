@@ -589,11 +589,11 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/tollgate/rollups/series-equal-raw", test_series_equal_raw);
-  g_test_add_func ("/tollgate/rollups/levels-consistent", test_levels_consistent);
-  g_test_add_func ("/tollgate/rollups/recompute", test_recompute_after_price_change);
-  g_test_add_func ("/tollgate/rollups/concurrent", test_concurrent_writers_and_refreshers);
-  g_test_add_func ("/tollgate/rollups/read-committed", test_refresh_needs_read_committed);
+  g_test_add_func ("/tollgate/db/rollups/series-equal-raw", test_series_equal_raw);
+  g_test_add_func ("/tollgate/db/rollups/levels-consistent", test_levels_consistent);
+  g_test_add_func ("/tollgate/db/rollups/recompute", test_recompute_after_price_change);
+  g_test_add_func ("/tollgate/db/rollups/concurrent", test_concurrent_writers_and_refreshers);
+  g_test_add_func ("/tollgate/db/rollups/read-committed", test_refresh_needs_read_committed);
 
   return g_test_run ();
 }

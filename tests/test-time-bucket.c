@@ -752,55 +752,55 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (day_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/tollgate/time-bucket/day/%s/%s",
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/time-bucket/day/%s/%s",
                                                day_cases[i].zone, day_cases[i].day);
 
       g_test_add_data_func (path, &day_cases[i], test_day);
     }
-  g_test_add_func ("/tollgate/time-bucket/hour-alignment", test_hour_alignment);
-  g_test_add_func ("/tollgate/time-bucket/adelaide-days", test_adelaide_days);
-  g_test_add_func ("/tollgate/time-bucket/dst-hours", test_dst_hours);
-  g_test_add_func ("/tollgate/time-bucket/skipped-day", test_skipped_day);
+  g_test_add_func ("/tollgate/unit/time-bucket/hour-alignment", test_hour_alignment);
+  g_test_add_func ("/tollgate/unit/time-bucket/adelaide-days", test_adelaide_days);
+  g_test_add_func ("/tollgate/unit/time-bucket/dst-hours", test_dst_hours);
+  g_test_add_func ("/tollgate/unit/time-bucket/skipped-day", test_skipped_day);
   for (guint i = 0; i < G_N_ELEMENTS (range_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/tollgate/time-bucket/range/%u", i);
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/time-bucket/range/%u", i);
 
       g_test_add_data_func (path, &range_cases[i], test_range);
     }
-  g_test_add_func ("/tollgate/time-bucket/range-errors", test_range_errors);
+  g_test_add_func ("/tollgate/unit/time-bucket/range-errors", test_range_errors);
   for (guint i = 0; i < G_N_ELEMENTS (date_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/tollgate/time-bucket/parse-date/%u", i);
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/time-bucket/parse-date/%u", i);
 
       g_test_add_data_func (path, &date_cases[i], test_parse_date);
     }
   for (guint i = 0; i < G_N_ELEMENTS (month_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/tollgate/time-bucket/month-bounds/%u", i);
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/time-bucket/month-bounds/%u", i);
 
       g_test_add_data_func (path, &month_cases[i], test_month_bounds);
     }
   for (guint i = 0; i < G_N_ELEMENTS (format_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/tollgate/time-bucket/format/%u", i);
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/time-bucket/format/%u", i);
 
       g_test_add_data_func (path, &format_cases[i], test_format);
     }
-  g_test_add_func ("/tollgate/time-bucket/local-date", test_local_date);
+  g_test_add_func ("/tollgate/unit/time-bucket/local-date", test_local_date);
   for (guint i = 0; i < G_N_ELEMENTS (zone_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/tollgate/time-bucket/zone/%u", i);
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/time-bucket/zone/%u", i);
 
       g_test_add_data_func (path, &zone_cases[i], test_zone);
     }
-  g_test_add_func ("/tollgate/time-bucket/size-names", test_size_names);
+  g_test_add_func ("/tollgate/unit/time-bucket/size-names", test_size_names);
   for (guint i = 0; i < G_N_ELEMENTS (zones); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/tollgate/time-bucket/sweep/%s", zones[i]);
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/time-bucket/sweep/%s", zones[i]);
 
       g_test_add_data_func (path, zones[i], test_sweep);
     }
-  g_test_add_func ("/tollgate/time-bucket/sweep-history", test_sweep_history);
+  g_test_add_func ("/tollgate/unit/time-bucket/sweep-history", test_sweep_history);
 
   return g_test_run ();
 }

@@ -1148,7 +1148,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
-  g_test_add ("/tollgate/usage-queries/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/tollgate/db/usage-queries/" path, Fixture, data, fixture_set_up, func, \
+              fixture_tear_down)
 
   ADD ("series-async", test_series_async, NULL);
   ADD ("batch", test_batch, NULL);

@@ -184,7 +184,7 @@ main (int   argc,
       g_assert_no_error (error);
     }
 
-  g_test_add_func ("/tollgate/ui/window/restart", test_restart);
+  g_test_add_func ("/tollgate/ui/window-restart/restart", test_restart);
 
   status = g_test_run ();
 

@@ -1625,8 +1625,8 @@ main (int   argc,
       g_assert_no_error (error);
     }
 
-  g_test_add_func ("/tollgate/ui/application", test_application);
-  g_test_add_func ("/tollgate/ui/composites", test_composites);
+  g_test_add_func ("/tollgate/ui/window/application", test_application);
+  g_test_add_func ("/tollgate/ui/window/composites", test_composites);
   g_test_add_func ("/tollgate/ui/window/connected", test_connected);
   g_test_add_func ("/tollgate/ui/window/month-summary", test_month_summary);
   g_test_add_func ("/tollgate/ui/window/roles", test_roles);
