@@ -26,6 +26,59 @@ tg_test_unique_name (const char *prefix)
                           g_atomic_int_add (&counter, 1) + 1, g_random_int ());
 }
 
+/* How long tg_test_wait_for_lock_waits() waits before it gives up with an error. */
+#define LOCK_WAIT_GUARD_SECONDS 60
+
+/**
+ * tg_test_wait_for_lock_waits:
+ * @db: (nullable): the database the sessions are connected to, or %NULL for any
+ * @application_name: the application_name of the sessions
+ * @n_sessions: how many of them must be waiting
+ *
+ * Waits until @n_sessions sessions named @application_name wait for a lock (a table's,
+ * a row's, an advisory one: pg_stat_activity's wait_event_type "Lock"). A test that
+ * holds a lock and waits here knows the other sides have reached it and are blocked:
+ * the interleaving it wants has happened, not merely been hoped for. Gives up with an
+ * error after LOCK_WAIT_GUARD_SECONDS, which is a guard against a hang, not a timing
+ * assertion.
+ */
+void
+tg_test_wait_for_lock_waits (TgTestDb   *db,
+                             const char *application_name,
+                             guint       n_sessions)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) watch = tg_db_connect ("dbname=postgres", "tollgate-tests-watch", &error);
+  const char *params[] = { application_name, db != NULL ? db->name : NULL };
+  gint64 deadline = g_get_monotonic_time () + LOCK_WAIT_GUARD_SECONDS * G_USEC_PER_SEC;
+  gint64 waiting = 0;
+
+  g_assert_no_error (error);
+
+  for (;;)
+    {
+      g_autoptr(PGresult) result = NULL;
+
+      result = tg_db_query (watch,
+                            "SELECT count(*) FROM pg_catalog.pg_stat_activity "
+                            "WHERE application_name = $1 AND wait_event_type = 'Lock' "
+                            "  AND ($2::text IS NULL OR datname = $2)",
+                            2, params, &error);
+      g_assert_no_error (error);
+      waiting = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      if (waiting >= n_sessions)
+        return;
+
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up after %d s waiting for %u sessions of %s to wait for a lock "
+                 "(%" G_GINT64_FORMAT " do)", LOCK_WAIT_GUARD_SECONDS, n_sessions,
+                 application_name, waiting);
+
+      /* The other side is another process or thread: nothing to iterate meanwhile. */
+      g_usleep (G_USEC_PER_SEC / 100);
+    }
+}
+
 /**
  * tg_test_db_new:
  * @migrate: whether to apply every migration
