@@ -216,10 +216,7 @@ typedef struct
 {
   /* borrowed */
   const char *conninfo;
-  GMutex     *mutex;
-  GCond      *cond;
-  guint      *n_ready;
-  guint       n_threads;
+  const char *application_name;
 
   /* results */
   gboolean    ok;
@@ -233,51 +230,49 @@ migrate_thread (gpointer user_data)
   MigrateThread *self = user_data;
   g_autoptr(PGconn) conn = NULL;
 
-  conn = tg_db_connect (self->conninfo, "tollgate-tests-concurrent", &self->error);
-
-  /* Start together, so that the runs really overlap: every thread has its connection
-   * before any of them begins to migrate.
-   */
-  g_mutex_lock (self->mutex);
-  (*self->n_ready)++;
-  g_cond_broadcast (self->cond);
-  while (*self->n_ready < self->n_threads)
-    g_cond_wait (self->cond, self->mutex);
-  g_mutex_unlock (self->mutex);
-
+  conn = tg_db_connect (self->conninfo, self->application_name, &self->error);
   if (conn != NULL)
     self->ok = tg_migrator_migrate (conn, NULL, NULL, &self->n_applied, &self->error);
 
   return NULL;
 }
 
+/* Six migrations at once. They really overlap: the test holds the migrator's lock
+ * until all six are seen waiting for it, then lets them go.
+ */
 static void
 test_concurrent (void)
 {
   g_autoptr(TgTestDb) db = tg_test_db_new (FALSE);
+  g_autofree char *application_name = tg_test_unique_name ("tgmigrate");
+  g_autofree char *lock_sql = NULL;
+  g_autofree char *unlock_sql = NULL;
   MigrateThread threads[6] = { { 0 } };
   GThread *handles[G_N_ELEMENTS (threads)];
-  GMutex mutex;
-  GCond cond;
-  guint n_ready = 0;
   guint total_applied = 0;
+  guint n_appliers = 0;
   guint latest = tg_migrator_get_latest_version ();
 
   if (db == NULL)
     return;
 
-  g_mutex_init (&mutex);
-  g_cond_init (&cond);
+  lock_sql = g_strdup_printf ("SELECT pg_advisory_lock (%" G_GINT64_FORMAT ")",
+                              TG_MIGRATOR_LOCK_KEY);
+  unlock_sql = g_strdup_printf ("SELECT pg_advisory_unlock (%" G_GINT64_FORMAT ")",
+                                TG_MIGRATOR_LOCK_KEY);
+  tg_test_db_exec (db, lock_sql);
 
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     {
       threads[i].conninfo = db->conninfo;
-      threads[i].mutex = &mutex;
-      threads[i].cond = &cond;
-      threads[i].n_ready = &n_ready;
-      threads[i].n_threads = G_N_ELEMENTS (threads);
+      threads[i].application_name = application_name;
       handles[i] = g_thread_new ("migrate", migrate_thread, &threads[i]);
     }
+
+  tg_test_wait_for_lock_waits (db, application_name, G_N_ELEMENTS (threads));
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM pg_namespace "
+                                              "WHERE nspname = 'tollgate'"), ==, 0);
+  tg_test_db_exec (db, unlock_sql);
 
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     {
@@ -285,12 +280,11 @@ test_concurrent (void)
       g_assert_no_error (threads[i].error);
       g_assert_true (threads[i].ok);
       total_applied += threads[i].n_applied;
+      n_appliers += threads[i].n_applied > 0;
     }
 
-  g_mutex_clear (&mutex);
-  g_cond_clear (&cond);
-
   /* Whoever got the lock first applied everything; the others found nothing to do. */
+  g_assert_cmpuint (n_appliers, ==, 1);
   g_assert_cmpuint (total_applied, ==, latest);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.schema_migrations"),
                    ==, latest);
