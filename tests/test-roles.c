@@ -375,16 +375,18 @@ test_outsider (void)
 
 typedef struct
 {
-  TgTestDb *db;
-  gboolean  ok;
-  GError   *error;
+  TgTestDb   *db;
+  const char *application_name;
+  gboolean    ok;
+  GError     *error;
 } DatabaseThread;
 
 static gpointer
 migrate_database_thread (gpointer user_data)
 {
   DatabaseThread *self = user_data;
-  g_autoptr(PGconn) conn = tg_db_connect (self->db->conninfo, "tollgate-tests", &self->error);
+  g_autoptr(PGconn) conn = tg_db_connect (self->db->conninfo, self->application_name,
+                                          &self->error);
 
   if (conn != NULL)
     self->ok = tg_migrator_migrate (conn, NULL, NULL, NULL, &self->error);
@@ -393,12 +395,15 @@ migrate_database_thread (gpointer user_data)
 }
 
 /* Roles are shared by all databases of a cluster: migrating several databases at once
- * must not trip over each other creating roles or granting memberships.
+ * must not trip over each other creating roles or granting memberships. They do meet:
+ * the test holds the cluster-wide lock on pg_authid that the roles migration takes
+ * until all four migrations are seen waiting for it.
  */
 static void
 test_several_databases_at_once (void)
 {
   g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autofree char *application_name = tg_test_unique_name ("tgroles");
   DatabaseThread threads[4] = { { 0 } };
   GThread *handles[G_N_ELEMENTS (threads)];
 
@@ -406,9 +411,17 @@ test_several_databases_at_once (void)
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
-    threads[i].db = tg_test_db_new (FALSE);
+    {
+      threads[i].db = tg_test_db_new (FALSE);
+      threads[i].application_name = application_name;
+    }
+
+  tg_test_db_exec (db, "BEGIN");
+  tg_test_db_exec (db, "LOCK TABLE pg_catalog.pg_authid IN EXCLUSIVE MODE");
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     handles[i] = g_thread_new ("migrate", migrate_database_thread, &threads[i]);
+  tg_test_wait_for_lock_waits (NULL, application_name, G_N_ELEMENTS (threads));
+  tg_test_db_exec (db, "COMMIT");
 
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     {
