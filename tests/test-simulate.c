@@ -114,6 +114,54 @@ simulate (TgTestDb   *db,
     g_error ("simulate failed (%d): %s", result.status, result.err);
 }
 
+/* Simulates into @db over @jobs connections that really write at the same time: the
+ * test holds a SHARE lock on the usage table, which every writer's COPY waits for, until
+ * all @jobs of them are seen waiting. Each has taken a day by then, so the days are
+ * written by @jobs connections at once, whatever the scheduler would have done.
+ */
+static void
+simulate_in_parallel (TgTestDb   *db,
+                      const char *seed,
+                      const char *days,
+                      const char *end,
+                      const char *rows_per_day,
+                      guint       jobs)
+{
+  g_autofree char *application_name = tg_test_unique_name ("tgsimulate");
+  g_autofree char *db_arg = g_strdup_printf ("--db=%s application_name=%s", db->conninfo,
+                                             application_name);
+  g_autofree char *jobs_arg = g_strdup_printf ("%u", jobs);
+  g_autofree char *partitions = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Making a partition takes locks the held one would block: the months' partitions
+   * are made first, as simulate would find them.
+   */
+  partitions = g_strdup_printf ("SELECT tollgate.ensure_usage_partitions ("
+                                "  date '%s' - %s + 1, date '%s' + 1)", end, days, end);
+  tg_test_db_exec (db, partitions);
+
+  tg_test_db_exec (db, "BEGIN");
+  tg_test_db_exec (db, "LOCK TABLE tollgate.api_usage_tracking IN SHARE MODE");
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, tollgatectl (), "simulate", db_arg, "--history", days,
+                              "--end", end, "--seed", seed, "--rows-per-day", rows_per_day,
+                              "--jobs", jobs_arg, "--json", NULL);
+  g_assert_no_error (error);
+
+  tg_test_wait_for_lock_waits (db, application_name, jobs);
+  tg_test_db_exec (db, "COMMIT");
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_error ("simulate failed: %s", err);
+}
+
 static double
 scalar_double (TgTestDb   *db,
                const char *sql)
@@ -167,9 +215,9 @@ test_determinism (void)
   b = tg_test_db_new (TRUE);
   c = tg_test_db_new (TRUE);
 
-  /* The same seed and options; written over one connection or several. */
+  /* The same seed and options; written over one connection or three at once. */
   simulate (a, "11", "10", "2025-02-10", "1500", "1");
-  simulate (b, "11", "10", "2025-02-10", "1500", "3");
+  simulate_in_parallel (b, "11", "10", "2025-02-10", "1500", 3);
   simulate (c, "12", "10", "2025-02-10", "1500", "1");
 
   g_assert_cmpint (count_usage (a, "true"), >, 10000);
