@@ -197,7 +197,7 @@ test_concurrent_writer (void)
   g_autoptr(PGconn) writer = NULL;
   g_autoptr(PGconn) maker = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *waiting_sql = NULL;
+  g_autofree char *maker_name = tg_test_unique_name ("tgmaker");
   g_autofree char *place = NULL;
   PGresult *result;
   gboolean made = FALSE;
@@ -207,7 +207,7 @@ test_concurrent_writer (void)
 
   writer = tg_db_connect (db->conninfo, "tollgate-tests-writer", &error);
   g_assert_no_error (error);
-  maker = tg_db_connect (db->conninfo, "tollgate-tests-maker", &error);
+  maker = tg_db_connect (db->conninfo, maker_name, &error);
   g_assert_no_error (error);
 
   g_assert_true (tg_db_exec (writer, "BEGIN", &error));
@@ -221,11 +221,7 @@ test_concurrent_writer (void)
    * waits for the writer's lock.
    */
   g_assert_cmpint (PQsendQuery (maker, "SELECT tollgate.ensure_usage_partition('2031-05-01')"), ==, 1);
-  waiting_sql = g_strdup_printf ("SELECT count(*) FROM pg_stat_activity "
-                                 "WHERE pid = %d AND wait_event_type = 'Lock'",
-                                 PQbackendPID (maker));
-  while (tg_test_db_scalar_int (db, waiting_sql) == 0)
-    g_usleep (10 * 1000);
+  tg_test_wait_for_lock_waits (db, maker_name, 1);
 
   g_assert_true (tg_db_exec (writer, "COMMIT", &error));
   g_assert_no_error (error);
