@@ -550,6 +550,23 @@ count_signal (gpointer  instance,
   (*counter)++;
 }
 
+/* What a worker's refreshes added, as its "refreshed" signal reports them. */
+typedef struct
+{
+  gint64 rows;
+  gint64 last_id;
+} RefreshRecord;
+
+static void
+record_refresh (TgWorker      *worker,
+                gint64         rows,
+                gint64         last_id,
+                RefreshRecord *record)
+{
+  record->rows += rows;
+  record->last_id = last_id;
+}
+
 static void
 stop_worker (TgWorker *worker)
 {
@@ -568,6 +585,7 @@ test_worker (void)
   TgWorker *first;
   TgWorker *second;
   TgWorker *denied;
+  RefreshRecord second_refresh = { 0 };
   guint usage_changed = 0;
   gint64 max_id;
 
@@ -596,17 +614,23 @@ test_worker (void)
   /* Its refresh NOTIFYs, and its LISTEN hands that to this thread. */
   TG_TEST_ITERATE_UNTIL (usage_changed > 0);
 
-  /* A second Tollgate on the same database stands by… */
+  /* A second Tollgate on the same database stands by while the first holds the lock… */
   second = tg_worker_new (db->conninfo);
   tg_worker_set_refresh_interval_ms (second, 100);
+  g_signal_connect (second, "refreshed", G_CALLBACK (record_refresh), &second_refresh);
   tg_worker_start (second);
   TG_TEST_ITERATE_UNTIL (tg_worker_get_role (second) == TG_WORKER_ROLE_STANDBY);
+  g_assert_cmpint (tg_worker_get_role (first), ==, TG_WORKER_ROLE_REFRESHER);
 
-  /* …and takes over when the first one quits. */
-  max_id = insert_call (db, "here", 200, 5);
+  /* …and takes over when the first one quits. The call comes after the first stopped,
+   * so only the second can roll it up: the takeover is what is checked, not which of
+   * the two happened to refresh first.
+   */
   stop_worker (first);
+  max_id = insert_call (db, "here", 200, 5);
   TG_TEST_ITERATE_UNTIL (tg_worker_get_role (second) == TG_WORKER_ROLE_REFRESHER);
-  TG_TEST_ITERATE_UNTIL (tg_worker_get_last_id (second) >= max_id);
+  TG_TEST_ITERATE_UNTIL (second_refresh.last_id >= max_id);
+  g_assert_cmpint (second_refresh.rows, >=, 1);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state"), >=, max_id);
   stop_worker (second);
 
