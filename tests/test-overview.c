@@ -729,39 +729,10 @@ test_feed_row_dates (void)
 
 typedef struct
 {
-  char          *conninfo;
-  volatile gint  stop;
-  guint          inserted;
-} Writer;
-
-/* Inserts single calls on its own connection until told to stop. */
-static gpointer
-writer_thread (gpointer data)
-{
-  Writer *writer = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PGconn) conn = tg_db_connect (writer->conninfo, "tollgate-tests", &error);
-
-  g_assert_no_error (error);
-  while (!g_atomic_int_get (&writer->stop))
-    {
-      g_assert_true (tg_db_exec (conn,
-        "INSERT INTO tollgate.api_usage_tracking "
-        "  (user_id, api_provider, api_endpoint, request_type, call_count, response_status, "
-        "   response_time) "
-        "VALUES (7, 'geoscape', '/v1/test', 'validate', 1, 200, 80)", &error));
-      writer->inserted++;
-      g_usleep (2000);
-    }
-
-  return NULL;
-}
-
-typedef struct
-{
   TgMonthSummary *summary;
   TgOverviewPage *page;
   guint           loads;
+  gint64          loaded_calls;   /* the month's calls of the last load */
   guint           mismatches;
 } HeaderCheck;
 
@@ -773,48 +744,156 @@ on_month_loaded_check (TgOverviewPage *page,
 
   g_assert_nonnull (total);
   check->loads++;
+  check->loaded_calls = total->calls;
   if (tg_month_summary_get_calls (check->summary) != total->calls ||
       tg_month_summary_get_cost (check->summary) != total->cost)
     check->mismatches++;
 }
 
-/* While calls keep arriving, the header's month and the Overview's cards show one
- * snapshot: every time the Overview loads, the header agrees with its total. */
+/* Whenever the header changes, it shows the Overview's month: no other load (a month
+ * query of its own, a moment apart from the cards') may set it.
+ */
+static void
+on_header_changed_check (TgMonthSummary *summary,
+                         GParamSpec     *pspec,
+                         HeaderCheck    *check)
+{
+  TgUsageRow *total = tg_overview_page_get_month_total (check->page, NULL, NULL);
+
+  if (total == NULL)
+    return;
+
+  if (g_str_equal (pspec->name, "calls") ? tg_month_summary_get_calls (summary) != total->calls
+                                         : tg_month_summary_get_cost (summary) != total->cost)
+    {
+      g_test_message ("The header's %s changed to what the cards do not show", pspec->name);
+      check->mismatches++;
+    }
+}
+
+/* Whether the window's connection is inside the month's query (tollgate.usage_series),
+ * waiting for a lock.
+ */
+static gboolean
+window_waits_in_series (PGconn   *watch,
+                        TgTestDb *db)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT count (*) FROM pg_catalog.pg_stat_activity "
+    "WHERE datname = '%s' AND application_name = 'tollgate' "
+    "  AND wait_event_type = 'Lock' AND query LIKE '%%usage_series%%'", db->name);
+  g_autofree char *count = tg_test_conn_scalar (watch, sql);
+
+  return g_strcmp0 (count, "0") != 0;
+}
+
+/* Whether the header's own load (the month summary's) is under way. */
+static gboolean
+summary_loading (TgMonthSummary *summary)
+{
+  gboolean loading = FALSE;
+
+  g_object_get (summary, "loading", &loading, NULL);
+  return loading;
+}
+
+static void
+insert_calls (TgTestDb *db,
+              int       call_count)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO tollgate.api_usage_tracking "
+    "  (user_id, api_provider, api_endpoint, request_type, call_count, response_status, "
+    "   response_time) "
+    "VALUES (7, 'geoscape', '/v1/test', 'validate', %d, 200, 80)", call_count);
+
+  tg_test_db_exec (db, sql);
+}
+
+/* Calls arrive while the Overview loads, and the header's month and the Overview's cards
+ * show one snapshot. The arrival is forced: the test holds the rollup state
+ * (which the month's query reads first, after its snapshot is taken) until the window's
+ * connection is seen waiting inside that query, commits calls, and only then lets the
+ * load go on. The load then shows the month without them, and the header must agree
+ * with it, whenever it changes and once everything has settled.
+ */
 static void
 test_header_matches_cards (void)
 {
   g_autoptr(TgTestDb) db = NULL;
+  g_autoptr(PGconn) locker = NULL;
+  g_autoptr(PGconn) watch = NULL;
   HeaderCheck check = { 0 };
-  Writer writer = { 0 };
-  GThread *thread;
   TgWindow *window;
 
   if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
     return;
+
+  insert_calls (db, 3);
+  locker = tg_test_db_connect_as (db, "postgres");
+  watch = tg_test_db_connect_as (db, "postgres");
+
+  /* The window's worker stands by (the test holds the refresher's lock, tg-worker.c's
+   * REFRESHER_LOCK_KEY): its NOTIFYs would start loads of their own, and the only
+   * loads here are the Refreshes'. The Overview's and the header's timers are 30 and
+   * 60 seconds away.
+   */
+  tg_test_conn_scalar (watch, "SELECT pg_advisory_lock (6084200834447537253)");
 
   window = open_window (db->conninfo);
   check.page = get_page (window);
   check.summary = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_MONTH_SUMMARY);
   g_assert_nonnull (check.summary);
   g_signal_connect_after (check.page, "month-loaded", G_CALLBACK (on_month_loaded_check), &check);
+  g_signal_connect (check.summary, "notify::calls", G_CALLBACK (on_header_changed_check), &check);
+  g_signal_connect (check.summary, "notify::cost", G_CALLBACK (on_header_changed_check), &check);
 
-  writer.conninfo = db->conninfo;
-  thread = g_thread_new ("writer", writer_thread, &writer);
-  for (guint i = 0; i < 6; i++)
+  for (int round = 1; round <= 3; round++)
     {
       guint loads = check.loads;
+      gint64 before;
 
+      /* Calls committed before the Refresh, which its load must show… */
+      insert_calls (db, 10 * round);
+      before = tg_test_db_scalar_int (db, "SELECT sum (call_count) FROM tollgate.api_usage_tracking");
+
+      g_assert_true (tg_db_exec (locker, "BEGIN", NULL));
+      g_assert_true (tg_db_exec (locker, "LOCK TABLE tollgate.rollup_state IN ACCESS EXCLUSIVE MODE",
+                                 NULL));
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
-      TG_TEST_ITERATE_UNTIL (check.loads > loads);
-    }
-  g_atomic_int_set (&writer.stop, 1);
-  g_thread_join (thread);
+      TG_TEST_ITERATE_UNTIL (window_waits_in_series (watch, db));
 
-  g_assert_cmpuint (writer.inserted, >, 0);
+      /* …and calls committed while it is under way, after its snapshot, which it cannot. */
+      insert_calls (db, 1000 * round);
+      g_assert_true (tg_db_exec (locker, "COMMIT", NULL));
+
+      TG_TEST_ITERATE_UNTIL (check.loads > loads);
+      g_assert_cmpint (check.loaded_calls, ==, before);
+
+      /* Whatever the header loads itself for this Refresh has come in too. */
+      TG_TEST_ITERATE_UNTIL (!summary_loading (check.summary) && tg_window_get_ready (window));
+      /* Only this Refresh loaded: the load seen waiting was its own. */
+      g_assert_cmpuint (check.loads, ==, loads + 1);
+      g_assert_cmpint (tg_month_summary_get_calls (check.summary), ==,
+                       tg_overview_page_get_month_total (check.page, NULL, NULL)->calls);
+    }
+
+  /* A last Refresh with nothing held shows every call, in the header too. */
+  {
+    guint loads = check.loads;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+    TG_TEST_ITERATE_UNTIL (check.loads > loads);
+    TG_TEST_ITERATE_UNTIL (!summary_loading (check.summary) && tg_window_get_ready (window));
+    g_assert_cmpint (tg_month_summary_get_calls (check.summary), ==,
+                     tg_test_db_scalar_int (db, "SELECT sum (call_count) "
+                                                "FROM tollgate.api_usage_tracking"));
+  }
+
   g_assert_cmpuint (check.mismatches, ==, 0);
-  g_assert_cmpint (tg_month_summary_get_calls (check.summary), >, 0);
 
   g_signal_handlers_disconnect_by_data (check.page, &check);
+  g_signal_handlers_disconnect_by_data (check.summary, &check);
   close_window (window);
 }
 
