@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tg-application.h"
 #include "tg-demo.h"
@@ -267,17 +268,91 @@ close_and_assert_stopped (TgWindow *window,
   TG_TEST_ITERATE_UNTIL (!process_exists (postmaster));
 }
 
-/* Cancel while initdb runs: the window returns to the welcome page, and no server. */
+/* A folder of server programs whose initdb only says that it runs (its pid, in
+ * initdb.pid beside it) and then waits to be ended: pg_ctl, postgres and psql are the
+ * real ones. Made readable for the postgres user, which runs initdb when we are root.
+ */
+static char *
+make_initdb_stand_in (char **pid_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *real = tg_demo_find_server_bindir (&error);
+  g_autofree char *dir = g_dir_make_tmp ("tg-initdb-XXXXXX", &error);
+  g_autofree char *initdb = NULL;
+  static const char * const linked[] = { "pg_ctl", "postgres", "psql" };
+  static const char script[] =
+    "#!/bin/sh\n"
+    "echo $$ > \"$(dirname \"$0\")/initdb.pid\"\n"
+    "exec sleep 600\n";
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (linked); i++)
+    {
+      g_autofree char *target = g_build_filename (real, linked[i], NULL);
+      g_autofree char *link = g_build_filename (dir, linked[i], NULL);
+
+      if (g_file_test (target, G_FILE_TEST_IS_EXECUTABLE))
+        g_assert_cmpint (symlink (target, link), ==, 0);
+    }
+
+  initdb = g_build_filename (dir, "initdb", NULL);
+  g_assert_true (g_file_set_contents (initdb, script, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (initdb, 0755), ==, 0);
+
+  *pid_file = g_build_filename (dir, "initdb.pid", NULL);
+  g_assert_true (g_file_set_contents (*pid_file, "", 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (*pid_file, 0666), ==, 0);
+
+  return g_steal_pointer (&dir);
+}
+
+static GPid
+read_stand_in_pid (const char *pid_file)
+{
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (pid_file, &contents, NULL, NULL))
+    return 0;
+
+  return (GPid)g_ascii_strtoll (contents, NULL, 10);
+}
+
+static void remove_tree (const char *path);
+
+/* Cancel while initdb runs: the window returns to the welcome page, initdb is ended, and
+ * no server runs. That the cancel comes while initdb runs is forced, not a matter of
+ * how fast initdb is: a stand-in initdb runs until something ends it. Run in a child,
+ * whose environment can point the demo at the stand-in.
+ */
 static void
 test_cancel (void)
 {
-  g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) statuses = NULL;
+  g_autofree char *bindir = NULL;
+  g_autofree char *pid_file = NULL;
   TgWelcomePage *welcome;
   TgWindow *window;
   TgDemo *demo;
+  GPid initdb = 0;
 
   if (!require_demo ())
     return;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC,
+                              G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  statuses = g_ptr_array_new_with_free_func (g_free);
+  bindir = make_initdb_stand_in (&pid_file);
+  g_setenv ("TOLLGATE_PG_BINDIR", bindir, TRUE);
 
   window = open_welcome ();
   welcome = tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_WELCOME_PAGE);
@@ -290,8 +365,10 @@ test_cancel (void)
   g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (window),
                                                              "win.start-demo")));
 
-  TG_TEST_ITERATE_UNTIL (seen (statuses, "Creating the demo database cluster") ||
-                 seen (statuses, "Starting PostgreSQL"));
+  /* initdb runs, and only a cancel will end it. */
+  TG_TEST_ITERATE_UNTIL ((initdb = read_stand_in_pid (pid_file)) > 0);
+  g_assert_true (process_exists (initdb));
+  g_assert_true (seen (statuses, "Creating the demo database cluster"));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-demo", NULL);
 
   TG_TEST_ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) == NULL);
@@ -300,12 +377,15 @@ test_cancel (void)
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_NOT_CONFIGURED);
   g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (window),
                                                             "win.start-demo")));
+  g_assert_false (process_exists (initdb));
+  g_assert_false (seen (statuses, "Starting PostgreSQL"));
   assert_nothing_runs ();
 
   g_signal_handlers_disconnect_by_data (demo, statuses);
   gtk_window_destroy (GTK_WINDOW (window));
   tg_test_ui_drain ();
   g_assert_finalize_object (window);
+  remove_tree (bindir);
 }
 
 /* With TOLLGATE_DEMO_SCREENSHOTS=DIR the run leaves pictures of its progress and its
