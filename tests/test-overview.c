@@ -855,11 +855,12 @@ test_header_matches_cards (void)
 
       /* Calls committed before the Refresh, which its load must show… */
       insert_calls (db, 10 * round);
-      before = tg_test_db_scalar_int (db, "SELECT sum (call_count) FROM tollgate.api_usage_tracking");
+      before = tg_test_db_scalar_int (db, "SELECT sum (call_count) "
+                                          "FROM tollgate.api_usage_tracking");
 
       g_assert_true (tg_db_exec (locker, "BEGIN", NULL));
-      g_assert_true (tg_db_exec (locker, "LOCK TABLE tollgate.rollup_state IN ACCESS EXCLUSIVE MODE",
-                                 NULL));
+      g_assert_true (tg_db_exec (locker, "LOCK TABLE tollgate.rollup_state "
+                                         "IN ACCESS EXCLUSIVE MODE", NULL));
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
       TG_TEST_ITERATE_UNTIL (window_waits_in_series (watch, db));
 
