@@ -12,7 +12,7 @@
  * and live simulated traffic for the session. The rollup refresher is not started
  * here: the window's worker runs it.
  *
- * The steps are programs (initdb, pg_ctl, psql, tollgatectl) run with GSubprocess on a
+ * The steps are programs (initdb, pg_ctl, tollgatectl) run with GSubprocess on a
  * GTask thread, one after the other; cancelling terminates the running one and stops
  * the server. PostgreSQL refuses to run as root, so as root the server programs run as
  * the postgres system user, as tools/lib/postgres.sh does.
@@ -32,7 +32,11 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "tg-cluster-queries.h"
+#include "tg-conninfo.h"
+#include "tg-db-util.h"
 #include "tg-demo.h"
+#include "tg-handoff.h"
 
 #define DEMO_HISTORY_DAYS 120
 #define DEMO_SEED         "16"
@@ -40,6 +44,12 @@
 #define DEMO_PORT         "5432"
 #define SERVER_OWNER      "postgres"
 #define ERROR_TAIL_LINES  12
+
+/* How long stopping may take: the simulator (it commits its last batch), then the server,
+ * politely and then at once. Quitting waits for these, so they are bounded. */
+#define SIMULATOR_STOP_MS             5000
+#define SERVER_STOP_FAST_SECONDS      "15"
+#define SERVER_STOP_IMMEDIATE_SECONDS "5"
 
 struct _TgDemo
 {
@@ -50,7 +60,9 @@ struct _TgDemo
   char         *data_dir;
   char         *conninfo;
 
-  /* owned; UI thread only */
+  /* owned; the context of the thread that made the demo (the UI's), where its
+   * properties change and notify; only that thread touches these */
+  GMainContext *context;
   char         *status;
   GCancellable *start_cancellable;  /* ends a start under way when the demo stops */
 
@@ -288,20 +300,26 @@ typedef struct
   char   *status;
 } StatusUpdate;
 
+static void
+status_update_free (StatusUpdate *update)
+{
+  g_object_unref (update->self);
+  g_free (update->status);
+  g_free (update);
+}
+
 static gboolean
 apply_status (gpointer data)
 {
   StatusUpdate *update = data;
 
   set_status (update->self, update->status);
-  g_object_unref (update->self);
-  g_free (update->status);
-  g_free (update);
 
   return G_SOURCE_REMOVE;
 }
 
-/* From the worker thread: what the demo is doing now, for the progress label. */
+/* From the start's thread: what the demo is doing now, for the progress label. It
+ * changes on the thread that made the demo, through tg_handoff(), never here. */
 static void
 publish_status (TgDemo     *self,
                 const char *status)
@@ -310,7 +328,8 @@ publish_status (TgDemo     *self,
 
   update->self = g_object_ref (self);
   update->status = g_strdup (status);
-  g_main_context_invoke (NULL, apply_status, update);
+  tg_handoff (self->context, G_PRIORITY_DEFAULT, apply_status, update,
+              (GDestroyNotify)status_update_free, "[tollgate] demo status");
 }
 
 /* ---- running the steps (worker thread, under lock) ------------------------------ */
@@ -459,20 +478,76 @@ server_pid_file_exists (TgDemo *self)
   return g_file_test (pid_file, G_FILE_TEST_EXISTS);
 }
 
+/* Stopping is bounded: a fast shutdown (sessions ended, a checkpoint) for a while, then
+ * an immediate one, which the next start's crash recovery cleans up after. */
 static gboolean
 stop_server_locked (TgDemo  *self,
                     GError **error)
 {
   g_autofree char *pg_ctl = NULL;
+  g_autoptr(GError) fast_error = NULL;
 
   if (self->bindir == NULL || !server_pid_file_exists (self))
     return TRUE;
 
   pg_ctl = g_build_filename (self->bindir, "pg_ctl", NULL);
+  if (run_step (self, _("Stopping PostgreSQL"), TRUE,
+                (const char * const[]) { pg_ctl, "-D", self->data_dir, "-m", "fast", "-w",
+                                         "-t", SERVER_STOP_FAST_SECONDS, "stop", NULL },
+                NULL, NULL, NULL, &fast_error))
+    return TRUE;
+
+  g_debug ("The demo's server did not stop in time, stopping it at once: %s",
+           fast_error->message);
   return run_step (self, _("Stopping PostgreSQL"), TRUE,
-                   (const char * const[]) { pg_ctl, "-D", self->data_dir, "-m", "fast",
-                                            "-w", "-t", "60", "stop", NULL },
+                   (const char * const[]) { pg_ctl, "-D", self->data_dir, "-m", "immediate",
+                                            "-w", "-t", SERVER_STOP_IMMEDIATE_SECONDS, "stop",
+                                            NULL },
                    NULL, NULL, NULL, error);
+}
+
+static void
+on_simulator_waited (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *done = TRUE;
+}
+
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits at most @timeout_ms for @process to exit, on a private context so that it works
+ * on any thread, the UI's at shutdown included. */
+static gboolean
+wait_bounded (GSubprocess *process,
+              guint        timeout_ms)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GSource *timeout;
+  gboolean done = FALSE;
+
+  g_main_context_push_thread_default (context);
+  g_subprocess_wait_async (process, cancellable, on_simulator_waited, &done);
+  timeout = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (timeout, cancel_cb, cancellable, NULL);
+  g_source_attach (timeout, context);
+  /* A cancelled wait completes too, so this ends either way. */
+  while (!done)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+  g_main_context_pop_thread_default (context);
+
+  return g_subprocess_get_if_exited (process) || g_subprocess_get_if_signaled (process);
 }
 
 static void
@@ -483,9 +558,12 @@ stop_locked (TgDemo *self)
   if (self->simulator != NULL)
     {
       g_subprocess_send_signal (self->simulator, SIGTERM);
-      if (!g_subprocess_wait (self->simulator, NULL, &error))
-        g_warning ("Could not wait for the demo's simulator: %s", error->message);
-      g_clear_error (&error);
+      if (!wait_bounded (self->simulator, SIMULATOR_STOP_MS))
+        {
+          g_debug ("The demo's simulator did not stop in time: killing it");
+          g_subprocess_force_exit (self->simulator);
+          wait_bounded (self->simulator, SIMULATOR_STOP_MS);
+        }
       g_clear_object (&self->simulator);
       self->simulator_pid = 0;
     }
@@ -546,25 +624,20 @@ history_days (void)
   return DEMO_HISTORY_DAYS;
 }
 
-/* Days from @newest (YYYY-MM-DD) to @today; -1 when @newest cannot be read. */
-static int
-days_between (const char *newest,
-              GDateTime  *today)
+/* Connects to a database of the demo's cluster, on the start's thread. */
+static PGconn *
+connect_demo (TgDemo      *self,
+              const char  *dbname,
+              GError     **error)
 {
-  g_autoptr(GDateTime) then = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  int year, month, day;
+  g_autofree char *conninfo = NULL;
+  g_autoptr(GString) quoted = g_string_new (NULL);
 
-  if (sscanf (newest, "%d-%d-%d", &year, &month, &day) != 3)
-    return -1;
+  tg_conninfo_append_value (quoted, self->dir);
+  conninfo = g_strdup_printf ("host=%s port=" DEMO_PORT " dbname=%s user=postgres "
+                              "connect_timeout=10", quoted->str, dbname);
 
-  then = g_date_time_new_utc (year, month, day, 0, 0, 0);
-  now = g_date_time_new_utc (g_date_time_get_year (today), g_date_time_get_month (today),
-                             g_date_time_get_day_of_month (today), 0, 0, 0);
-  if (then == NULL || now == NULL)
-    return -1;
-
-  return (int)(g_date_time_difference (now, then) / G_TIME_SPAN_DAY);
+  return tg_db_connect (conninfo, "tollgate-demo", error);
 }
 
 static gboolean
@@ -575,18 +648,18 @@ start_locked (TgDemo        *self,
   g_autofree char *ctl = NULL;
   g_autofree char *initdb = NULL;
   g_autofree char *pg_ctl = NULL;
-  g_autofree char *psql = NULL;
   g_autofree char *version_file = NULL;
   g_autofree char *server_log = NULL;
   g_autofree char *server_options = NULL;
   g_autofree char *quoted_dir = NULL;
-  g_autofree char *postgres_db = NULL;
-  g_autofree char *exists = NULL;
-  g_autofree char *newest = NULL;
+  g_autoptr(PGconn) server = NULL;
+  g_autoptr(PGconn) demo = NULL;
+  GDate newest;
   g_autofree char *simulator_log = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDateTime) today = NULL;
+  g_autoptr(GDateTime) now = NULL;
   g_autofree char *today_text = NULL;
+  GDate today;
   const char *identifier;
 
   publish_status (self, _("Looking for PostgreSQL…"));
@@ -601,18 +674,6 @@ start_locked (TgDemo        *self,
 
   initdb = g_build_filename (self->bindir, "initdb", NULL);
   pg_ctl = g_build_filename (self->bindir, "pg_ctl", NULL);
-  psql = g_build_filename (self->bindir, "psql", NULL);
-  if (!g_file_test (psql, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_free (psql);
-      psql = g_find_program_in_path ("psql");
-      if (psql == NULL)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               _("psql is not installed (Debian package postgresql-client)"));
-          return FALSE;
-        }
-    }
 
   if (!prepare_dir (self, error))
     return FALSE;
@@ -657,21 +718,10 @@ start_locked (TgDemo        *self,
     return FALSE;
 
   publish_status (self, _("Preparing the demo database…"));
-  if (!run_step (self, _("Looking for the demo database"), FALSE,
-                 (const char * const[]) { psql, "-h", self->dir, "-p", DEMO_PORT, "-U",
-                                          "postgres", "-d", "postgres", "-AtX", "-c",
-                                          "SELECT 1 FROM pg_database "
-                                          "WHERE datname = 'tollgate'", NULL },
-                 NULL, &exists, cancellable, error))
+  server = connect_demo (self, "postgres", error);
+  if (server == NULL || !tg_cluster_ensure_database (server, "tollgate", NULL, error))
     return FALSE;
-
-  if (*exists == '\0' &&
-      !run_step (self, _("Creating the demo database"), FALSE,
-                 (const char * const[]) { psql, "-h", self->dir, "-p", DEMO_PORT, "-U",
-                                          "postgres", "-d", "postgres", "-qX", "-c",
-                                          "CREATE DATABASE tollgate", NULL },
-                 NULL, NULL, cancellable, error))
-    return FALSE;
+  g_clear_pointer (&server, PQfinish);
 
   publish_status (self, _("Updating the demo database’s schema…"));
   if (!run_step (self, _("Updating the schema"), FALSE,
@@ -680,18 +730,18 @@ start_locked (TgDemo        *self,
     return FALSE;
 
   /* History: all of it the first time; afterwards only the days since the newest row. */
-  if (!run_step (self, _("Looking at the demo’s history"), FALSE,
-                 (const char * const[]) { psql, "-h", self->dir, "-p", DEMO_PORT, "-U",
-                                          "postgres", "-d", "tollgate", "-AtX", "-c",
-                                          "SELECT (max(created_at) AT TIME ZONE 'UTC')::date "
-                                          "FROM tollgate.api_usage_tracking", NULL },
-                 NULL, &newest, cancellable, error))
+  demo = connect_demo (self, "tollgate", error);
+  if (demo == NULL || !tg_cluster_newest_usage_day (demo, &newest, error))
     return FALSE;
+  g_clear_pointer (&demo, PQfinish);
 
-  today = g_date_time_new_now_utc ();
-  today_text = g_date_time_format (today, "%Y-%m-%d");
+  now = g_date_time_new_now_utc ();
+  today_text = g_date_time_format (now, "%Y-%m-%d");
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
 
-  if (*newest == '\0')
+  if (!g_date_valid (&newest))
     {
       guint days = history_days ();
       g_autofree char *days_text = g_strdup_printf ("%u", days);
@@ -711,9 +761,9 @@ start_locked (TgDemo        *self,
                      NULL, NULL, cancellable, error))
         return FALSE;
     }
-  else if (g_strcmp0 (newest, today_text) != 0)
+  else
     {
-      int gap = days_between (newest, today);
+      int gap = g_date_days_between (&newest, &today);
 
       if (gap > 0)
         {
@@ -999,6 +1049,7 @@ tg_demo_finalize (GObject *object)
   g_clear_pointer (&self->conninfo, g_free);
   g_clear_pointer (&self->status, g_free);
   g_clear_pointer (&self->bindir, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (tg_demo_parent_class)->finalize (object);
@@ -1066,6 +1117,7 @@ tg_demo_init (TgDemo *self)
   const char *dir = g_getenv ("TOLLGATE_DEMO_DIR");
 
   g_mutex_init (&self->lock);
+  self->context = g_main_context_ref_thread_default ();
 
   /* The same place as tools/demo: as root one the postgres user can reach. */
   if (dir != NULL && *dir != '\0')

@@ -39,6 +39,7 @@
 #include "config.h"
 
 #include "tg-db-connection.h"
+#include "tg-handoff.h"
 #include "tg-worker.h"
 
 #define DEFAULT_REFRESH_INTERVAL_MS 5000
@@ -262,28 +263,6 @@ post_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Always a source, never g_main_context_invoke(): that calls the function at once when
- * the target context is the calling thread's default — and once the worker thread has
- * popped its own context, the global default context counts as its default, so a "to
- * the UI" call would run on the worker thread.
- */
-static void
-attach_idle (GMainContext   *context,
-             int             priority,
-             GSourceFunc     func,
-             gpointer        data,
-             GDestroyNotify  notify,
-             const char     *name)
-{
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, priority);
-  g_source_set_callback (source, func, data, notify);
-  g_source_set_static_name (source, name);
-  g_source_attach (source, context);
-  g_source_unref (source);
-}
-
 static void
 post (Worker   *worker,
       PostKind  kind,
@@ -299,8 +278,8 @@ post (Worker   *worker,
   data->last_id = last_id;
   data->role = role;
 
-  attach_idle (worker->ui_context, G_PRIORITY_DEFAULT, post_cb, data,
-               (GDestroyNotify)post_free, "[tollgate] worker to UI");
+  tg_handoff (worker->ui_context, G_PRIORITY_DEFAULT, post_cb, data,
+              (GDestroyNotify)post_free, "[tollgate] worker to UI");
 }
 
 /* The worker thread */
@@ -850,8 +829,8 @@ tg_worker_stop (TgWorker *self)
     return;
 
   self->stop_requested = TRUE;
-  attach_idle (self->worker->context, G_PRIORITY_HIGH, stop_cb, worker_ref (self->worker),
-               (GDestroyNotify)worker_unref, "[tollgate] worker stop");
+  tg_handoff (self->worker->context, G_PRIORITY_HIGH, stop_cb, worker_ref (self->worker),
+              (GDestroyNotify)worker_unref, "[tollgate] worker stop");
 }
 
 gboolean
