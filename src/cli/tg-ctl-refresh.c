@@ -11,6 +11,7 @@
 
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
+#include "tg-refresher-queries.h"
 #include "tg-time-bucket.h"
 #include "tg-usage-queries.h"
 
@@ -34,28 +35,14 @@ refresh_once (PGconn    *conn,
               gint64    *last_id,
               GError   **error)
 {
-  g_autoptr(PGresult) result = NULL;
-  const char *sql = following
-    ? "SELECT rows_added, last_id FROM tollgate.refresh_rollups(1000000, '10 seconds')"
-    : "SELECT rows_added, last_id FROM tollgate.refresh_rollups()";
+  TgRefreshResult refresh;
 
-  /* Each call adds at most a million rows; loop until caught up. */
-  *rows_added = 0;
-  for (;;)
-    {
-      gint64 added;
+  if (!tg_refresher_refresh_all (conn, following ? 10 : 0, &refresh, error))
+    return FALSE;
 
-      g_clear_pointer (&result, PQclear);
-      result = tg_db_query (conn, sql, 0, NULL, error);
-      if (result == NULL)
-        return FALSE;
-
-      added = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
-      *last_id = g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10);
-      *rows_added += added;
-      if (added < 1000000)
-        return TRUE;
-    }
+  *rows_added = refresh.rows_added;
+  *last_id = refresh.last_id;
+  return TRUE;
 }
 
 static gboolean
@@ -137,10 +124,6 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
     {
       g_autofree char *zone = NULL;
       g_autoptr(GTimeZone) tz = NULL;
-      g_autoptr(GDateTime) start = NULL;
-      g_autoptr(PGresult) result = NULL;
-      g_autofree char *start_text = NULL;
-      const char *params[1];
       GDate date;
 
       if (!tg_time_bucket_parse_date (from, &date, &error))
@@ -150,17 +133,10 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
       if (zone == NULL || (tz = tg_time_zone_new_checked (zone, &error)) == NULL)
         return tg_ctl_fail (g_steal_pointer (&error));
 
-      start = g_date_time_new_from_unix_utc (tg_time_bucket_day_start (tz, &date));
-      start_text = g_date_time_format (start, "%Y-%m-%d %H:%M:%S+00");
-      params[0] = start_text;
-
       if (!globals->json)
         g_printerr ("Rebuilding the rollups from %s (%s)…\n", from, zone);
-      result = tg_db_query (conn, "SELECT tollgate.recompute_rollups($1::timestamptz)",
-                            1, params, &error);
-      if (result == NULL)
+      if (!tg_refresher_recompute (conn, tg_time_bucket_day_start (tz, &date), &added, &error))
         return tg_ctl_fail (g_steal_pointer (&error));
-      added = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
       if (globals->json)
         g_print ("{\"recomputed_rows\": %" G_GINT64_FORMAT "}\n", added);
       else

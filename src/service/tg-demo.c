@@ -652,8 +652,6 @@ start_locked (TgDemo        *self,
   g_autofree char *server_log = NULL;
   g_autofree char *server_options = NULL;
   g_autofree char *quoted_dir = NULL;
-  g_autoptr(PGconn) server = NULL;
-  g_autoptr(PGconn) demo = NULL;
   GDate newest;
   g_autofree char *simulator_log = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -718,10 +716,12 @@ start_locked (TgDemo        *self,
     return FALSE;
 
   publish_status (self, _("Preparing the demo database…"));
-  server = connect_demo (self, "postgres", error);
-  if (server == NULL || !tg_cluster_ensure_database (server, "tollgate", NULL, error))
-    return FALSE;
-  g_clear_pointer (&server, PQfinish);
+  {
+    g_autoptr(PGconn) server = connect_demo (self, "postgres", error);
+
+    if (server == NULL || !tg_cluster_ensure_database (server, "tollgate", NULL, error))
+      return FALSE;
+  }
 
   publish_status (self, _("Updating the demo database’s schema…"));
   if (!run_step (self, _("Updating the schema"), FALSE,
@@ -730,10 +730,12 @@ start_locked (TgDemo        *self,
     return FALSE;
 
   /* History: all of it the first time; afterwards only the days since the newest row. */
-  demo = connect_demo (self, "tollgate", error);
-  if (demo == NULL || !tg_cluster_newest_usage_day (demo, &newest, error))
-    return FALSE;
-  g_clear_pointer (&demo, PQfinish);
+  {
+    g_autoptr(PGconn) demo = connect_demo (self, "tollgate", error);
+
+    if (demo == NULL || !tg_cluster_newest_usage_day (demo, &newest, error))
+      return FALSE;
+  }
 
   now = g_date_time_new_now_utc ();
   today_text = g_date_time_format (now, "%Y-%m-%d");

@@ -30,13 +30,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "tg-activity-queries.h"
 #include "tg-catalog-queries.h"
 #include "tg-format.h"
 #include "tg-money.h"
 #include "tg-overview-page.h"
+#include "tg-report-export.h"
 #include "tg-summary-report.h"
 #include "tg-time-bucket.h"
 #include "tg-usage-queries.h"
@@ -1018,22 +1018,6 @@ tg_overview_page_get_chart (TgOverviewPage *self)
 
 /* Exporting */
 
-typedef struct
-{
-  TgSummaryReport *report;
-  char            *path;
-  char            *details;   /* the audit log's JSON */
-} Export;
-
-static void
-export_free (Export *export)
-{
-  g_clear_pointer (&export->report, tg_summary_report_unref);
-  g_free (export->path);
-  g_free (export->details);
-  g_free (export);
-}
-
 /* What the cards show, as text for the report's table. */
 static TgSummaryReport *
 build_report (TgOverviewPage *self)
@@ -1140,76 +1124,17 @@ build_report (TgOverviewPage *self)
 }
 
 static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+on_exported (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  Export *export = task_data;
+  g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (tg_summary_report_write (export->report, export->path, &error))
+  if (tg_report_export_finish (result, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
-}
-
-static void
-on_export_logged (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(TgDbResult) db_result = NULL;
-  GError *error = NULL;
-  Export *export = g_task_get_task_data (task);
-
-  db_result = tg_db_connection_query_finish (TG_DB_CONNECTION (object), result, &error);
-  if (db_result == NULL)
-    {
-      /* No export without its line in the audit log. */
-      g_unlink (export->path);
-      g_prefix_error (&error, _("The audit log did not record the export, so it was "
-                                "removed: "));
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_export_written (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  TgOverviewPage *self = g_task_get_source_object (task);
-  Export *export = g_task_get_task_data (task);
-  GCancellable *cancellable;
-  GError *error = NULL;
-  const char *params[] = { "export", export->details };
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (self->connection == NULL)
-    {
-      g_unlink (export->path);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                               _("The database connection closed before the export was "
-                                 "recorded"));
-      return;
-    }
-
-  cancellable = g_task_get_cancellable (task);
-  tg_db_connection_query_async (self->connection,
-                                "SELECT tollgate.log_action ($1, $2::jsonb)",
-                                params, G_N_ELEMENTS (params),
-                                cancellable, on_export_logged, g_steal_pointer (&task));
 }
 
 /**
@@ -1217,8 +1142,8 @@ on_export_written (GObject      *object,
  * @file: a local file
  *
  * Writes what the page shows — the cost chart, drawn by the same code as on screen, and
- * a table of the cards — into a one-page PDF on a thread, then records the export in
- * the audit log (tollgate.log_action). A file the audit log did not take is removed.
+ * a table of the cards — into a one-page PDF, and records the export in the audit log
+ * (tg_report_export_async()).
  */
 void
 tg_overview_page_export_pdf_async (TgOverviewPage      *self,
@@ -1228,8 +1153,7 @@ tg_overview_page_export_pdf_async (TgOverviewPage      *self,
                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) thread_task = NULL;
-  Export *export;
+  g_autoptr(TgSummaryReport) report = NULL;
 
   g_return_if_fail (TG_IS_OVERVIEW_PAGE (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -1245,28 +1169,16 @@ tg_overview_page_export_pdf_async (TgOverviewPage      *self,
       return;
     }
 
-  if (g_file_peek_path (file) == NULL)
+  if (self->connection == NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               _("Reports can only be saved to local files"));
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                               _("The export cannot be recorded without a database connection"));
       return;
     }
 
-  export = g_new0 (Export, 1);
-  export->report = build_report (self);
-  export->path = g_file_get_path (file);
-  export->details = g_strdup_printf ("{\"report\": \"overview\", \"period\": \"%s\", "
-                                     "\"format\": \"pdf\"}",
-                                     self->month != NULL ? self->month : "");
-  g_task_set_task_data (task, export, (GDestroyNotify)export_free);
-
-  /* The file is written on a thread (no disk on the UI thread); the outer task, which
-   * owns the export's data, waits for it as the thread task's callback data.
-   */
-  thread_task = g_task_new (self, cancellable, on_export_written, g_steal_pointer (&task));
-  g_task_set_source_tag (thread_task, export_thread);
-  g_task_set_task_data (thread_task, export, NULL);
-  g_task_run_in_thread (thread_task, export_thread);
+  report = build_report (self);
+  tg_report_export_async (self->connection, report, file, "overview", self->month,
+                          cancellable, on_exported, g_steal_pointer (&task));
 }
 
 gboolean
