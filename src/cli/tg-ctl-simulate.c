@@ -19,6 +19,7 @@
 
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
+#include "tg-format.h"
 #include "tg-traffic-model.h"
 #include "tg-usage-writer.h"
 
@@ -60,23 +61,6 @@ typedef struct
   gboolean        interrupted;
   guint           tick_id;
 } LiveRun;
-
-/* "1234567" → "1,234,567" */
-static char *
-format_count (guint64 value)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
-  GString *out = g_string_new (NULL);
-  gsize n = strlen (digits);
-
-  for (gsize i = 0; i < n; i++)
-    {
-      if (i > 0 && (n - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
 
 static char *
 format_day (gint64 day)
@@ -174,8 +158,8 @@ print_summary (const char *mode,
     }
   else
     {
-      g_autofree char *rows = format_count (totals->rows);
-      g_autofree char *calls = format_count (totals->calls);
+      g_autofree char *rows = tg_format_count ((gint64)totals->rows);
+      g_autofree char *calls = tg_format_count ((gint64)totals->calls);
 
       if (from != NULL)
         g_print ("Simulated %u day%s, %s to %s (UTC), seed %" G_GUINT64_FORMAT "%s\n",
@@ -197,7 +181,7 @@ report_progress (Totals  *totals,
 {
   double seconds = (g_get_monotonic_time () - totals->started) / (double)G_USEC_PER_SEC;
   g_autofree char *date = format_day (day);
-  g_autofree char *rows = format_count (n_rows);
+  g_autofree char *rows = tg_format_count ((gint64)n_rows);
   gboolean tty = isatty (STDERR_FILENO);
 
   g_printerr ("%s%u of %u days (to about %s), %s rows, %.0f rows/s%s",
@@ -514,7 +498,7 @@ live_tick (gpointer user_data)
 
   if (!run->totals->json && g_get_monotonic_time () - run->last_report >= 10 * G_USEC_PER_SEC)
     {
-      g_autofree char *rows = format_count (run->totals->rows);
+      g_autofree char *rows = tg_format_count ((gint64)run->totals->rows);
 
       g_printerr ("live: %s rows so far\n", rows);
       run->last_report = g_get_monotonic_time ();
