@@ -10,8 +10,6 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -20,6 +18,7 @@
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
 #include "tg-format.h"
+#include "tg-time-bucket.h"
 #include "tg-traffic-model.h"
 #include "tg-usage-writer.h"
 
@@ -71,26 +70,28 @@ format_day (gint64 day)
   return g_strdup_printf ("%04d-%02d-%02d", year, month, mday);
 }
 
+/* --end: a strict YYYY-MM-DD (tg_time_bucket_parse_date()) no earlier than 1970, where
+ * the model's day numbers begin.
+ */
 static gboolean
-parse_date (const char *text,
-            gint64     *day)
+parse_end (const char  *text,
+           gint64      *day,
+           GError     **error)
 {
-  int year, month, mday;
+  GDate date;
 
-  /* Exactly YYYY-MM-DD. */
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+  if (!tg_time_bucket_parse_date (text, &date, error))
     return FALSE;
-  for (guint i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+
+  if (g_date_get_year (&date) < 1970)
+    {
+      g_set_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_INVALID_DATE,
+                   "“%s” is before 1970, where simulated time begins", text);
       return FALSE;
+    }
 
-  year = atoi (text);
-  month = atoi (text + 5);
-  mday = atoi (text + 8);
-  if (year < 1970 || !g_date_valid_dmy (mday, month, year))
-    return FALSE;
-
-  *day = tg_traffic_day_from_date (year, month, mday);
+  *day = tg_traffic_day_from_date (g_date_get_year (&date), g_date_get_month (&date),
+                                   g_date_get_day (&date));
   return TRUE;
 }
 
@@ -670,8 +671,8 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
 
   if (end != NULL)
     {
-      if (!parse_date (end, &end_day))
-        return tg_ctl_usage_error (context, "--end takes a date as YYYY-MM-DD, not “%s”", end);
+      if (!parse_end (end, &end_day, &error))
+        return tg_ctl_usage_error (context, "--end: %s", error->message);
     }
   else
     end_day = g_get_real_time () / TG_TRAFFIC_USEC_PER_DAY;
