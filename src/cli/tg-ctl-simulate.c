@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <glib-unix.h>
-#include <json-glib/json-glib.h>
 
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
@@ -119,43 +118,26 @@ print_summary (const char *mode,
   if (totals->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "mode");
-      json_builder_add_string_value (builder, mode);
-      json_builder_set_member_name (builder, "seed");
-      json_builder_add_int_value (builder, (gint64)totals->seed);
+      tg_ctl_json_add_string (builder, "mode", mode);
+      tg_ctl_json_add_int (builder, "seed", (gint64)totals->seed);
       if (from != NULL)
         {
-          json_builder_set_member_name (builder, "from");
-          json_builder_add_string_value (builder, from);
-          json_builder_set_member_name (builder, "to");
-          json_builder_add_string_value (builder, to);
-          json_builder_set_member_name (builder, "days");
-          json_builder_add_int_value (builder, n_days);
+          tg_ctl_json_add_string (builder, "from", from);
+          tg_ctl_json_add_string (builder, "to", to);
+          tg_ctl_json_add_int (builder, "days", n_days);
           json_builder_set_member_name (builder, "stopped_at_now");
           json_builder_add_boolean_value (builder, clipped);
         }
-      json_builder_set_member_name (builder, "rows");
-      json_builder_add_int_value (builder, (gint64)totals->rows);
-      json_builder_set_member_name (builder, "calls");
-      json_builder_add_int_value (builder, (gint64)totals->calls);
+      tg_ctl_json_add_int (builder, "rows", (gint64)totals->rows);
+      tg_ctl_json_add_int (builder, "calls", (gint64)totals->calls);
       /* Whole numbers: JSON doubles would print as 1.1519999999999999. */
-      json_builder_set_member_name (builder, "milliseconds");
-      json_builder_add_int_value (builder, (gint64)round (seconds * 1000.0));
-      json_builder_set_member_name (builder, "rows_per_second");
-      json_builder_add_int_value (builder, (gint64)round (rows_per_second));
-      json_builder_set_member_name (builder, "calls_per_second");
-      json_builder_add_int_value (builder, (gint64)round (calls_per_second));
+      tg_ctl_json_add_int (builder, "milliseconds", (gint64)round (seconds * 1000.0));
+      tg_ctl_json_add_int (builder, "rows_per_second", (gint64)round (rows_per_second));
+      tg_ctl_json_add_int (builder, "calls_per_second", (gint64)round (calls_per_second));
       json_builder_end_object (builder);
-
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
+      tg_ctl_print_json (builder);
     }
   else
     {
