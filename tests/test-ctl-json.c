@@ -189,19 +189,26 @@ run_json (TgTestDb   *db,
   return json_object_ref (json_node_get_object (root));
 }
 
+/* A fresh database for tollgatectl, or %NULL when the test skipped. */
+static TgTestDb *
+ctl_db_new (gboolean migrate)
+{
+  if (g_getenv ("TOLLGATECTL") == NULL)
+    {
+      g_test_skip ("TOLLGATECTL is not set (run through meson test)");
+      return NULL;
+    }
+
+  return tg_test_db_new (migrate);
+}
+
 static void
 test_shapes (void)
 {
   g_autoptr(TgTestDb) db = NULL;
   const char * const usage_context[] = { "timezone:string", "currency:string", NULL };
 
-  if (g_getenv ("TOLLGATECTL") == NULL)
-    {
-      g_test_skip ("TOLLGATECTL is not set (run through meson test)");
-      return;
-    }
-
-  db = tg_test_db_new (FALSE);
+  db = ctl_db_new (FALSE);
   if (db == NULL)
     return;
 
@@ -308,13 +315,7 @@ test_escaping (void)
   g_autoptr(JsonObject) object = NULL;
   const char *value = "Say \"hi\" \\ to Zoë";
 
-  if (g_getenv ("TOLLGATECTL") == NULL)
-    {
-      g_test_skip ("TOLLGATECTL is not set (run through meson test)");
-      return;
-    }
-
-  db = tg_test_db_new (TRUE);
+  db = ctl_db_new (TRUE);
   if (db == NULL)
     return;
 

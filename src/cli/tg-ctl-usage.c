@@ -48,7 +48,7 @@ context_load (Context  *ctx,
   return ctx->tz != NULL;
 }
 
-/* Money for JSON and tables: exact to the micro-unit, at least two decimals. */
+/* Money for --json: exact to the micro-unit, at least two decimals, never grouped. */
 static char *
 money_text (gint64 micros)
 {
