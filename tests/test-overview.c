@@ -220,7 +220,7 @@ test_cards (void)
 
       /* …and on screen, grouped as the header groups numbers. */
       text = tg_test_ui_text (card, FALSE);
-      count = _tg_format_count (tg_provider_card_get_count (card));
+      count = tg_format_count (tg_provider_card_get_count (card));
       tg_test_ui_assert_text_contains (text, count);
 
       if (*native_currency != '\0')

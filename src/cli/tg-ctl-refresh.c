@@ -11,6 +11,7 @@
 
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
+#include "tg-format.h"
 #include "tg-refresher-queries.h"
 #include "tg-time-bucket.h"
 #include "tg-usage-queries.h"
@@ -45,6 +46,23 @@ refresh_once (PGconn    *conn,
   return TRUE;
 }
 
+/* {"NAME": N} or {"NAME": N, "SECOND": M}: the summaries of --json. */
+static void
+print_counts_json (const char *name,
+                   gint64      value,
+                   const char *second_name,
+                   gint64      second_value)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  tg_ctl_json_add_int (builder, name, value);
+  if (second_name != NULL)
+    tg_ctl_json_add_int (builder, second_name, second_value);
+  json_builder_end_object (builder);
+  tg_ctl_print_json (builder);
+}
+
 static gboolean
 on_tick (gpointer user_data)
 {
@@ -60,7 +78,11 @@ on_tick (gpointer user_data)
 
   follow->total += added;
   if (added > 0 && !follow->json)
-    g_print ("added %" G_GINT64_FORMAT " rows, watermark %" G_GINT64_FORMAT "\n", added, last_id);
+    {
+      g_autofree char *rows = tg_format_count (added);
+
+      g_print ("added %s rows, watermark %" G_GINT64_FORMAT "\n", rows, last_id);
+    }
 
   return G_SOURCE_CONTINUE;
 }
@@ -138,9 +160,13 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
       if (!tg_refresher_recompute (conn, tg_time_bucket_day_start (tz, &date), &added, &error))
         return tg_ctl_fail (g_steal_pointer (&error));
       if (globals->json)
-        g_print ("{\"recomputed_rows\": %" G_GINT64_FORMAT "}\n", added);
+        print_counts_json ("recomputed_rows", added, NULL, 0);
       else
-        g_print ("Rebuilt from %" G_GINT64_FORMAT " rows.\n", added);
+        {
+          g_autofree char *rows = tg_format_count (added);
+
+          g_print ("Rebuilt from %s rows.\n", rows);
+        }
       return TG_CTL_EXIT_OK;
     }
 
@@ -149,11 +175,14 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
       if (!refresh_once (conn, FALSE, &added, &last_id, &error))
         return tg_ctl_fail (g_steal_pointer (&error));
       if (globals->json)
-        g_print ("{\"rows_added\": %" G_GINT64_FORMAT ", \"last_id\": %" G_GINT64_FORMAT "}\n",
-                 added, last_id);
+        print_counts_json ("rows_added", added, "last_id", last_id);
       else
-        g_print ("Added %" G_GINT64_FORMAT " rows; watermark at id %" G_GINT64_FORMAT ".\n",
-                 added, last_id);
+        {
+          g_autofree char *rows = tg_format_count (added);
+
+          /* The watermark is an id, not a count: plain digits, to look up as they are. */
+          g_print ("Added %s rows; watermark at id %" G_GINT64_FORMAT ".\n", rows, last_id);
+        }
       return TG_CTL_EXIT_OK;
     }
   else
@@ -177,7 +206,11 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
       if (state.error != NULL)
         return tg_ctl_fail (state.error);
       if (!globals->json)
-        g_print ("Stopped after adding %" G_GINT64_FORMAT " rows.\n", state.total);
+        {
+          g_autofree char *rows = tg_format_count (state.total);
+
+          g_print ("Stopped after adding %s rows.\n", rows);
+        }
       return TG_CTL_EXIT_OK;
     }
 }

@@ -15,6 +15,20 @@
 
 static const char * const known_keys[] = { "billing-timezone", "reporting-currency", NULL };
 
+/* {"key": …, "value": …}, for get and set alike. */
+static void
+print_setting_json (const char *key,
+                    const char *value)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  tg_ctl_json_add_string (builder, "key", key);
+  tg_ctl_json_add_string (builder, "value", value);
+  json_builder_end_object (builder);
+  tg_ctl_print_json (builder);
+}
+
 int
 tg_ctl_settings (TgCtlGlobals  *globals,
                  int            argc,
@@ -84,7 +98,7 @@ tg_ctl_settings (TgCtlGlobals  *globals,
         return tg_ctl_fail (g_steal_pointer (&error));
 
       if (globals->json)
-        g_print ("{\"key\": \"%s\", \"value\": \"%s\"}\n", key, value);
+        print_setting_json (key, value);
       else
         g_print ("%s = %s\n", key, value);
       return TG_CTL_EXIT_OK;
@@ -102,7 +116,7 @@ tg_ctl_settings (TgCtlGlobals  *globals,
         return tg_ctl_fail (g_steal_pointer (&error));
 
       if (globals->json)
-        g_print ("{\"key\": \"%s\", \"value\": \"%s\"}\n", key, value);
+        print_setting_json (key, value);
       else
         g_print ("%s\n", value);
       return TG_CTL_EXIT_OK;

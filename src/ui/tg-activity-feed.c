@@ -139,7 +139,7 @@ update_rate (TgActivityFeed *self)
       return;
     }
 
-  count = _tg_format_count (self->recent_calls);
+  count = tg_format_count (self->recent_calls);
   if (self->counting_since == 0 ||
       g_get_monotonic_time () - self->counting_since < RATE_WINDOW_S * G_USEC_PER_SEC)
     {
@@ -175,7 +175,7 @@ update_paused (TgActivityFeed *self)
 
   if (self->paused)
     {
-      g_autofree char *count = _tg_format_count (self->new_calls);
+      g_autofree char *count = tg_format_count (self->new_calls);
 
       if (self->new_calls == 0)
         text = g_strdup (_("Paused — no new calls"));

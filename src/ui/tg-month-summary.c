@@ -19,6 +19,7 @@
 #include "tg-format.h"
 #include "tg-money.h"
 #include "tg-month-summary.h"
+#include "tg-stale.h"
 
 struct _TgMonthSummary
 {
@@ -342,7 +343,7 @@ tg_month_summary_set_usage (TgMonthSummary *self,
   period = g_strdup_printf (_("Month to date, %s"), g_time_zone_get_identifier (billing_zone));
   gtk_label_set_text (self->period_label, period);
 
-  calls = _tg_format_count (usage->calls);
+  calls = tg_format_count (usage->calls);
   gtk_label_set_text (self->calls_label, calls);
   cost = tg_money_format (usage->cost, currency);
   gtk_label_set_text (self->cost_label, cost);
@@ -350,7 +351,7 @@ tg_month_summary_set_usage (TgMonthSummary *self,
   gtk_widget_set_visible (self->unpriced_icon, usage->unpriced_calls > 0);
   if (usage->unpriced_calls > 0)
     {
-      g_autofree char *count = _tg_format_count (usage->unpriced_calls);
+      g_autofree char *count = tg_format_count (usage->unpriced_calls);
       g_autofree char *tooltip = NULL;
 
       tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,

@@ -87,13 +87,13 @@ build_report (TgOverviewPage *self)
       TgProviderCard *card = g_ptr_array_index (self->cards, i);
       TgProvider *provider = tg_provider_card_get_provider (card);
       TgUsageRow *row = tg_provider_card_get_usage (card);
-      g_autofree char *count = _tg_format_count (tg_provider_card_get_count (card));
+      g_autofree char *count = tg_format_count (tg_provider_card_get_count (card));
       g_autofree char *quota = NULL;
-      g_autofree char *credits = _tg_format_micros (row != NULL ? row->credits : 0, 6);
-      g_autofree char *native = _tg_format_money (row != NULL ? row->cost_native : 0,
+      g_autofree char *credits = tg_format_micros (row != NULL ? row->credits : 0, 6);
+      g_autofree char *native = tg_format_money (row != NULL ? row->cost_native : 0,
                                                   row != NULL && *row->native_currency != '\0'
                                                   ? row->native_currency : provider->currency);
-      g_autofree char *cost = _tg_format_money (row != NULL ? row->cost : 0,
+      g_autofree char *cost = tg_format_money (row != NULL ? row->cost : 0,
                                                 self->reporting_currency);
       const char *cells[7];
 
@@ -117,7 +117,7 @@ build_report (TgOverviewPage *self)
     }
 
   {
-    g_autofree char *amount = _tg_format_money (total, self->reporting_currency);
+    g_autofree char *amount = tg_format_money (total, self->reporting_currency);
     g_autofree char *footer = g_strdup_printf (_("Total %s"), amount);
 
     tg_summary_report_set_footer (report, footer);

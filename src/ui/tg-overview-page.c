@@ -36,6 +36,7 @@
 #include "tg-format.h"
 #include "tg-money.h"
 #include "tg-overview-page-private.h"
+#include "tg-stale.h"
 #include "tg-time-bucket.h"
 #include "tg-usage-queries.h"
 
@@ -281,7 +282,7 @@ update_cards (TgOverviewPage *self,
 
   if (entries->len > 0 && total_exact)
     {
-      g_autofree char *amount = _tg_format_money (total, self->reporting_currency);
+      g_autofree char *amount = tg_format_money (total, self->reporting_currency);
       /* TRANSLATORS: the month's total cost, "Total $1,234.56 AUD" */
       g_autofree char *text = g_strdup_printf (_("Total %s"), amount);
 
