@@ -287,6 +287,12 @@ test_cancel (void)
   TG_TEST_ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) != NULL);
   g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (window),
                                                             "win.cancel-demo")));
+  /* On screen: the template binds the progress line to the status, in place of the
+   * buttons. */
+  TG_TEST_ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) != NULL &&
+                         shows_text (welcome, tg_welcome_page_get_demo_status (welcome)));
+  g_assert_true (gtk_widget_get_mapped (find_actionable (GTK_WIDGET (window), "win.cancel-demo")));
+  g_assert_false (gtk_widget_get_mapped (find_actionable (GTK_WIDGET (window), "win.start-demo")));
   g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (window),
                                                              "win.start-demo")));
 
