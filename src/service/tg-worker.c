@@ -5,11 +5,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The worker thread of DESIGN.md's "Threads and loops": a GThread with its own
+/* The worker thread of docs/architecture.md, "Threads": a GThread with its own
  * GMainContext and GMainLoop and its own TgDbConnection, made and driven on that context
  * (TgDbConnection lives on the context that is thread-default when it is made, so the
  * thread pushes its context first). It never touches a widget; what the UI needs to hear
- * it hands to the context that made the TgWorker (the UI's) as an idle source there,
+ * it hands to the context that made the TgWorker (the UI's) with tg_handoff(),
  * where the TgWorker's signals are emitted.
  *
  * Who does what, between the two connections of a window:

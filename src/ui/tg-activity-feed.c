@@ -8,7 +8,7 @@
 /* The story card's "Real-time Activity Feed": the newest calls, newest first, failures
  * marked, and how many calls the last ten seconds brought.
  *
- * Inserts do not NOTIFY (DESIGN.md: a NOTIFY per row costs ingest throughput), so while
+ * Inserts do not NOTIFY (docs/architecture.md, "The database": a NOTIFY per row costs ingest throughput), so while
  * the feed is on screen it polls every half second, one pipelined batch on the window's
  * connection: tollgate.latest_calls() above the last id seen, and the calls above the
  * last id counted (tg_activity_stats_statement_new()), with JIT off
