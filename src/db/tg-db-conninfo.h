@@ -11,6 +11,10 @@
 
 G_BEGIN_DECLS
 
+/* libpq connection strings: parsing and building them without connecting, and keeping
+ * their secrets out of messages. Every path that connects redacts with these.
+ */
+
 /* What replaces a secret in a message. */
 #define TG_DB_CONNINFO_REDACTED "********"
 
