@@ -37,6 +37,7 @@
 #include "tg-latency-histogram.h"
 #include "tg-money.h"
 #include "tg-random.h"
+#include "tg-settings-queries.h"
 #include "tg-time-bucket.h"
 #include "tg-traffic-model.h"
 #include "tg-usage-queries.h"
@@ -1541,7 +1542,7 @@ set_zone (Bench       *bench,
           const char  *zone,
           GError     **error)
 {
-  return tg_usage_store_setting (bench->conn, "billing-timezone", zone, error);
+  return tg_settings_change (bench->conn, "billing-timezone", zone, error);
 }
 
 static void
@@ -1754,7 +1755,7 @@ main (int    argc,
   /* The UTC figures are measured in UTC whatever the database says; it gets its own
    * setting back at the end.
    */
-  zone = tg_usage_fetch_setting (bench.conn, "billing-timezone", &error);
+  zone = tg_settings_fetch_value (bench.conn, "billing-timezone", &error);
   if (zone == NULL)
     goto fail;
   if (g_strcmp0 (zone, "UTC") != 0)

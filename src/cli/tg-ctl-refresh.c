@@ -13,8 +13,8 @@
 #include "tg-db-util.h"
 #include "tg-format.h"
 #include "tg-refresher-queries.h"
+#include "tg-settings-queries.h"
 #include "tg-time-bucket.h"
-#include "tg-usage-queries.h"
 
 typedef struct
 {
@@ -151,7 +151,7 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
       if (!tg_time_bucket_parse_date (from, &date, &error))
         return tg_ctl_usage_error (context, "%s", error->message);
 
-      zone = tg_usage_fetch_setting (conn, "billing-timezone", &error);
+      zone = tg_settings_fetch_value (conn, "billing-timezone", &error);
       if (zone == NULL || (tz = tg_time_zone_new_checked (zone, &error)) == NULL)
         return tg_ctl_fail (g_steal_pointer (&error));
 

@@ -10,8 +10,8 @@
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
 #include "tg-money.h"
+#include "tg-settings-queries.h"
 #include "tg-time-bucket.h"
-#include "tg-usage-queries.h"
 
 static const char * const known_keys[] = { "billing-timezone", "reporting-currency", NULL };
 
@@ -81,20 +81,10 @@ tg_ctl_settings (TgCtlGlobals  *globals,
       if (conn == NULL)
         return tg_ctl_fail (g_steal_pointer (&error));
 
-      if (!tg_db_exec (conn, "BEGIN", &error) ||
-          !tg_usage_store_setting (conn, key, value, &error))
-        return tg_ctl_fail (g_steal_pointer (&error));
-
-      /* Costs are kept in the reporting currency: rebuild them in the same transaction. */
-      if (g_str_equal (key, "reporting-currency"))
-        {
-          if (!globals->json)
-            g_printerr ("Converting every cost to %s…\n", value);
-          if (!tg_db_exec (conn, "SELECT tollgate.recompute_rollups('-infinity')", &error))
-            return tg_ctl_fail (g_steal_pointer (&error));
-        }
-
-      if (!tg_db_exec (conn, "COMMIT", &error))
+      /* Costs are kept in the reporting currency: the change rebuilds them with it. */
+      if (g_str_equal (key, "reporting-currency") && !globals->json)
+        g_printerr ("Converting every cost to %s…\n", value);
+      if (!tg_settings_change (conn, key, value, &error))
         return tg_ctl_fail (g_steal_pointer (&error));
 
       if (globals->json)
@@ -111,7 +101,7 @@ tg_ctl_settings (TgCtlGlobals  *globals,
       if (conn == NULL)
         return tg_ctl_fail (g_steal_pointer (&error));
 
-      value = tg_usage_fetch_setting (conn, key, &error);
+      value = tg_settings_fetch_value (conn, key, &error);
       if (value == NULL)
         return tg_ctl_fail (g_steal_pointer (&error));
 

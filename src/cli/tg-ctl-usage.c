@@ -15,6 +15,7 @@
 #include "tg-db-util.h"
 #include "tg-format.h"
 #include "tg-money.h"
+#include "tg-settings-queries.h"
 #include "tg-time-bucket.h"
 #include "tg-usage-queries.h"
 
@@ -38,10 +39,10 @@ context_load (Context  *ctx,
               PGconn   *conn,
               GError  **error)
 {
-  ctx->tz_name = tg_usage_fetch_setting (conn, "billing-timezone", error);
+  ctx->tz_name = tg_settings_fetch_value (conn, "billing-timezone", error);
   if (ctx->tz_name == NULL)
     return FALSE;
-  ctx->currency = tg_usage_fetch_setting (conn, "reporting-currency", error);
+  ctx->currency = tg_settings_fetch_value (conn, "reporting-currency", error);
   if (ctx->currency == NULL)
     return FALSE;
   ctx->tz = tg_time_zone_new_checked (ctx->tz_name, error);

@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "tg-db-conninfo.h"
 #include "tg-db-util.h"
 
 G_DEFINE_QUARK (tg-db-error-quark, tg_db_error)
@@ -37,8 +38,8 @@ log_notice (void       *user_data,
  * @conninfo: (nullable): a libpq conninfo string or URI; %NULL or "" uses libpq's environment
  * @application_name: (nullable): the fallback application name shown in pg_stat_activity
  *
- * Connects and blocks until the connection is ready or has failed.
- * The error message is libpq's, which never contains the password.
+ * Connects and blocks until the connection is ready or has failed. The error message is
+ * libpq's, without the secrets of @conninfo (libpq quotes a malformed URI whole).
  */
 PGconn *
 tg_db_connect (const char  *conninfo,
@@ -62,10 +63,12 @@ tg_db_connect (const char  *conninfo,
 
   if (PQstatus (conn) != CONNECTION_OK)
     {
+      g_auto(GStrv) secrets = tg_db_conninfo_collect_secrets (conninfo);
       g_autofree char *message = strip_message (PQerrorMessage (conn));
+      g_autofree char *redacted = tg_db_conninfo_redact ((const char * const *)secrets, message);
 
       g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_CONNECT,
-                   "Could not connect to the database: %s", message);
+                   "Could not connect to the database: %s", redacted);
       return NULL;
     }
 

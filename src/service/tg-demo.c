@@ -34,7 +34,7 @@
 #include <glib/gstdio.h>
 
 #include "tg-cluster-queries.h"
-#include "tg-conninfo.h"
+#include "tg-db-conninfo.h"
 #include "tg-db-util.h"
 #include "tg-demo.h"
 #include "tg-demo-programs.h"
@@ -270,7 +270,7 @@ connect_demo (TgDemo      *self,
   g_autofree char *conninfo = NULL;
   g_autoptr(GString) quoted = g_string_new (NULL);
 
-  tg_conninfo_append_value (quoted, self->dir);
+  tg_db_conninfo_append_value (quoted, self->dir);
   conninfo = g_strdup_printf ("host=%s port=" TG_DEMO_PORT " dbname=%s user=postgres "
                               "connect_timeout=10", quoted->str, dbname);
 

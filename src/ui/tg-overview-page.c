@@ -36,6 +36,7 @@
 #include "tg-format.h"
 #include "tg-money.h"
 #include "tg-overview-page-private.h"
+#include "tg-settings-queries.h"
 #include "tg-stale.h"
 #include "tg-time-bucket.h"
 #include "tg-usage-queries.h"
@@ -370,8 +371,8 @@ on_loaded (GObject      *object,
     return;
 
   if (results == NULL ||
-      (settings = tg_usage_settings_parse_result (g_ptr_array_index (results, RESULT_SETTINGS),
-                                                  &error)) == NULL ||
+      (settings = tg_settings_parse_result (g_ptr_array_index (results, RESULT_SETTINGS),
+                                            &error)) == NULL ||
       (providers = tg_catalog_providers_parse_result (g_ptr_array_index (results, RESULT_PROVIDERS),
                                                       &error)) == NULL ||
       (usage = tg_usage_series_parse_result (g_ptr_array_index (results, RESULT_MONTH),
@@ -489,7 +490,7 @@ start_load (TgOverviewPage *self)
 
   statements = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_db_statement_unref);
   g_ptr_array_add (statements, tg_activity_jit_off_statement_new ());
-  g_ptr_array_add (statements, tg_usage_settings_statement_new ());
+  g_ptr_array_add (statements, tg_settings_statement_new ());
   g_ptr_array_add (statements, tg_catalog_providers_statement_new ());
   g_ptr_array_add (statements, tg_usage_series_statement_new (load->bounds, 2,
                                                               TG_USAGE_GROUP_PROVIDER, NULL));

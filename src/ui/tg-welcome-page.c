@@ -375,7 +375,7 @@ tg_welcome_page_set_conninfo (TgWelcomePage *self,
   g_return_if_fail (TG_IS_WELCOME_PAGE (self));
 
   stripped = tg_conninfo_strip_secrets (conninfo, NULL, NULL);
-  options = tg_conninfo_parse (stripped, NULL);
+  options = tg_db_conninfo_parse (stripped, NULL);
   if (options == NULL)
     return;
 
@@ -474,7 +474,7 @@ tg_welcome_page_dup_conninfo (TgWelcomePage  *self,
         }
 
       g_hash_table_insert (options, "service", g_steal_pointer (&service));
-      conninfo = tg_conninfo_build (options);
+      conninfo = tg_db_conninfo_build (options);
     }
   else
     {
@@ -497,7 +497,7 @@ tg_welcome_page_dup_conninfo (TgWelcomePage  *self,
       g_hash_table_insert (options, "user", stripped_text (self->user_row));
       if (selected < G_N_ELEMENTS (ssl_modes))
         g_hash_table_insert (options, "sslmode", g_strdup (ssl_modes[selected]));
-      conninfo = tg_conninfo_build (options);
+      conninfo = tg_db_conninfo_build (options);
     }
 
   /* Passwords are taken as typed: spaces may be part of one. */

@@ -390,7 +390,7 @@ tg_window_connect_remembered (TgWindow   *self,
   _tg_window_set_conninfo (self, conninfo);
   tg_window_set_check (self, NULL);
 
-  options = tg_conninfo_parse (conninfo, NULL);
+  options = tg_db_conninfo_parse (conninfo, NULL);
   if (options == NULL)
     {
       tg_window_reconnect (self);
