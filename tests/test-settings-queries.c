@@ -278,6 +278,75 @@ test_change_async (Fixture       *fixture,
   assert_converted (db, "USD", before);
 }
 
+/* A rebuild that outlasts the UI connection's statement timeout still completes: the
+ * change's transaction has a timeout of its own. Forced, not hoped for: another session
+ * holds the refresher's lock, so the rebuild waits for it; that session lets go only
+ * once the change has waited three times the connection's timeout. Afterwards the
+ * connection's own timeout holds again.
+ */
+static void
+test_change_async_outlasts_timeout (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  TgTestDb *db = fixture->db;
+  g_autoptr(TgDbConnection) conn = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) slow = NULL;
+  g_autoptr(TgDbResult) slow_result = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) holder = NULL;
+  gint64 deadline;
+
+  if (db == NULL)
+    return;
+
+  before = fetch_figures (db);
+
+  holder = tg_test_db_connect_as (db, "postgres");
+  g_assert_null (tg_test_conn_scalar (holder, "BEGIN"));
+  g_free (tg_test_conn_scalar (holder,
+                               "SELECT pg_advisory_xact_lock (hashtext ('tollgate.refresh_rollups'))"));
+
+  conn = tg_db_connection_new (db->conninfo);
+  tg_db_connection_set_statement_timeout_ms (conn, 100);
+  tg_settings_change_async (conn, "reporting-currency", "USD", NULL, store_result_cb, &result);
+
+  /* The change waits for the lock, and has waited well past 100 ms. */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autofree char *waited = tg_test_db_scalar (db,
+        "SELECT coalesce (max (extract (epoch FROM now () - query_start)), 0) "
+        "FROM pg_stat_activity "
+        "WHERE wait_event_type = 'Lock' AND query LIKE '%change_setting%'");
+
+      g_assert_null (result);
+      if (g_ascii_strtod (waited, NULL) >= 0.3)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (g_main_context_get_thread_default (), FALSE);
+      g_usleep (10000);
+    }
+
+  g_free (tg_test_conn_scalar (holder, "COMMIT"));
+  wait_for (&result);
+  g_assert_true (tg_settings_change_finish (conn, result, &error));
+  g_assert_no_error (error);
+  assert_converted (db, "USD", before);
+
+  /* The connection's own timeout is back for what follows. */
+  tg_db_connection_query_async (conn, "SELECT pg_sleep (0.5)", NULL, 0, NULL,
+                                store_result_cb, &slow);
+  wait_for (&slow);
+  slow_result = tg_db_connection_query_finish (conn, slow, &error);
+  g_assert_null (slow_result);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "statement timeout"));
+
+  tg_db_connection_close (conn);
+}
+
 /* As tollgatectl settings set does, through the function and through the program. */
 static void
 test_change_blocking (Fixture       *fixture,
@@ -508,6 +577,7 @@ main (int   argc,
 
   ADD ("read", test_read);
   ADD ("change-async", test_change_async);
+  ADD ("change-async-outlasts-timeout", test_change_async_outlasts_timeout);
   ADD ("change-blocking", test_change_blocking);
   ADD ("change-repairs", test_change_repairs);
   ADD ("change-zone", test_change_zone);

@@ -1147,14 +1147,17 @@ error_from_result (TgDbConnection *self,
                    const PGresult *result)
 {
   const char *sqlstate = PQresultErrorField (result, PG_DIAG_SQLSTATE);
-  g_autofree char *context = NULL;
   GError *error = NULL;
 
+  /* The message is the server's, as people read it on a page or in a toast; which
+   * statement of a batch it was is for the debug log.
+   */
+  tg_db_set_error_from_result (&error, self->conn, result, NULL);
   if (op->is_batch && op->kind == OP_USER)
-    context = g_strdup_printf ("Statement %u of %u in the batch failed",
-                               op->index + 1, op->statements->len);
-
-  tg_db_set_error_from_result (&error, self->conn, result, context);
+    g_debug ("Statement %u of %u in a batch failed: %s (%s)", op->index + 1,
+             op->statements->len, tg_db_statement_get_sql (g_ptr_array_index (op->statements,
+                                                                               op->index)),
+             error->message);
 
   /* query_canceled that we did not ask for: statement_timeout (or another session's
    * pg_cancel_backend, which the server words as a "user request").
@@ -2095,8 +2098,7 @@ tg_db_connection_query_finish (TgDbConnection  *self,
  *
  * Sends all @statements in one round trip (pipeline mode) and completes with one result
  * per statement. They run in one implicit transaction: if one fails, the batch fails with
- * that statement's message ("Statement 2 of 3 in the batch failed: …") and none of the
- * batch's changes persist.
+ * that statement's message and none of the batch's changes persist.
  */
 void
 tg_db_connection_query_batch_async (TgDbConnection      *self,

@@ -201,7 +201,8 @@ tg_settings_fetch_value (PGconn      *conn,
  * unknown key or a value the setting cannot take (%TG_DB_ERROR_QUERY). A new reporting
  * currency rebuilds the rollups in the same transaction, which takes as long as rolling
  * up every usage row afresh: close to a minute per million rows on a two-core machine,
- * longer than the UI connection's statement timeout.
+ * longer than the UI connection's statement timeout (tg_settings_change_async() allows
+ * for it).
  *
  * Returns: (transfer full): the statement; its result is of no interest
  */
@@ -244,11 +245,38 @@ tg_settings_change (PGconn      *conn,
                                 error) != NULL;
 }
 
+/* The change may rebuild every rollup (a new reporting currency): close to a minute per
+ * million usage rows, far beyond the statement timeout of a UI connection. The batch
+ * raises the timeout for its own transaction only (set_config's is_local), to this bound
+ * rather than to none, so that nothing waits forever. */
+#define CHANGE_TIMEOUT_MS "1800000"
+
+static const char change_timeout_sql[] =
+  "SELECT set_config ('statement_timeout', $1, true)";
+
+static void
+change_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  GError *error = NULL;
+
+  results = tg_db_connection_query_batch_finish (TG_DB_CONNECTION (object), result, &error);
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
 /**
  * tg_settings_change_async:
  *
- * Changes a setting without blocking. Cancelling asks the server to stop the statement,
- * which then has committed whole or not at all; the caller does not learn which.
+ * Changes a setting without blocking, in one transaction whose statement timeout allows
+ * for a rebuild of the rollups (30 minutes, whatever the connection's own timeout).
+ * Cancelling asks the server to stop the statement, which then has committed whole or
+ * not at all; the caller does not learn which.
  */
 void
 tg_settings_change_async (TgDbConnection      *connection,
@@ -258,25 +286,42 @@ tg_settings_change_async (TgDbConnection      *connection,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(TgDbStatement) statement = NULL;
+  g_autoptr(GPtrArray) statements = NULL;
+  const char *timeout[] = { CHANGE_TIMEOUT_MS };
+  TgDbStatement *change;
+  GTask *task;
 
-  statement = tg_settings_change_statement_new (key, value);
-  g_return_if_fail (statement != NULL);
+  g_return_if_fail (TG_IS_DB_CONNECTION (connection));
 
-  tg_db_typed_query_async (connection, statement, tg_db_typed_query_parse_no_value, NULL, NULL,
-                           NULL, tg_settings_change_async, cancellable, callback, user_data);
+  change = tg_settings_change_statement_new (key, value);
+  g_return_if_fail (change != NULL);
+
+  task = g_task_new (connection, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tg_settings_change_async);
+
+  /* One batch is one implicit transaction: the timeout holds for the change only. */
+  statements = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_db_statement_unref);
+  g_ptr_array_add (statements, tg_db_statement_new (change_timeout_sql, timeout, 1,
+                                                    TG_DB_QUERY_FLAGS_NONE));
+  g_ptr_array_add (statements, change);
+  tg_db_connection_query_batch_async (connection, statements, cancellable, change_done_cb, task);
 }
 
 /**
  * tg_settings_change_finish:
  *
  * Returns: %TRUE once changed; errors as tg_settings_change_statement_new() says, or as
- *   tg_db_connection_query_finish() reports them
+ *   tg_db_connection_query_batch_finish() reports them
  */
 gboolean
 tg_settings_change_finish (TgDbConnection  *connection,
                            GAsyncResult    *result,
                            GError         **error)
 {
-  return tg_db_typed_query_finish (connection, result, tg_settings_change_async, error) != NULL;
+  g_return_val_if_fail (TG_IS_DB_CONNECTION (connection), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, connection), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tg_settings_change_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

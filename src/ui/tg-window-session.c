@@ -580,6 +580,18 @@ _tg_window_session_save_setting (TgWindow   *self,
   save->key = g_strdup (key);
   save->value = g_strdup (value);
 
+  /* A new reporting currency converts every cost in the database: minutes on a large
+   * one. Say so now; the toast of the outcome follows when it is done. */
+  if (g_str_equal (key, "reporting-currency"))
+    {
+      /* TRANSLATORS: %s is a currency code, "USD" */
+      g_autofree char *title = g_strdup_printf (_("Converting every cost to %s. On a large "
+                                                  "database this takes a few minutes."),
+                                                value);
+
+      _tg_window_show_toast (self, title);
+    }
+
   tg_settings_change_async (self->connection, key, value, save->cancellable,
                             on_setting_saved, save);
 }
