@@ -19,11 +19,22 @@ G_BEGIN_DECLS
  * secret.
  */
 
-TgDbStatement *tg_audit_export_statement_new (const char  *report,
-                                              const char  *period,
-                                              const char  *format);
-gboolean       tg_audit_parse_result         (TgDbResult  *result,
-                                              gint64      *audit_id,
-                                              GError     **error);
+TgDbStatement *tg_audit_export_statement_new (const char           *report,
+                                              const char           *period,
+                                              const char           *format);
+gboolean       tg_audit_parse_result         (TgDbResult           *result,
+                                              gint64               *audit_id,
+                                              GError              **error);
+void           tg_audit_export_async         (TgDbConnection       *connection,
+                                              const char           *report,
+                                              const char           *period,
+                                              const char           *format,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+gboolean       tg_audit_export_finish        (TgDbConnection       *connection,
+                                              GAsyncResult         *result,
+                                              gint64               *audit_id,
+                                              GError              **error);
 
 G_END_DECLS

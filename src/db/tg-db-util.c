@@ -204,3 +204,36 @@ tg_db_describe_target (PGconn *conn)
   return g_strdup_printf ("%s on %s:%s (user %s)",
                           PQdb (conn), host, port != NULL ? port : "5432", PQuser (conn));
 }
+
+/**
+ * tg_db_get_session:
+ * @server_version: (out) (optional): "15.4 (Debian 15.4-1)"
+ * @host: (out) (optional): the host libpq connected to (a directory for a socket)
+ * @port: (out) (optional): its port
+ * @dbname: (out) (optional): the database
+ * @user: (out) (optional): the user
+ *
+ * What a connection settled on, whatever mix of conninfo, service file and environment
+ * it came from: the keyring files a password under these.
+ */
+void
+tg_db_get_session (PGconn  *conn,
+                   char   **server_version,
+                   char   **host,
+                   char   **port,
+                   char   **dbname,
+                   char   **user)
+{
+  g_return_if_fail (conn != NULL);
+
+  if (server_version != NULL)
+    *server_version = g_strdup (PQparameterStatus (conn, "server_version"));
+  if (host != NULL)
+    *host = g_strdup (PQhost (conn));
+  if (port != NULL)
+    *port = g_strdup (PQport (conn));
+  if (dbname != NULL)
+    *dbname = g_strdup (PQdb (conn));
+  if (user != NULL)
+    *user = g_strdup (PQuser (conn));
+}

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "tg-db-typed-query.h"
 #include "tg-db-util.h"
 #include "tg-refresher-queries.h"
 
@@ -133,20 +134,132 @@ tg_refresher_refresh_parse_result (TgDbResult       *result,
   return TRUE;
 }
 
-static TgDbResult *
-run_blocking (PGconn              *conn,
-              const char          *sql,
-              const char * const  *params,
-              int                  n_params,
-              GError             **error)
-{
-  PGresult *result = tg_db_query (conn, sql, n_params, params, error);
+/* The runner's parsers: the answers as allocated values. */
 
-  return result != NULL ? _tg_db_result_new (result) : NULL;
+static gpointer
+parse_election (TgDbResult  *result,
+                gpointer     data,
+                GError     **error)
+{
+  TgRefresherElection election;
+
+  if (!tg_refresher_elect_parse_result (result, &election, error))
+    return NULL;
+
+  return g_memdup2 (&election, sizeof election);
+}
+
+static gpointer
+parse_refresh (TgDbResult  *result,
+               gpointer     data,
+               GError     **error)
+{
+  TgRefreshResult refresh;
+
+  if (!tg_refresher_refresh_parse_result (result, &refresh, error))
+    return NULL;
+
+  return g_memdup2 (&refresh, sizeof refresh);
+}
+
+static gpointer
+parse_count (TgDbResult  *result,
+             gpointer     data,
+             GError     **error)
+{
+  gint64 count;
+
+  if (tg_db_result_get_n_rows (result) != 1 || tg_db_result_is_null (result, 0, 0))
+    {
+      g_set_error_literal (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
+                           "Unexpected answer from the rollup rebuild");
+      return NULL;
+    }
+
+  count = tg_db_result_get_int64 (result, 0, 0);
+  return g_memdup2 (&count, sizeof count);
+}
+
+/**
+ * tg_refresher_elect_async:
+ * @connection: a connection of the calling thread's main context, whose session takes
+ *   the refresher lock (it keeps it until it ends)
+ *
+ * Asks whether this session refreshes, taking the lock when it is free.
+ */
+void
+tg_refresher_elect_async (TgDbConnection      *connection,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(TgDbStatement) statement = tg_refresher_elect_statement_new ();
+
+  tg_db_typed_query_async (connection, statement, parse_election, NULL, NULL, g_free,
+                           tg_refresher_elect_async, cancellable, callback, user_data);
+}
+
+gboolean
+tg_refresher_elect_finish (TgDbConnection       *connection,
+                           GAsyncResult         *result,
+                           TgRefresherElection  *election,
+                           GError              **error)
+{
+  g_autofree TgRefresherElection *value = NULL;
+
+  g_return_val_if_fail (election != NULL, FALSE);
+
+  value = tg_db_typed_query_finish (connection, result, tg_refresher_elect_async, error);
+  if (value == NULL)
+    return FALSE;
+
+  *election = *value;
+  return TRUE;
+}
+
+/**
+ * tg_refresher_refresh_async:
+ *
+ * One call of the refresher without blocking: see tg_refresher_refresh_statement_new().
+ */
+void
+tg_refresher_refresh_async (TgDbConnection      *connection,
+                            guint                max_rows,
+                            guint                users_every_seconds,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(TgDbStatement) statement = NULL;
+
+  statement = tg_refresher_refresh_statement_new (max_rows, users_every_seconds);
+  g_return_if_fail (statement != NULL);
+
+  tg_db_typed_query_async (connection, statement, parse_refresh, NULL, NULL, g_free,
+                           tg_refresher_refresh_async, cancellable, callback, user_data);
+}
+
+gboolean
+tg_refresher_refresh_finish (TgDbConnection   *connection,
+                             GAsyncResult     *result,
+                             TgRefreshResult  *refresh,
+                             GError          **error)
+{
+  g_autofree TgRefreshResult *value = NULL;
+
+  g_return_val_if_fail (refresh != NULL, FALSE);
+
+  value = tg_db_typed_query_finish (connection, result, tg_refresher_refresh_async, error);
+  if (value == NULL)
+    return FALSE;
+
+  *refresh = *value;
+  return TRUE;
 }
 
 /**
  * tg_refresher_refresh_all:
+ * @users_every_seconds: as for tg_refresher_refresh_statement_new()
  * @refresh: (out caller-allocates): the rows added by all calls together, and the
  *   watermark after the last
  *
@@ -161,27 +274,26 @@ tg_refresher_refresh_all (PGconn           *conn,
                           TgRefreshResult  *refresh,
                           GError          **error)
 {
-  g_autofree char *rows_text = g_strdup_printf ("%d", TG_REFRESHER_MAX_ROWS);
-  g_autofree char *every_text = g_strdup_printf ("%u", users_every_seconds);
-  const char *params[] = { rows_text, every_text };
+  g_autoptr(TgDbStatement) statement = NULL;
 
   g_return_val_if_fail (conn != NULL, FALSE);
   g_return_val_if_fail (refresh != NULL, FALSE);
 
+  statement = tg_refresher_refresh_statement_new (TG_REFRESHER_MAX_ROWS, users_every_seconds);
   refresh->rows_added = 0;
   refresh->last_id = 0;
 
   for (;;)
     {
-      g_autoptr(TgDbResult) result = run_blocking (conn, refresh_sql, params, 2, error);
-      TgRefreshResult call;
+      g_autofree TgRefreshResult *call = tg_db_typed_query_run (conn, statement, parse_refresh,
+                                                                NULL, error);
 
-      if (result == NULL || !tg_refresher_refresh_parse_result (result, &call, error))
+      if (call == NULL)
         return FALSE;
 
-      refresh->rows_added += call.rows_added;
-      refresh->last_id = call.last_id;
-      if (call.rows_added < TG_REFRESHER_MAX_ROWS)
+      refresh->rows_added += call->rows_added;
+      refresh->last_id = call->last_id;
+      if (call->rows_added < TG_REFRESHER_MAX_ROWS)
         return TRUE;
     }
 }
@@ -203,23 +315,17 @@ tg_refresher_recompute (PGconn  *conn,
 {
   g_autofree char *from_text = g_strdup_printf ("%" G_GINT64_FORMAT, from_utc);
   const char *params[] = { from_text };
-  g_autoptr(TgDbResult) result = NULL;
+  g_autoptr(TgDbStatement) statement = NULL;
+  g_autofree gint64 *count = NULL;
 
   g_return_val_if_fail (conn != NULL, FALSE);
 
-  result = run_blocking (conn, recompute_sql, params, 1, error);
-  if (result == NULL)
+  statement = tg_db_statement_new (recompute_sql, params, 1, TG_DB_QUERY_FLAGS_NONE);
+  count = tg_db_typed_query_run (conn, statement, parse_count, NULL, error);
+  if (count == NULL)
     return FALSE;
 
-  if (tg_db_result_get_n_rows (result) != 1 || tg_db_result_is_null (result, 0, 0))
-    {
-      g_set_error_literal (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
-                           "Unexpected answer from the rollup rebuild");
-      return FALSE;
-    }
-
   if (rows != NULL)
-    *rows = tg_db_result_get_int64 (result, 0, 0);
-
+    *rows = *count;
   return TRUE;
 }

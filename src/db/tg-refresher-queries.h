@@ -41,15 +41,35 @@ TgDbStatement *tg_refresher_elect_statement_new    (void);
 gboolean       tg_refresher_elect_parse_result     (TgDbResult           *result,
                                                     TgRefresherElection  *election,
                                                     GError              **error);
+void           tg_refresher_elect_async            (TgDbConnection       *connection,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean       tg_refresher_elect_finish           (TgDbConnection       *connection,
+                                                    GAsyncResult         *result,
+                                                    TgRefresherElection  *election,
+                                                    GError              **error);
+
 TgDbStatement *tg_refresher_refresh_statement_new  (guint                 max_rows,
                                                     guint                 users_every_seconds);
 gboolean       tg_refresher_refresh_parse_result   (TgDbResult           *result,
+                                                    TgRefreshResult      *refresh,
+                                                    GError              **error);
+void           tg_refresher_refresh_async          (TgDbConnection       *connection,
+                                                    guint                 max_rows,
+                                                    guint                 users_every_seconds,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean       tg_refresher_refresh_finish         (TgDbConnection       *connection,
+                                                    GAsyncResult         *result,
                                                     TgRefreshResult      *refresh,
                                                     GError              **error);
 gboolean       tg_refresher_refresh_all            (PGconn               *conn,
                                                     guint                 users_every_seconds,
                                                     TgRefreshResult      *refresh,
                                                     GError              **error);
+
 gboolean       tg_refresher_recompute              (PGconn               *conn,
                                                     gint64                from_utc,
                                                     gint64               *rows,

@@ -14,8 +14,6 @@
 
 #include "config.h"
 
-#include <libpq-fe.h>
-
 #include "tg-conninfo.h"
 #include "tg-database-check.h"
 #include "tg-db-util.h"
@@ -103,7 +101,6 @@ tg_database_check_run (const char *conninfo)
   g_autofree char *effective = NULL;
   g_autoptr(PGconn) conn = NULL;
   GError *error = NULL;
-  const char *server_version;
 
   check->required_version = tg_migrator_get_latest_version ();
 
@@ -122,16 +119,9 @@ tg_database_check_run (const char *conninfo)
     }
 
   check->target = tg_db_describe_target (conn);
-  server_version = PQparameterStatus (conn, "server_version");
-  check->server_version = g_strdup (server_version);
-
-  /* What the keyring files the password under: the values libpq settled on, whatever
-   * mix of conninfo, service file and environment they came from.
-   */
-  check->host = g_strdup (PQhost (conn));
-  check->port = g_strdup (PQport (conn));
-  check->dbname = g_strdup (PQdb (conn));
-  check->user = g_strdup (PQuser (conn));
+  /* What the keyring files the password under: the values libpq settled on. */
+  tg_db_get_session (conn, &check->server_version, &check->host, &check->port,
+                     &check->dbname, &check->user);
 
   if (tg_migrator_check_compatible (conn, &check->schema_version, &error))
     check->state = TG_DATABASE_STATE_CONNECTED;

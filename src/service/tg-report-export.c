@@ -80,11 +80,9 @@ on_logged (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Export *export = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) results = NULL;
   GError *error = NULL;
 
-  results = tg_db_connection_query_batch_finish (TG_DB_CONNECTION (object), result, &error);
-  if (results != NULL && tg_audit_parse_result (g_ptr_array_index (results, 0), NULL, &error))
+  if (tg_audit_export_finish (TG_DB_CONNECTION (object), result, NULL, &error))
     {
       g_task_return_boolean (task, TRUE);
       return;
@@ -106,7 +104,6 @@ on_written (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Export *export = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) statements = NULL;
   GCancellable *cancellable;
   GError *error = NULL;
 
@@ -116,12 +113,9 @@ on_written (GObject      *object,
       return;
     }
 
-  statements = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_db_statement_unref);
-  g_ptr_array_add (statements, tg_audit_export_statement_new (export->report_name,
-                                                              export->period, "pdf"));
   cancellable = g_task_get_cancellable (task);
-  tg_db_connection_query_batch_async (export->connection, statements, cancellable, on_logged,
-                                      g_steal_pointer (&task));
+  tg_audit_export_async (export->connection, export->report_name, export->period, "pdf",
+                         cancellable, on_logged, g_steal_pointer (&task));
 }
 
 /**

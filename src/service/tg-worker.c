@@ -284,11 +284,11 @@ on_refreshed (GObject      *object,
               gpointer      user_data)
 {
   Worker *worker = user_data;
-  g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GError) error = NULL;
   TgRefreshResult refresh;
+  gboolean refreshed;
 
-  results = tg_db_connection_query_batch_finish (TG_DB_CONNECTION (object), result, &error);
+  refreshed = tg_refresher_refresh_finish (TG_DB_CONNECTION (object), result, &refresh, &error);
   worker->busy = FALSE;
 
   if (worker->stopping)
@@ -297,8 +297,7 @@ on_refreshed (GObject      *object,
       return;
     }
 
-  if (results == NULL ||
-      !tg_refresher_refresh_parse_result (g_ptr_array_index (results, 0), &refresh, &error))
+  if (!refreshed)
     {
       g_debug ("The rollup refresh failed: %s", error->message);
       worker->more = FALSE;
@@ -316,25 +315,12 @@ on_refreshed (GObject      *object,
   worker_unref (worker);
 }
 
-/* One statement, sent as a batch of one: the typed query's statement. */
-static void
-send (Worker              *worker,
-      TgDbStatement       *statement,
-      GAsyncReadyCallback  callback)
-{
-  g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_db_statement_unref);
-
-  g_ptr_array_add (statements, statement);
-  worker->busy = TRUE;
-  tg_db_connection_query_batch_async (worker->connection, statements, worker->cancellable,
-                                      callback, worker_ref (worker));
-}
-
 static void
 refresh (Worker *worker)
 {
-  send (worker, tg_refresher_refresh_statement_new (MAX_ROWS_PER_REFRESH, USERS_EVERY_SECONDS),
-        on_refreshed);
+  worker->busy = TRUE;
+  tg_refresher_refresh_async (worker->connection, MAX_ROWS_PER_REFRESH, USERS_EVERY_SECONDS,
+                              worker->cancellable, on_refreshed, worker_ref (worker));
 }
 
 static void
@@ -343,11 +329,11 @@ on_elected (GObject      *object,
             gpointer      user_data)
 {
   Worker *worker = user_data;
-  g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GError) error = NULL;
   TgRefresherElection election;
+  gboolean elected;
 
-  results = tg_db_connection_query_batch_finish (TG_DB_CONNECTION (object), result, &error);
+  elected = tg_refresher_elect_finish (TG_DB_CONNECTION (object), result, &election, &error);
   worker->busy = FALSE;
 
   if (worker->stopping)
@@ -356,8 +342,7 @@ on_elected (GObject      *object,
       return;
     }
 
-  if (results == NULL ||
-      !tg_refresher_elect_parse_result (g_ptr_array_index (results, 0), &election, &error))
+  if (!elected)
     {
       g_debug ("Asking for the refresher lock failed: %s", error->message);
       set_role (worker, TG_WORKER_ROLE_UNKNOWN);
@@ -395,7 +380,9 @@ tick (Worker *worker)
       tg_db_connection_get_status (worker->connection) != TG_DB_CONNECTION_STATUS_CONNECTED)
     return;
 
-  send (worker, tg_refresher_elect_statement_new (), on_elected);
+  worker->busy = TRUE;
+  tg_refresher_elect_async (worker->connection, worker->cancellable, on_elected,
+                            worker_ref (worker));
 }
 
 static gboolean
