@@ -612,8 +612,8 @@ test_batch (Fixture       *fixture,
   g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY);
   g_assert_null (results);
   g_test_message ("Batch error: %s", error->message);
-  g_assert_nonnull (strstr (error->message, "Statement 2 of 3"));
-  g_assert_nonnull (strstr (error->message, "no_such_table"));
+  /* The server's words, as people read them: not which statement of a batch failed. */
+  g_assert_true (g_str_has_prefix (error->message, "relation \"no_such_table\" does not exist"));
   g_clear_error (&error);
   g_clear_object (&result);
 

@@ -362,6 +362,12 @@ test_cancel (void)
   TG_TEST_ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) != NULL);
   g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (window),
                                                             "win.cancel-demo")));
+  /* On screen: the template binds the progress line to the status, in place of the
+   * buttons. */
+  TG_TEST_ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) != NULL &&
+                         shows_text (welcome, tg_welcome_page_get_demo_status (welcome)));
+  g_assert_true (gtk_widget_get_mapped (find_actionable (GTK_WIDGET (window), "win.cancel-demo")));
+  g_assert_false (gtk_widget_get_mapped (find_actionable (GTK_WIDGET (window), "win.start-demo")));
   g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (window),
                                                              "win.start-demo")));
 
@@ -537,6 +543,98 @@ test_again (void)
   close_and_assert_stopped (window, demo);
 }
 
+/* app.quit with the demo running: the windows close at once and the main loop goes on
+ * while the demo stops on its thread (the UI thread never waits for pg_ctl); the
+ * application ends when the server is down. Run in a child, under g_application_run().
+ */
+typedef struct
+{
+  TgDemo   *demo;
+  GPid      postmaster;
+  GPid      simulator;
+  gboolean  shutting_down;
+  gboolean  dispatched_while_stopping;
+} QuitRun;
+
+static void
+on_shutdown (QuitRun *run)
+{
+  run->shutting_down = TRUE;
+}
+
+/* Dispatched by the application's main loop, not by something shutdown iterates (it
+ * iterates the context while it joins worker threads): the loop still runs. The demo's
+ * running turns FALSE on this context when its stop has finished.
+ */
+static gboolean
+heartbeat_cb (gpointer data)
+{
+  QuitRun *run = data;
+
+  run->dispatched_while_stopping = !run->shutting_down && tg_demo_get_running (run->demo);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+start_and_quit_cb (gpointer data)
+{
+  QuitRun *run = data;
+  g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func (g_free);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  TgWindow *window;
+
+  g_assert_nonnull (windows);
+  window = windows->data;
+  run->demo = g_object_ref (run_demo (window, statuses));
+  run->postmaster = read_postmaster_pid ();
+  run->simulator = tg_demo_get_simulator_pid (run->demo);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  /* First in line at the next iteration, before the stop's completion can be. */
+  g_idle_add_full (G_PRIORITY_HIGH, heartbeat_cb, run, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_quit (void)
+{
+  if (!require_demo ())
+    return;
+
+  if (g_test_subprocess ())
+    {
+      static const char * const libpq_environment[] = {
+        "PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE",
+      };
+      QuitRun run = { 0 };
+      int status;
+
+      /* Without a database in the environment the application opens the welcome page. */
+      for (guint i = 0; i < G_N_ELEMENTS (libpq_environment); i++)
+        g_unsetenv (libpq_environment[i]);
+
+      g_signal_connect_swapped (app, "shutdown", G_CALLBACK (on_shutdown), &run);
+      g_idle_add (start_and_quit_cb, &run);
+      status = g_application_run (G_APPLICATION (app), 0, NULL);
+      g_assert_cmpint (status, ==, 0);
+
+      g_assert_true (run.dispatched_while_stopping);
+      g_assert_false (tg_demo_get_running (run.demo));
+      g_assert_false (process_exists (run.simulator));
+      assert_nothing_runs ();
+      TG_TEST_ITERATE_UNTIL (!process_exists (run.postmaster));
+      g_clear_object (&run.demo);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 240 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 /* Without the server programs the button is insensitive and says what to install. Run
  * in a child, whose environment can point the lookup at an empty folder.
  */
@@ -626,6 +724,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/ui/demo/cancel", test_cancel);
   g_test_add_func ("/tollgate/ui/demo/run", test_run);
   g_test_add_func ("/tollgate/ui/demo/again", test_again);
+  g_test_add_func ("/tollgate/ui/demo/quit", test_quit);
 
   status = g_test_run ();
 

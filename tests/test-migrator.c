@@ -13,7 +13,7 @@
 #include "tg-migrator.h"
 #include "tg-test-db.h"
 
-/* Every table DESIGN.md names for the schema so far. */
+/* Every table the schema has had since its first migrations (docs/architecture.md). */
 static const char * const design_tables[] = {
   "tollgate.schema_migrations",
   "tollgate.api_usage_tracking",
@@ -29,7 +29,7 @@ static const char * const design_tables[] = {
   "tollgate.audit_log",
 };
 
-/* DESIGN.md's usage table: the story card's APIUsageTracking in snake_case plus feature
+/* The usage table: the story card's APIUsageTracking in snake_case plus feature
  * and region, with the types the platform writes. Sorted by name, as the query below.
  */
 static const char expected_usage_columns[] =

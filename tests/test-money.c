@@ -71,6 +71,10 @@ test_round_and_decimal (void)
     { 123456789, 6, "123.456789" },
     { 2500000, 0, "3" },
     { G_MININT64 + 1, 6, "-9223372036854.775807" },
+    { G_MININT64, 6, "-9223372036854.775808" },
+    { G_MININT64, 2, "-9223372036854.78" },     /* rounds past the end of gint64 */
+    { G_MAXINT64, 2, "9223372036854.78" },
+    { G_MAXINT64, 0, "9223372036855" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -79,6 +83,11 @@ test_round_and_decimal (void)
 
       g_assert_cmpstr (text, ==, cases[i].text);
     }
+
+  /* Where rounding away from zero would leave gint64, tg_money_round() keeps inside it. */
+  g_assert_cmpint (tg_money_round (G_MAXINT64, 2), ==, G_GINT64_CONSTANT (9223372036854770000));
+  g_assert_cmpint (tg_money_round (G_MININT64, 2), ==, G_GINT64_CONSTANT (-9223372036854770000));
+  g_assert_cmpint (tg_money_round (-1005000, 2), ==, -1010000);
 }
 
 static void

@@ -220,7 +220,7 @@ test_cards (void)
 
       /* …and on screen, grouped as the header groups numbers. */
       text = tg_test_ui_text (card, FALSE);
-      count = _tg_format_count (tg_provider_card_get_count (card));
+      count = tg_format_count (tg_provider_card_get_count (card));
       tg_test_ui_assert_text_contains (text, count);
 
       if (*native_currency != '\0')
@@ -892,6 +892,17 @@ test_header_matches_cards (void)
   }
 
   g_assert_cmpuint (check.mismatches, ==, 0);
+
+  /* The labels show the properties (the template binds them), grouped as everywhere. */
+  {
+    g_autofree char *text = tg_test_ui_text (check.summary, FALSE);
+    g_autofree char *calls = tg_format_count (tg_month_summary_get_calls (check.summary));
+    g_autofree char *cost = tg_money_format (tg_month_summary_get_cost (check.summary),
+                                             tg_month_summary_get_currency (check.summary));
+
+    tg_test_ui_assert_text_contains (text, calls);
+    tg_test_ui_assert_text_contains (text, cost);
+  }
 
   g_signal_handlers_disconnect_by_data (check.page, &check);
   g_signal_handlers_disconnect_by_data (check.summary, &check);

@@ -300,7 +300,7 @@ test_role (gconstpointer data)
   drop_login_role (db, login);
 }
 
-/* The four roles exist, cannot log in, and include each other as DESIGN.md says. */
+/* The four roles exist, cannot log in, and include each other as docs/architecture.md says. */
 static void
 test_role_graph (void)
 {

@@ -469,6 +469,74 @@ test_parse_date (gconstpointer data)
     }
 }
 
+/* Dates and months come through one parser: what each refusal says, so that a user can
+ * tell a wrong form from a day the calendar does not have.
+ */
+typedef struct
+{
+  const char *text;
+  gboolean    month;      /* parse as YYYY-MM */
+  const char *parsed;     /* the first day as YYYY-MM-DD; NULL: refused */
+  const char *message;    /* in the refusal */
+} CalendarCase;
+
+static const CalendarCase calendar_cases[] = {
+  { "2026-10-04", FALSE, "2026-10-04", NULL },
+  { "0001-01-01", FALSE, "0001-01-01", NULL },
+  { "9999-12-31", FALSE, "9999-12-31", NULL },
+  { "2026-10", TRUE, "2026-10-01", NULL },
+  { "2028-02", TRUE, "2028-02-01", NULL },
+  { "31/03/2025", FALSE, NULL, "write it as YYYY-MM-DD" },
+  { "2026-10-4", FALSE, NULL, "write it as YYYY-MM-DD" },
+  { "2026-10-04 ", FALSE, NULL, "write it as YYYY-MM-DD" },
+  { "2026-10", FALSE, NULL, "write it as YYYY-MM-DD" },
+  { "2026-13-01", FALSE, NULL, "no month 13" },
+  { "2026-02-29", FALSE, NULL, "2026-02 has 28 days" },
+  { "2026-04-31", FALSE, NULL, "2026-04 has 30 days" },
+  { "2026-04-00", FALSE, NULL, "2026-04 has 30 days" },
+  { "0000-06-01", FALSE, NULL, "years start at 0001" },
+  { "2026-10-04", TRUE, NULL, "write it as YYYY-MM" },
+  { "2026/10", TRUE, NULL, "write it as YYYY-MM" },
+  { "2026-00", TRUE, NULL, "no month 00" },
+  { "0000-01", TRUE, NULL, "years start at 0001" },
+  { NULL, TRUE, NULL, "write it as YYYY-MM" },
+};
+
+static void
+test_parse_calendar (gconstpointer data)
+{
+  const CalendarCase *c = data;
+  g_autoptr(GError) error = NULL;
+  GDate date;
+  gboolean ok;
+
+  if (c->month)
+    ok = tg_time_bucket_parse_month (c->text, &date, &error);
+  else
+    ok = tg_time_bucket_parse_date (c->text, &date, &error);
+
+  if (c->parsed != NULL)
+    {
+      char text[16];
+
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      g_snprintf (text, sizeof text, "%04u-%02u-%02u", (guint)g_date_get_year (&date),
+                  (guint)g_date_get_month (&date), (guint)g_date_get_day (&date));
+      g_assert_cmpstr (text, ==, c->parsed);
+      return;
+    }
+
+  g_assert_false (ok);
+  if (c->month)
+    g_assert_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_INVALID_MONTH);
+  else
+    g_assert_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_INVALID_DATE);
+  if (strstr (error->message, c->message) == NULL)
+    g_error ("“%s” was refused with “%s”, which does not say “%s”",
+             c->text, error->message, c->message);
+}
+
 typedef struct
 {
   const char *zone;
@@ -773,6 +841,12 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/tollgate/unit/time-bucket/parse-date/%u", i);
 
       g_test_add_data_func (path, &date_cases[i], test_parse_date);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (calendar_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/tollgate/time-bucket/parse-calendar/%u", i);
+
+      g_test_add_data_func (path, &calendar_cases[i], test_parse_calendar);
     }
   for (guint i = 0; i < G_N_ELEMENTS (month_cases); i++)
     {

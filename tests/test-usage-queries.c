@@ -21,9 +21,11 @@
 #include <gio/gio.h>
 
 #include "tg-db-connection.h"
+#include "tg-db-typed-query.h"
 #include "tg-db-util.h"
 #include "tg-latency-histogram.h"
 #include "tg-money.h"
+#include "tg-settings-queries.h"
 #include "tg-test-db.h"
 #include "tg-time-bucket.h"
 #include "tg-usage-queries.h"
@@ -528,33 +530,45 @@ user_totals_async (TgDbConnection *conn,
   return totals;
 }
 
-/* The legacy text path: tg_usage_series_statement() read by tg_usage_series_parse(). */
+static gpointer
+parse_series_cb (TgDbResult  *result,
+                 gpointer     data,
+                 GError     **error)
+{
+  GArray *bounds = data;
+
+  return tg_usage_series_parse_result (result, (const gint64 *)bounds->data, bounds->len, error);
+}
+
+/* The series statement's own SQL and parameters, asking for results in text format: the
+ * parser reads either.
+ */
 static GPtrArray *
 series_text (TgTestDb       *db,
              GArray         *bounds,
              TgUsageGroupBy  group_by)
 {
-  TgUsageStatement statement = { 0 };
-  g_autoptr(PGresult) result = NULL;
+  g_autoptr(TgDbStatement) binary = NULL;
+  g_autoptr(TgDbStatement) text = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *rows;
 
-  tg_usage_series_statement (&statement, (const gint64 *)bounds->data, bounds->len, group_by,
-                             NULL);
-  result = tg_db_query (db->conn, statement.sql, statement.n_params,
-                        (const char * const *)statement.params, &error);
-  tg_usage_statement_clear (&statement);
-  g_assert_no_error (error);
+  binary = tg_usage_series_statement_new ((const gint64 *)bounds->data, bounds->len, group_by,
+                                          NULL);
+  g_assert_cmpint (tg_db_statement_get_flags (binary), ==, TG_DB_QUERY_FLAGS_BINARY);
+  text = tg_db_statement_new (tg_db_statement_get_sql (binary),
+                              tg_db_statement_get_params (binary),
+                              tg_db_statement_get_n_params (binary), TG_DB_QUERY_FLAGS_NONE);
 
-  rows = tg_usage_series_parse (result, (const gint64 *)bounds->data, bounds->len, &error);
+  rows = tg_db_typed_query_run (db->conn, text, parse_series_cb, bounds, &error);
   g_assert_no_error (error);
   return rows;
 }
 
 /* Tests */
 
-/* The asynchronous series (binary) equals the blocking one and the text one, field by
- * field and histogram by histogram; totals merged in C equal the server's.
+/* The asynchronous series (binary) equals the blocking one and one read in text format,
+ * field by field and histogram by histogram; totals merged in C equal the server's.
  */
 static void
 test_series_async (Fixture       *fixture,
@@ -697,7 +711,7 @@ test_batch (Fixture       *fixture,
   conn = tg_db_connection_new (db->conninfo);
 
   statements = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_db_statement_unref);
-  g_ptr_array_add (statements, tg_usage_settings_statement_new ());
+  g_ptr_array_add (statements, tg_settings_statement_new ());
   g_ptr_array_add (statements, tg_usage_series_statement_new ((const gint64 *)days->data, days->len,
                                                               TG_USAGE_GROUP_PROVIDER, NULL));
   g_ptr_array_add (statements, tg_usage_series_statement_new ((const gint64 *)months_bounds->data,
@@ -718,11 +732,11 @@ test_batch (Fixture       *fixture,
   g_assert_cmpuint (tg_db_result_get_column_type (g_ptr_array_index (results, 1), 14), ==,
                     TG_DB_TYPE_TEXT);
 
-  settings = tg_usage_settings_parse_result (g_ptr_array_index (results, 0), &error);
+  settings = tg_settings_parse_result (g_ptr_array_index (results, 0), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (settings->billing_timezone, ==, "Australia/Adelaide");
   g_assert_cmpstr (settings->reporting_currency, ==, "AUD");
-  blocking_settings = tg_usage_fetch_settings (db->conn, &error);
+  blocking_settings = tg_settings_fetch (db->conn, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (blocking_settings->billing_timezone, ==, settings->billing_timezone);
   g_assert_cmpstr (blocking_settings->reporting_currency, ==, settings->reporting_currency);
@@ -759,15 +773,6 @@ test_batch (Fixture       *fixture,
   expected = tg_usage_fetch_user_totals (db->conn, "2026-04", NULL, 5, &error);
   g_assert_no_error (error);
   assert_totals_equal (users, expected);
-
-  /* Settings on their own, asynchronously. */
-  g_clear_object (&result);
-  g_clear_pointer (&settings, tg_usage_settings_unref);
-  tg_usage_settings_async (conn, NULL, store_result_cb, &result);
-  wait_until (result != NULL);
-  settings = tg_usage_settings_finish (conn, result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (settings->billing_timezone, ==, "Australia/Adelaide");
 
   tg_db_connection_close (conn);
 }

@@ -77,3 +77,77 @@ tg_ctl_fail (GError *error)
   g_clear_error (&error);
   return TG_CTL_EXIT_FAILURE;
 }
+
+/* Does the root hold an array or an object, or only plain values? */
+static gboolean
+json_is_nested (JsonNode *root)
+{
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+
+  object = json_node_get_object (root);
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *member = json_object_get_member (object, l->data);
+
+      if (JSON_NODE_HOLDS_ARRAY (member) || JSON_NODE_HOLDS_OBJECT (member))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * tg_ctl_print_json:
+ * @builder: a finished document
+ *
+ * Prints what --json asks for, with json-glib, so that any value is escaped as JSON
+ * needs. A flat summary (settings, refresh, migrate, simulate) stays on one line, as it
+ * always was, for the scripts that append it to a log a line a run; a report with rows
+ * (usage, migrate --status) is indented for people reading it.
+ */
+void
+tg_ctl_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  root = json_builder_get_root (builder);
+  g_return_if_fail (root != NULL);
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, json_is_nested (root));
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+void
+tg_ctl_json_add_int (JsonBuilder *builder,
+                     const char  *name,
+                     gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+/* @value %NULL: JSON's null. */
+void
+tg_ctl_json_add_string (JsonBuilder *builder,
+                        const char  *name,
+                        const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

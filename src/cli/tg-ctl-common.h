@@ -8,11 +8,12 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <libpq-fe.h>
 
 G_BEGIN_DECLS
 
-/* Exit statuses of tollgatectl (DESIGN.md). */
+/* Exit statuses of tollgatectl: scripts tell a failure from a mistake in the call. */
 #define TG_CTL_EXIT_OK      0
 #define TG_CTL_EXIT_FAILURE 1
 #define TG_CTL_EXIT_USAGE   2
@@ -38,6 +39,13 @@ int       tg_ctl_fail               (GError          *error);
 int       tg_ctl_usage_error        (GOptionContext  *context,
                                      const char      *format,
                                      ...) G_GNUC_PRINTF (2, 3);
+void      tg_ctl_print_json         (JsonBuilder     *builder);
+void      tg_ctl_json_add_int       (JsonBuilder     *builder,
+                                     const char      *name,
+                                     gint64           value);
+void      tg_ctl_json_add_string    (JsonBuilder     *builder,
+                                     const char      *name,
+                                     const char      *value);
 
 int       tg_ctl_migrate            (TgCtlGlobals    *globals,
                                      int              argc,

@@ -7,9 +7,8 @@
 
 #include "config.h"
 
-#include <json-glib/json-glib.h>
-
 #include "tg-ctl-common.h"
+#include "tg-ctl-table.h"
 #include "tg-db-util.h"
 #include "tg-migrator.h"
 
@@ -21,6 +20,16 @@ print_applied (const TgMigration *migration,
 
   if (!json)
     g_print ("applied %04u_%s\n", migration->version, migration->name);
+}
+
+/* "applied", "pending", or "unknown" for a migration newer than this program. */
+static const char *
+migration_state (const TgMigration *migration,
+                 guint              latest)
+{
+  if (!migration->applied)
+    return "pending";
+  return migration->version > latest ? "unknown" : "applied";
 }
 
 static int
@@ -43,17 +52,11 @@ print_status (PGconn   *conn,
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "schema_version");
-      json_builder_add_int_value (builder, version);
-      json_builder_set_member_name (builder, "program_version");
-      json_builder_add_int_value (builder, latest);
-      json_builder_set_member_name (builder, "pending");
-      json_builder_add_int_value (builder, pending);
+      tg_ctl_json_add_int (builder, "schema_version", version);
+      tg_ctl_json_add_int (builder, "program_version", latest);
+      tg_ctl_json_add_int (builder, "pending", pending);
       json_builder_set_member_name (builder, "migrations");
       json_builder_begin_array (builder);
       for (guint i = 0; i < migrations->len; i++)
@@ -61,53 +64,46 @@ print_status (PGconn   *conn,
           TgMigration *migration = g_ptr_array_index (migrations, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "version");
-          json_builder_add_int_value (builder, migration->version);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, migration->name);
-          json_builder_set_member_name (builder, "state");
-          json_builder_add_string_value (builder,
-                                         !migration->applied ? "pending"
-                                         : migration->version > latest ? "unknown"
-                                         : "applied");
+          tg_ctl_json_add_int (builder, "version", migration->version);
+          tg_ctl_json_add_string (builder, "name", migration->name);
+          tg_ctl_json_add_string (builder, "state", migration_state (migration, latest));
           if (migration->applied_at != NULL)
             {
               g_autofree char *at = g_date_time_format_iso8601 (migration->applied_at);
 
-              json_builder_set_member_name (builder, "applied_at");
-              json_builder_add_string_value (builder, at);
+              tg_ctl_json_add_string (builder, "applied_at", at);
             }
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
       json_builder_end_object (builder);
-
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
+      tg_ctl_print_json (builder);
     }
   else
     {
       g_autofree char *target = tg_db_describe_target (conn);
+      g_autoptr(TgCtlTable) table = tg_ctl_table_new (2);
 
       g_print ("Database: %s\n", target);
       g_print ("Schema version %u; this tollgatectl knows up to %u.\n\n", version, latest);
+
+      tg_ctl_table_add_column (table, "migration", TG_CTL_ALIGN_LEFT);
+      tg_ctl_table_add_column (table, "state", TG_CTL_ALIGN_LEFT);
+      tg_ctl_table_add_column (table, "applied at", TG_CTL_ALIGN_LEFT);
       for (guint i = 0; i < migrations->len; i++)
         {
           TgMigration *migration = g_ptr_array_index (migrations, i);
+          g_autofree char *name = g_strdup_printf ("%04u_%s", migration->version, migration->name);
           g_autofree char *at = NULL;
 
           if (migration->applied_at != NULL)
             at = g_date_time_format (migration->applied_at, "%Y-%m-%d %H:%M:%S UTC");
 
-          g_print ("  %04u_%-20s %-8s %s\n",
-                   migration->version, migration->name,
-                   !migration->applied ? "pending"
-                   : migration->version > latest ? "unknown" : "applied",
-                   at != NULL ? at : "");
+          tg_ctl_table_add_row (table, name, migration_state (migration, latest),
+                                at != NULL ? at : "", NULL);
         }
+      tg_ctl_table_print (table);
+
       if (version > latest)
         g_print ("\nThe database is newer than this tollgatectl: install a newer Tollgate.\n");
       else if (pending > 0)
@@ -161,7 +157,15 @@ tg_ctl_migrate (TgCtlGlobals  *globals,
     return tg_ctl_fail (g_steal_pointer (&error));
 
   if (globals->json)
-    g_print ("{\"applied\": %u, \"schema_version\": %u}\n", n_applied, version);
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      tg_ctl_json_add_int (builder, "applied", n_applied);
+      tg_ctl_json_add_int (builder, "schema_version", version);
+      json_builder_end_object (builder);
+      tg_ctl_print_json (builder);
+    }
   else if (n_applied == 0)
     g_print ("Schema is up to date at version %u.\n", version);
   else

@@ -11,8 +11,10 @@
 
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
+#include "tg-format.h"
+#include "tg-refresher-queries.h"
+#include "tg-settings-queries.h"
 #include "tg-time-bucket.h"
-#include "tg-usage-queries.h"
 
 typedef struct
 {
@@ -34,28 +36,31 @@ refresh_once (PGconn    *conn,
               gint64    *last_id,
               GError   **error)
 {
-  g_autoptr(PGresult) result = NULL;
-  const char *sql = following
-    ? "SELECT rows_added, last_id FROM tollgate.refresh_rollups(1000000, '10 seconds')"
-    : "SELECT rows_added, last_id FROM tollgate.refresh_rollups()";
+  TgRefreshResult refresh;
 
-  /* Each call adds at most a million rows; loop until caught up. */
-  *rows_added = 0;
-  for (;;)
-    {
-      gint64 added;
+  if (!tg_refresher_refresh_all (conn, following ? 10 : 0, &refresh, error))
+    return FALSE;
 
-      g_clear_pointer (&result, PQclear);
-      result = tg_db_query (conn, sql, 0, NULL, error);
-      if (result == NULL)
-        return FALSE;
+  *rows_added = refresh.rows_added;
+  *last_id = refresh.last_id;
+  return TRUE;
+}
 
-      added = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
-      *last_id = g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10);
-      *rows_added += added;
-      if (added < 1000000)
-        return TRUE;
-    }
+/* {"NAME": N} or {"NAME": N, "SECOND": M}: the summaries of --json. */
+static void
+print_counts_json (const char *name,
+                   gint64      value,
+                   const char *second_name,
+                   gint64      second_value)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  tg_ctl_json_add_int (builder, name, value);
+  if (second_name != NULL)
+    tg_ctl_json_add_int (builder, second_name, second_value);
+  json_builder_end_object (builder);
+  tg_ctl_print_json (builder);
 }
 
 static gboolean
@@ -73,7 +78,11 @@ on_tick (gpointer user_data)
 
   follow->total += added;
   if (added > 0 && !follow->json)
-    g_print ("added %" G_GINT64_FORMAT " rows, watermark %" G_GINT64_FORMAT "\n", added, last_id);
+    {
+      g_autofree char *rows = tg_format_count (added);
+
+      g_print ("added %s rows, watermark %" G_GINT64_FORMAT "\n", rows, last_id);
+    }
 
   return G_SOURCE_CONTINUE;
 }
@@ -137,34 +146,27 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
     {
       g_autofree char *zone = NULL;
       g_autoptr(GTimeZone) tz = NULL;
-      g_autoptr(GDateTime) start = NULL;
-      g_autoptr(PGresult) result = NULL;
-      g_autofree char *start_text = NULL;
-      const char *params[1];
       GDate date;
 
       if (!tg_time_bucket_parse_date (from, &date, &error))
         return tg_ctl_usage_error (context, "%s", error->message);
 
-      zone = tg_usage_fetch_setting (conn, "billing-timezone", &error);
+      zone = tg_settings_fetch_value (conn, "billing-timezone", &error);
       if (zone == NULL || (tz = tg_time_zone_new_checked (zone, &error)) == NULL)
         return tg_ctl_fail (g_steal_pointer (&error));
 
-      start = g_date_time_new_from_unix_utc (tg_time_bucket_day_start (tz, &date));
-      start_text = g_date_time_format (start, "%Y-%m-%d %H:%M:%S+00");
-      params[0] = start_text;
-
       if (!globals->json)
         g_printerr ("Rebuilding the rollups from %s (%s)…\n", from, zone);
-      result = tg_db_query (conn, "SELECT tollgate.recompute_rollups($1::timestamptz)",
-                            1, params, &error);
-      if (result == NULL)
+      if (!tg_refresher_recompute (conn, tg_time_bucket_day_start (tz, &date), &added, &error))
         return tg_ctl_fail (g_steal_pointer (&error));
-      added = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
       if (globals->json)
-        g_print ("{\"recomputed_rows\": %" G_GINT64_FORMAT "}\n", added);
+        print_counts_json ("recomputed_rows", added, NULL, 0);
       else
-        g_print ("Rebuilt from %" G_GINT64_FORMAT " rows.\n", added);
+        {
+          g_autofree char *rows = tg_format_count (added);
+
+          g_print ("Rebuilt from %s rows.\n", rows);
+        }
       return TG_CTL_EXIT_OK;
     }
 
@@ -173,11 +175,14 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
       if (!refresh_once (conn, FALSE, &added, &last_id, &error))
         return tg_ctl_fail (g_steal_pointer (&error));
       if (globals->json)
-        g_print ("{\"rows_added\": %" G_GINT64_FORMAT ", \"last_id\": %" G_GINT64_FORMAT "}\n",
-                 added, last_id);
+        print_counts_json ("rows_added", added, "last_id", last_id);
       else
-        g_print ("Added %" G_GINT64_FORMAT " rows; watermark at id %" G_GINT64_FORMAT ".\n",
-                 added, last_id);
+        {
+          g_autofree char *rows = tg_format_count (added);
+
+          /* The watermark is an id, not a count: plain digits, to look up as they are. */
+          g_print ("Added %s rows; watermark at id %" G_GINT64_FORMAT ".\n", rows, last_id);
+        }
       return TG_CTL_EXIT_OK;
     }
   else
@@ -201,7 +206,11 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
       if (state.error != NULL)
         return tg_ctl_fail (state.error);
       if (!globals->json)
-        g_print ("Stopped after adding %" G_GINT64_FORMAT " rows.\n", state.total);
+        {
+          g_autofree char *rows = tg_format_count (state.total);
+
+          g_print ("Stopped after adding %s rows.\n", rows);
+        }
       return TG_CTL_EXIT_OK;
     }
 }

@@ -10,10 +10,24 @@
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
 #include "tg-money.h"
+#include "tg-settings-queries.h"
 #include "tg-time-bucket.h"
-#include "tg-usage-queries.h"
 
 static const char * const known_keys[] = { "billing-timezone", "reporting-currency", NULL };
+
+/* {"key": …, "value": …}, for get and set alike. */
+static void
+print_setting_json (const char *key,
+                    const char *value)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  tg_ctl_json_add_string (builder, "key", key);
+  tg_ctl_json_add_string (builder, "value", value);
+  json_builder_end_object (builder);
+  tg_ctl_print_json (builder);
+}
 
 int
 tg_ctl_settings (TgCtlGlobals  *globals,
@@ -67,24 +81,14 @@ tg_ctl_settings (TgCtlGlobals  *globals,
       if (conn == NULL)
         return tg_ctl_fail (g_steal_pointer (&error));
 
-      if (!tg_db_exec (conn, "BEGIN", &error) ||
-          !tg_usage_store_setting (conn, key, value, &error))
-        return tg_ctl_fail (g_steal_pointer (&error));
-
-      /* Costs are kept in the reporting currency: rebuild them in the same transaction. */
-      if (g_str_equal (key, "reporting-currency"))
-        {
-          if (!globals->json)
-            g_printerr ("Converting every cost to %s…\n", value);
-          if (!tg_db_exec (conn, "SELECT tollgate.recompute_rollups('-infinity')", &error))
-            return tg_ctl_fail (g_steal_pointer (&error));
-        }
-
-      if (!tg_db_exec (conn, "COMMIT", &error))
+      /* Costs are kept in the reporting currency: the change rebuilds them with it. */
+      if (g_str_equal (key, "reporting-currency") && !globals->json)
+        g_printerr ("Converting every cost to %s…\n", value);
+      if (!tg_settings_change (conn, key, value, &error))
         return tg_ctl_fail (g_steal_pointer (&error));
 
       if (globals->json)
-        g_print ("{\"key\": \"%s\", \"value\": \"%s\"}\n", key, value);
+        print_setting_json (key, value);
       else
         g_print ("%s = %s\n", key, value);
       return TG_CTL_EXIT_OK;
@@ -97,12 +101,12 @@ tg_ctl_settings (TgCtlGlobals  *globals,
       if (conn == NULL)
         return tg_ctl_fail (g_steal_pointer (&error));
 
-      value = tg_usage_fetch_setting (conn, key, &error);
+      value = tg_settings_fetch_value (conn, key, &error);
       if (value == NULL)
         return tg_ctl_fail (g_steal_pointer (&error));
 
       if (globals->json)
-        g_print ("{\"key\": \"%s\", \"value\": \"%s\"}\n", key, value);
+        print_setting_json (key, value);
       else
         g_print ("%s\n", value);
       return TG_CTL_EXIT_OK;

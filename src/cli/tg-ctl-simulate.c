@@ -10,15 +10,14 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
-#include <json-glib/json-glib.h>
 
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
+#include "tg-format.h"
+#include "tg-time-bucket.h"
 #include "tg-traffic-model.h"
 #include "tg-usage-writer.h"
 
@@ -61,23 +60,6 @@ typedef struct
   guint           tick_id;
 } LiveRun;
 
-/* "1234567" → "1,234,567" */
-static char *
-format_count (guint64 value)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
-  GString *out = g_string_new (NULL);
-  gsize n = strlen (digits);
-
-  for (gsize i = 0; i < n; i++)
-    {
-      if (i > 0 && (n - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static char *
 format_day (gint64 day)
 {
@@ -87,26 +69,28 @@ format_day (gint64 day)
   return g_strdup_printf ("%04d-%02d-%02d", year, month, mday);
 }
 
+/* --end: a strict YYYY-MM-DD (tg_time_bucket_parse_date()) no earlier than 1970, where
+ * the model's day numbers begin.
+ */
 static gboolean
-parse_date (const char *text,
-            gint64     *day)
+parse_end (const char  *text,
+           gint64      *day,
+           GError     **error)
 {
-  int year, month, mday;
+  GDate date;
 
-  /* Exactly YYYY-MM-DD. */
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+  if (!tg_time_bucket_parse_date (text, &date, error))
     return FALSE;
-  for (guint i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+
+  if (g_date_get_year (&date) < 1970)
+    {
+      g_set_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_INVALID_DATE,
+                   "“%s” is before 1970, where simulated time begins", text);
       return FALSE;
+    }
 
-  year = atoi (text);
-  month = atoi (text + 5);
-  mday = atoi (text + 8);
-  if (year < 1970 || !g_date_valid_dmy (mday, month, year))
-    return FALSE;
-
-  *day = tg_traffic_day_from_date (year, month, mday);
+  *day = tg_traffic_day_from_date (g_date_get_year (&date), g_date_get_month (&date),
+                                   g_date_get_day (&date));
   return TRUE;
 }
 
@@ -134,48 +118,31 @@ print_summary (const char *mode,
   if (totals->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "mode");
-      json_builder_add_string_value (builder, mode);
-      json_builder_set_member_name (builder, "seed");
-      json_builder_add_int_value (builder, (gint64)totals->seed);
+      tg_ctl_json_add_string (builder, "mode", mode);
+      tg_ctl_json_add_int (builder, "seed", (gint64)totals->seed);
       if (from != NULL)
         {
-          json_builder_set_member_name (builder, "from");
-          json_builder_add_string_value (builder, from);
-          json_builder_set_member_name (builder, "to");
-          json_builder_add_string_value (builder, to);
-          json_builder_set_member_name (builder, "days");
-          json_builder_add_int_value (builder, n_days);
+          tg_ctl_json_add_string (builder, "from", from);
+          tg_ctl_json_add_string (builder, "to", to);
+          tg_ctl_json_add_int (builder, "days", n_days);
           json_builder_set_member_name (builder, "stopped_at_now");
           json_builder_add_boolean_value (builder, clipped);
         }
-      json_builder_set_member_name (builder, "rows");
-      json_builder_add_int_value (builder, (gint64)totals->rows);
-      json_builder_set_member_name (builder, "calls");
-      json_builder_add_int_value (builder, (gint64)totals->calls);
+      tg_ctl_json_add_int (builder, "rows", (gint64)totals->rows);
+      tg_ctl_json_add_int (builder, "calls", (gint64)totals->calls);
       /* Whole numbers: JSON doubles would print as 1.1519999999999999. */
-      json_builder_set_member_name (builder, "milliseconds");
-      json_builder_add_int_value (builder, (gint64)round (seconds * 1000.0));
-      json_builder_set_member_name (builder, "rows_per_second");
-      json_builder_add_int_value (builder, (gint64)round (rows_per_second));
-      json_builder_set_member_name (builder, "calls_per_second");
-      json_builder_add_int_value (builder, (gint64)round (calls_per_second));
+      tg_ctl_json_add_int (builder, "milliseconds", (gint64)round (seconds * 1000.0));
+      tg_ctl_json_add_int (builder, "rows_per_second", (gint64)round (rows_per_second));
+      tg_ctl_json_add_int (builder, "calls_per_second", (gint64)round (calls_per_second));
       json_builder_end_object (builder);
-
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
+      tg_ctl_print_json (builder);
     }
   else
     {
-      g_autofree char *rows = format_count (totals->rows);
-      g_autofree char *calls = format_count (totals->calls);
+      g_autofree char *rows = tg_format_count ((gint64)totals->rows);
+      g_autofree char *calls = tg_format_count ((gint64)totals->calls);
 
       if (from != NULL)
         g_print ("Simulated %u day%s, %s to %s (UTC), seed %" G_GUINT64_FORMAT "%s\n",
@@ -197,7 +164,7 @@ report_progress (Totals  *totals,
 {
   double seconds = (g_get_monotonic_time () - totals->started) / (double)G_USEC_PER_SEC;
   g_autofree char *date = format_day (day);
-  g_autofree char *rows = format_count (n_rows);
+  g_autofree char *rows = tg_format_count ((gint64)n_rows);
   gboolean tty = isatty (STDERR_FILENO);
 
   g_printerr ("%s%u of %u days (to about %s), %s rows, %.0f rows/s%s",
@@ -514,7 +481,7 @@ live_tick (gpointer user_data)
 
   if (!run->totals->json && g_get_monotonic_time () - run->last_report >= 10 * G_USEC_PER_SEC)
     {
-      g_autofree char *rows = format_count (run->totals->rows);
+      g_autofree char *rows = tg_format_count ((gint64)run->totals->rows);
 
       g_printerr ("live: %s rows so far\n", rows);
       run->last_report = g_get_monotonic_time ();
@@ -686,8 +653,8 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
 
   if (end != NULL)
     {
-      if (!parse_date (end, &end_day))
-        return tg_ctl_usage_error (context, "--end takes a date as YYYY-MM-DD, not “%s”", end);
+      if (!parse_end (end, &end_day, &error))
+        return tg_ctl_usage_error (context, "--end: %s", error->message);
     }
   else
     end_day = g_get_real_time () / TG_TRAFFIC_USEC_PER_DAY;

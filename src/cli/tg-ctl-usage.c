@@ -7,13 +7,15 @@
 
 #include "config.h"
 
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
 #include "tg-ctl-common.h"
+#include "tg-ctl-table.h"
 #include "tg-db-util.h"
+#include "tg-format.h"
 #include "tg-money.h"
+#include "tg-settings-queries.h"
 #include "tg-time-bucket.h"
 #include "tg-usage-queries.h"
 
@@ -37,17 +39,17 @@ context_load (Context  *ctx,
               PGconn   *conn,
               GError  **error)
 {
-  ctx->tz_name = tg_usage_fetch_setting (conn, "billing-timezone", error);
+  ctx->tz_name = tg_settings_fetch_value (conn, "billing-timezone", error);
   if (ctx->tz_name == NULL)
     return FALSE;
-  ctx->currency = tg_usage_fetch_setting (conn, "reporting-currency", error);
+  ctx->currency = tg_settings_fetch_value (conn, "reporting-currency", error);
   if (ctx->currency == NULL)
     return FALSE;
   ctx->tz = tg_time_zone_new_checked (ctx->tz_name, error);
   return ctx->tz != NULL;
 }
 
-/* Money for JSON and tables: exact to the micro-unit, at least two decimals. */
+/* Money for --json: exact to the micro-unit, at least two decimals, never grouped. */
 static char *
 money_text (gint64 micros)
 {
@@ -82,17 +84,7 @@ add_money (JsonBuilder *builder,
 {
   g_autofree char *text = money_text (micros);
 
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, text);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
+  tg_ctl_json_add_string (builder, name, text);
 }
 
 /* The keys every row shares: calls to percentiles. */
@@ -101,86 +93,113 @@ add_figures (JsonBuilder      *builder,
              const TgUsageRow *row,
              gboolean          with_native)
 {
-  add_int (builder, "calls", row->calls);
-  add_int (builder, "billable_calls", row->billable_calls);
-  add_int (builder, "errors", row->errors);
-  add_int (builder, "timeouts", row->timeouts);
+  tg_ctl_json_add_int (builder, "calls", row->calls);
+  tg_ctl_json_add_int (builder, "billable_calls", row->billable_calls);
+  tg_ctl_json_add_int (builder, "errors", row->errors);
+  tg_ctl_json_add_int (builder, "timeouts", row->timeouts);
   add_money (builder, "credits", row->credits);
-  add_int (builder, "input_tokens", row->input_tokens);
-  add_int (builder, "output_tokens", row->output_tokens);
+  tg_ctl_json_add_int (builder, "input_tokens", row->input_tokens);
+  tg_ctl_json_add_int (builder, "output_tokens", row->output_tokens);
   if (with_native)
     {
       if (*row->native_currency != '\0')
         add_money (builder, "cost_native", row->cost_native);
       else
-        {
-          json_builder_set_member_name (builder, "cost_native");
-          json_builder_add_null_value (builder);
-        }
-      json_builder_set_member_name (builder, "native_currency");
-      json_builder_add_string_value (builder, row->native_currency);
+        tg_ctl_json_add_string (builder, "cost_native", NULL);
+      tg_ctl_json_add_string (builder, "native_currency", row->native_currency);
     }
   add_money (builder, "cost", row->cost);
-  add_int (builder, "unpriced_calls", row->unpriced_calls);
+  tg_ctl_json_add_int (builder, "unpriced_calls", row->unpriced_calls);
   add_percentile (builder, "p50_ms", row, 0.50);
   add_percentile (builder, "p95_ms", row, 0.95);
   add_percentile (builder, "p99_ms", row, 0.99);
 }
 
+/* The JSON members before "providers" or "rows". */
 static void
-print_json (JsonBuilder *builder)
+add_context (JsonBuilder   *builder,
+             const Context *ctx)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  tg_ctl_json_add_string (builder, "timezone", ctx->tz_name);
+  tg_ctl_json_add_string (builder, "currency", ctx->currency);
 }
 
+/* Milliseconds grouped like any count, or a dash where there were no calls to time. */
 static char *
 format_percentile (const TgUsageRow *row,
                    double            p)
 {
   double value = tg_usage_row_get_percentile (row, p);
 
-  return isnan (value) ? g_strdup ("–") : g_strdup_printf ("%.0f", value);
+  return isnan (value) ? g_strdup ("–") : tg_format_count (llround (value));
 }
 
-static void
-print_table_row (const char       *label,
-                 const TgUsageRow *row,
-                 gboolean          with_native)
+/* The table of figures for people: counts and amounts grouped as the window shows them,
+ * costs to the reporting currency's minor unit. Only the overview has native costs.
+ */
+static TgCtlTable *
+figures_table_new (const char *first,
+                   const char *currency,
+                   gboolean    with_native)
 {
-  g_autofree char *credits = money_text (row->credits);
-  g_autofree char *cost = tg_money_format (row->cost, "XXX");
+  TgCtlTable *table = tg_ctl_table_new (0);
+  g_autofree char *cost = g_strdup_printf ("cost %s", currency);
+
+  tg_ctl_table_add_column (table, first, TG_CTL_ALIGN_LEFT);
+  tg_ctl_table_add_column (table, "calls", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "billable", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "errors", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "credits", TG_CTL_ALIGN_RIGHT);
+  if (with_native)
+    tg_ctl_table_add_column (table, "cost native", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, cost, TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "p50 ms", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "p95 ms", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "p99 ms", TG_CTL_ALIGN_RIGHT);
+
+  return table;
+}
+
+/* @with_native: as the table was made; a row without a native currency (the total) leaves
+ * that cell empty.
+ */
+static void
+figures_table_add (TgCtlTable       *table,
+                   const char       *label,
+                   const TgUsageRow *row,
+                   const char       *currency,
+                   gboolean          with_native)
+{
+  g_autofree char *calls = tg_format_count (row->calls);
+  g_autofree char *billable = tg_format_count (row->billable_calls);
+  g_autofree char *errors = tg_format_count (row->errors);
+  g_autofree char *credits = tg_format_micros (row->credits, 6);
   g_autofree char *cost_native = NULL;
+  g_autofree char *cost = tg_format_decimal (row->cost, tg_currency_get_decimals (currency));
   g_autofree char *p50 = format_percentile (row, 0.50);
   g_autofree char *p95 = format_percentile (row, 0.95);
   g_autofree char *p99 = format_percentile (row, 0.99);
+  const char *cells[11];
+  guint n = 0;
 
-  /* "XXX" formats digits without a symbol; drop the code again. */
-  cost[strlen (cost) - 4] = '\0';
-  if (with_native && *row->native_currency != '\0')
-    cost_native = tg_money_format (row->cost_native, row->native_currency);
+  cells[n++] = label;
+  cells[n++] = calls;
+  cells[n++] = billable;
+  cells[n++] = errors;
+  cells[n++] = credits;
+  if (with_native)
+    {
+      if (*row->native_currency != '\0')
+        cost_native = tg_format_money (row->cost_native, row->native_currency);
+      cells[n++] = cost_native != NULL ? cost_native : "";
+    }
+  cells[n++] = cost;
+  cells[n++] = p50;
+  cells[n++] = p95;
+  cells[n++] = p99;
+  cells[n] = NULL;
 
-  g_print ("%-26s %12" G_GINT64_FORMAT " %12" G_GINT64_FORMAT " %9" G_GINT64_FORMAT
-           " %14s %16s %16s %7s %7s %7s\n",
-           label, row->calls, row->billable_calls, row->errors, credits,
-           cost_native != NULL ? cost_native : "", cost, p50, p95, p99);
-}
-
-static void
-print_table_header (const char *first,
-                    const char *currency)
-{
-  g_autofree char *cost = g_strdup_printf ("cost %s", currency);
-
-  g_print ("%-26s %12s %12s %9s %14s %16s %16s %7s %7s %7s\n",
-           first, "calls", "billable", "errors", "credits", "cost native", cost,
-           "p50 ms", "p95 ms", "p99 ms");
+  tg_ctl_table_add_rowv (table, cells);
 }
 
 static int
@@ -197,6 +216,7 @@ usage_overview (TgCtlGlobals  *globals,
   Context ctx = { 0 };
   gint64 bounds[2];
   TgUsageRow *total = NULL;
+  GDate first_day;
   g_autoptr(TgUsageRow) empty = tg_usage_row_new ();
   GOptionEntry entries[] = {
     { "month", 0, 0, G_OPTION_ARG_STRING, &month,
@@ -212,6 +232,8 @@ usage_overview (TgCtlGlobals  *globals,
     return ret;
   if (argc > 1)
     return tg_ctl_usage_error (context, "unexpected argument “%s”", argv[1]);
+  if (month != NULL && !tg_time_bucket_parse_month (month, &first_day, &error))
+    return tg_ctl_usage_error (context, "--month: %s", error->message);
 
   conn = tg_ctl_connect (globals, &error);
   if (conn == NULL || !context_load (&ctx, conn, &error))
@@ -248,12 +270,8 @@ usage_overview (TgCtlGlobals  *globals,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "period");
-      json_builder_add_string_value (builder, month);
-      json_builder_set_member_name (builder, "timezone");
-      json_builder_add_string_value (builder, ctx.tz_name);
-      json_builder_set_member_name (builder, "currency");
-      json_builder_add_string_value (builder, ctx.currency);
+      tg_ctl_json_add_string (builder, "period", month);
+      add_context (builder, &ctx);
       json_builder_set_member_name (builder, "providers");
       json_builder_begin_array (builder);
       for (guint i = 0; i < providers->len; i++)
@@ -261,8 +279,7 @@ usage_overview (TgCtlGlobals  *globals,
           TgUsageRow *row = g_ptr_array_index (providers, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "provider");
-          json_builder_add_string_value (builder, row->group);
+          tg_ctl_json_add_string (builder, "provider", row->group);
           add_figures (builder, row, TRUE);
           json_builder_end_object (builder);
         }
@@ -272,29 +289,32 @@ usage_overview (TgCtlGlobals  *globals,
       add_figures (builder, total, FALSE);
       json_builder_end_object (builder);
       json_builder_end_object (builder);
-      print_json (builder);
+      tg_ctl_print_json (builder);
     }
   else
     {
+      g_autoptr(TgCtlTable) table = figures_table_new ("provider", ctx.currency, TRUE);
+
       g_print ("Usage for %s (%s), cost in %s\n\n", month, ctx.tz_name, ctx.currency);
-      print_table_header ("provider", ctx.currency);
       for (guint i = 0; i < providers->len; i++)
         {
           TgUsageRow *row = g_ptr_array_index (providers, i);
 
-          print_table_row (row->group, row, TRUE);
+          figures_table_add (table, row->group, row, ctx.currency, TRUE);
         }
-      print_table_row ("total", total, FALSE);
+      figures_table_add (table, "total", total, ctx.currency, TRUE);
+      tg_ctl_table_print (table);
     }
 
   context_clear (&ctx);
   return TG_CTL_EXIT_OK;
 }
 
-/* Usage by user: the per-user level is kept per billing month (DESIGN.md), so a series by
- * user has monthly buckets, each read with tg_usage_fetch_user_totals() (rollup plus raw
- * tail, exact). Users come most expensive first within a month; the group is the user id,
- * "" for calls made without a user. There are no latencies per user.
+/* Usage by user: the per-user level is kept per billing month
+ * (tollgate.usage_rollup_user_month), so a series by user has monthly buckets, each read
+ * with tg_usage_fetch_user_totals() (rollup plus raw tail, exact). Users come most
+ * expensive first within a month; the group is the user id, "" for calls made without a
+ * user. There are no latencies per user.
  */
 static GPtrArray *
 fetch_user_series (PGconn        *conn,
@@ -453,14 +473,10 @@ usage_series_or_latency (TgCtlGlobals  *globals,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "bucket");
-      json_builder_add_string_value (builder, latency ? "range" : tg_bucket_size_to_string (bucket));
-      json_builder_set_member_name (builder, "group_by");
-      json_builder_add_string_value (builder, tg_usage_group_by_to_string (group_by));
-      json_builder_set_member_name (builder, "timezone");
-      json_builder_add_string_value (builder, ctx.tz_name);
-      json_builder_set_member_name (builder, "currency");
-      json_builder_add_string_value (builder, ctx.currency);
+      tg_ctl_json_add_string (builder, "bucket",
+                              latency ? "range" : tg_bucket_size_to_string (bucket));
+      tg_ctl_json_add_string (builder, "group_by", tg_usage_group_by_to_string (group_by));
+      add_context (builder, &ctx);
       json_builder_set_member_name (builder, "rows");
       json_builder_begin_array (builder);
       for (guint i = 0; i < rows->len; i++)
@@ -469,30 +485,30 @@ usage_series_or_latency (TgCtlGlobals  *globals,
           g_autofree char *start = tg_time_bucket_format_start (ctx.tz, row->start);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "start");
-          json_builder_add_string_value (builder, start);
-          json_builder_set_member_name (builder, "group");
-          json_builder_add_string_value (builder, row->group);
+          tg_ctl_json_add_string (builder, "start", start);
+          tg_ctl_json_add_string (builder, "group", row->group);
           add_figures (builder, row, FALSE);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
       json_builder_end_object (builder);
-      print_json (builder);
+      tg_ctl_print_json (builder);
     }
   else
     {
+      g_autoptr(TgCtlTable) table = figures_table_new ("start / group", ctx.currency, FALSE);
+
       g_print ("%s from %s to %s (%s), cost in %s\n\n",
                latency ? "Latency" : "Usage", from, to, ctx.tz_name, ctx.currency);
-      print_table_header ("start / group", ctx.currency);
       for (guint i = 0; i < rows->len; i++)
         {
           TgUsageRow *row = g_ptr_array_index (rows, i);
           g_autofree char *start = tg_time_bucket_format_start (ctx.tz, row->start);
           g_autofree char *label = g_strdup_printf ("%.16s %s", start, row->group);
 
-          print_table_row (label, row, FALSE);
+          figures_table_add (table, label, row, ctx.currency, FALSE);
         }
+      tg_ctl_table_print (table);
     }
 
   context_clear (&ctx);

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "tg-format.h"
 #include "tg-money.h"
 
 G_DEFINE_QUARK (tg-money-error-quark, tg_money_error)
@@ -253,32 +254,44 @@ tg_money_sum_get_micros (const TgMoneySum *sum,
   return TRUE;
 }
 
+/* 10^(6 - @decimals): the step, in micro-units, of the last decimal kept. */
+static gint64
+decimal_step (guint decimals)
+{
+  gint64 step = 1;
+
+  for (guint i = decimals; i < 6; i++)
+    step *= 10;
+
+  return step;
+}
+
 /**
  * tg_money_round:
  * @decimals: 0 to 6
  *
- * Rounds half away from zero to @decimals places, still in micro-units.
+ * Rounds half away from zero to @decimals places, still in micro-units. Within a step of
+ * the ends of gint64, where rounding away from zero would leave the type, it rounds
+ * towards zero instead; tg_money_to_decimal() shows those amounts rounded right.
  */
 gint64
 tg_money_round (gint64 micros,
                 guint  decimals)
 {
-  gint64 step = 1;
+  gint64 step;
   gint64 rest;
 
   g_return_val_if_fail (decimals <= 6, micros);
 
-  for (guint i = decimals; i < 6; i++)
-    step *= 10;
-
+  step = decimal_step (decimals);
   if (step == 1)
     return micros;
 
   rest = micros % step;
   micros -= rest;
-  if (rest >= step / 2)
+  if (rest >= step / 2 && micros <= G_MAXINT64 - step)
     micros += step;
-  else if (rest <= -(step / 2))
+  else if (rest <= -(step / 2) && micros >= G_MININT64 + step)
     micros -= step;
 
   return micros;
@@ -288,62 +301,51 @@ tg_money_round (gint64 micros,
  * tg_money_to_decimal:
  * @decimals: 0 to 6
  *
- * Returns: (transfer full): "-1234.50": rounded, no grouping, '.' whatever the locale
+ * Rounds half away from zero, on the magnitude, so that every gint64 amount (G_MININT64
+ * included) comes out right.
+ *
+ * Returns: (transfer full): "-1234.50": no grouping, '.' whatever the locale, and no
+ *   "-" on an amount that rounds to zero
  */
 char *
 tg_money_to_decimal (gint64 micros,
                      guint  decimals)
 {
+  guint64 step;
   guint64 magnitude;
+  guint64 rest;
   guint64 whole;
   guint64 fraction;
   gboolean negative;
 
   g_return_val_if_fail (decimals <= 6, NULL);
 
-  micros = tg_money_round (micros, decimals);
+  step = (guint64)decimal_step (decimals);
   negative = micros < 0;
   magnitude = negative ? (guint64)(-(micros + 1)) + 1 : (guint64)micros;
+
+  /* At most 2^63 + 10^6: no overflow in 64 unsigned bits. */
+  rest = magnitude % step;
+  magnitude -= rest;
+  if (step > 1 && rest >= step / 2)
+    magnitude += step;
+  negative = negative && magnitude > 0;
+
   whole = magnitude / (guint64)TG_MICROS_PER_UNIT;
-  fraction = magnitude % (guint64)TG_MICROS_PER_UNIT;
+  fraction = magnitude % (guint64)TG_MICROS_PER_UNIT / step;
 
   if (decimals == 0)
     return g_strdup_printf ("%s%" G_GUINT64_FORMAT, negative ? "-" : "", whole);
-
-  for (guint i = decimals; i < 6; i++)
-    fraction /= 10;
 
   return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%0*" G_GUINT64_FORMAT,
                           negative ? "-" : "", whole, (int)decimals, fraction);
 }
 
-static char *
-group_thousands (const char *digits)
-{
-  GString *out = g_string_new (NULL);
-  const char *dot = strchr (digits, '.');
-  gsize n_int;
-  const char *p = digits;
-
-  if (*p == '-')
-    g_string_append_c (out, *p++);
-
-  n_int = (dot != NULL ? (gsize)(dot - p) : strlen (p));
-  for (gsize i = 0; i < n_int; i++)
-    {
-      if (i > 0 && (n_int - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, p[i]);
-    }
-  if (dot != NULL)
-    g_string_append (out, dot);
-
-  return g_string_free (out, FALSE);
-}
-
 /**
  * tg_money_format:
  * @currency: an ISO 4217 code
+ *
+ * Digits are grouped as tg_format_decimal() groups them, whatever the locale.
  *
  * Returns: (transfer full): the amount as the story card shows it, rounded to the
  *   currency's minor unit: "$1,124.70 AUD", "-€3.10 EUR", "¥120 JPY"
@@ -352,16 +354,11 @@ char *
 tg_money_format (gint64      micros,
                  const char *currency)
 {
-  g_autofree char *decimal = NULL;
-  g_autofree char *grouped = NULL;
-  const char *symbol = tg_currency_get_symbol (currency);
-  const char *digits;
+  g_autofree char *grouped = tg_format_decimal (micros, tg_currency_get_decimals (currency));
+  gboolean negative = grouped[0] == '-';
 
-  decimal = tg_money_to_decimal (micros, tg_currency_get_decimals (currency));
-  grouped = group_thousands (decimal);
-  digits = grouped[0] == '-' ? grouped + 1 : grouped;
-
-  return g_strdup_printf ("%s%s%s %s", grouped[0] == '-' ? "-" : "", symbol, digits, currency);
+  return g_strdup_printf ("%s%s%s %s", negative ? "-" : "", tg_currency_get_symbol (currency),
+                          grouped + (negative ? 1 : 0), currency);
 }
 
 /* Returns FALSE instead of wrapping around. */

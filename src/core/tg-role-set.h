@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* Which of the four Tollgate roles (DESIGN.md, "Roles and audit") the session user
+/* Which of the four Tollgate roles (docs/architecture.md, "The database") the session user
  * holds, directly or through membership. PostgreSQL enforces the rights; the UI uses
  * this only to disable what would fail anyway and to say which role is needed. The
  * query that finds them is tg_role_set_statement_new() in src/db/tg-role-queries.h.

@@ -586,6 +586,7 @@ tg_time_bucket_local_date (GTimeZone *tz,
   date_from_day (date, local_day (tz, utc_seconds));
 }
 
+/* Reads @n digits of @text, and nothing else, into @value. */
 static gboolean
 parse_digits (const char *text,
               guint       n,
@@ -601,10 +602,62 @@ parse_digits (const char *text,
   return TRUE;
 }
 
+/* The one reader of calendar text: "YYYY-MM-DD", or "YYYY-MM" when @day is %NULL, exactly
+ * (no spaces, no times, no shorter fields), and a day the calendar has.
+ */
+static gboolean
+parse_calendar (const char  *text,
+                guint       *year,
+                guint       *month,
+                guint       *day,
+                GError     **error)
+{
+  const char *what = day != NULL ? "date" : "month";
+  const int code = day != NULL ? TG_TIME_BUCKET_ERROR_INVALID_DATE
+                               : TG_TIME_BUCKET_ERROR_INVALID_MONTH;
+  gsize length = day != NULL ? 10 : 7;
+
+  if (text == NULL || strlen (text) != length || text[4] != '-' ||
+      !parse_digits (text, 4, year) || !parse_digits (text + 5, 2, month) ||
+      (day != NULL && (text[7] != '-' || !parse_digits (text + 8, 2, day))))
+    {
+      g_set_error (error, TG_TIME_BUCKET_ERROR, code,
+                   "“%s” is not a %s: write it as %s, like %s", text != NULL ? text : "", what,
+                   day != NULL ? "YYYY-MM-DD" : "YYYY-MM", day != NULL ? "2026-10-04" : "2026-10");
+      return FALSE;
+    }
+
+  if (*year < 1)
+    {
+      g_set_error (error, TG_TIME_BUCKET_ERROR, code,
+                   "“%s” is not a %s: years start at 0001", text, what);
+      return FALSE;
+    }
+  if (*month < 1 || *month > 12)
+    {
+      g_set_error (error, TG_TIME_BUCKET_ERROR, code,
+                   "“%s” is not a %s: there is no month %02u", text, what, *month);
+      return FALSE;
+    }
+  if (day != NULL &&
+      (*day < 1 || *day > g_date_get_days_in_month ((GDateMonth)*month, (GDateYear)*year)))
+    {
+      g_set_error (error, TG_TIME_BUCKET_ERROR, code,
+                   "“%s” is not a date: %.7s has %u days", text, text,
+                   (guint)g_date_get_days_in_month ((GDateMonth)*month, (GDateYear)*year));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * tg_time_bucket_parse_date:
- * @text: "YYYY-MM-DD"
+ * @text: "YYYY-MM-DD", exactly
  * @date: (out caller-allocates): the day
+ *
+ * Returns: %FALSE with @error (%TG_TIME_BUCKET_ERROR_INVALID_DATE) saying what is wrong:
+ *   the form, the month or the day
  */
 gboolean
 tg_time_bucket_parse_date (const char  *text,
@@ -617,19 +670,36 @@ tg_time_bucket_parse_date (const char  *text,
 
   g_return_val_if_fail (date != NULL, FALSE);
 
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-' ||
-      !parse_digits (text, 4, &year) ||
-      !parse_digits (text + 5, 2, &month) ||
-      !parse_digits (text + 8, 2, &day) ||
-      !g_date_valid_dmy ((GDateDay)day, (GDateMonth)month, (GDateYear)year))
-    {
-      g_set_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_INVALID_DATE,
-                   "“%s” is not a date (write it like 2026-10-04)", text != NULL ? text : "");
-      return FALSE;
-    }
+  if (!parse_calendar (text, &year, &month, &day, error))
+    return FALSE;
 
   g_date_clear (date, 1);
   g_date_set_dmy (date, (GDateDay)day, (GDateMonth)month, (GDateYear)year);
+  return TRUE;
+}
+
+/**
+ * tg_time_bucket_parse_month:
+ * @text: "YYYY-MM", exactly
+ * @first_day: (out caller-allocates): the first day of the month
+ *
+ * Returns: %FALSE with @error (%TG_TIME_BUCKET_ERROR_INVALID_MONTH) saying what is wrong
+ */
+gboolean
+tg_time_bucket_parse_month (const char  *text,
+                            GDate       *first_day,
+                            GError     **error)
+{
+  guint year;
+  guint month;
+
+  g_return_val_if_fail (first_day != NULL, FALSE);
+
+  if (!parse_calendar (text, &year, &month, NULL, error))
+    return FALSE;
+
+  g_date_clear (first_day, 1);
+  g_date_set_dmy (first_day, 1, (GDateMonth)month, (GDateYear)year);
   return TRUE;
 }
 
@@ -646,27 +716,15 @@ tg_time_bucket_month_bounds (GTimeZone   *tz,
                              gint64      *end,
                              GError     **error)
 {
-  guint year;
-  guint mon;
   GDate date;
   gint64 first_day;
 
   g_return_val_if_fail (tz != NULL, FALSE);
 
-  if (month == NULL || strlen (month) != 7 || month[4] != '-' ||
-      !parse_digits (month, 4, &year) ||
-      !parse_digits (month + 5, 2, &mon) ||
-      year < 1 || mon < 1 || mon > 12)
-    {
-      g_set_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_INVALID_MONTH,
-                   "“%s” is not a month (write it like 2026-10)", month != NULL ? month : "");
-      return FALSE;
-    }
+  if (!tg_time_bucket_parse_month (month, &date, error))
+    return FALSE;
 
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, 1, (GDateMonth)mon, (GDateYear)year);
   first_day = day_from_date (&date);
-
   if (start != NULL)
     *start = day_start (tz, first_day);
   if (end != NULL)

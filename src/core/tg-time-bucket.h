@@ -74,6 +74,9 @@ void        tg_time_bucket_local_date    (GTimeZone     *tz,
 gboolean    tg_time_bucket_parse_date    (const char    *text,
                                           GDate         *date,
                                           GError       **error);
+gboolean    tg_time_bucket_parse_month   (const char    *text,
+                                          GDate         *first_day,
+                                          GError       **error);
 gboolean    tg_time_bucket_month_bounds  (GTimeZone     *tz,
                                           const char    *month,
                                           gint64        *start,

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "tg-catalog-queries.h"
+#include "tg-db-typed-query.h"
 #include "tg-db-util.h"
 
 static const char providers_sql[] =
@@ -36,9 +37,8 @@ enum {
 /**
  * tg_catalog_providers_statement_new:
  *
- * Returns: (transfer full): the statement that reads the provider catalogue, for
- *   tg_db_connection_query_batch_async(); read its result with
- *   tg_catalog_providers_parse_result()
+ * Returns: (transfer full): the statement that reads the provider catalogue, in text
+ *   format; read its result with tg_catalog_providers_parse_result()
  */
 TgDbStatement *
 tg_catalog_providers_statement_new (void)
@@ -78,13 +78,8 @@ tg_catalog_providers_parse_result (TgDbResult  *result,
   g_return_val_if_fail (result != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (tg_db_result_get_n_cols (result) != PROVIDER_N_COLS)
-    {
-      g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
-                   "Unexpected provider catalogue with %d columns",
-                   tg_db_result_get_n_cols (result));
-      return NULL;
-    }
+  if (!tg_db_result_check_n_cols (result, PROVIDER_N_COLS, "provider catalogue", error))
+    return NULL;
 
   n_rows = tg_db_result_get_n_rows (result);
   providers = g_ptr_array_new_full (n_rows, (GDestroyNotify)tg_provider_unref);
@@ -133,6 +128,14 @@ tg_catalog_providers_parse_result (TgDbResult  *result,
   return g_steal_pointer (&providers);
 }
 
+static gpointer
+parse_providers_cb (TgDbResult  *result,
+                    gpointer     data,
+                    GError     **error)
+{
+  return tg_catalog_providers_parse_result (result, error);
+}
+
 /**
  * tg_catalog_fetch_providers:
  *
@@ -144,41 +147,11 @@ GPtrArray *
 tg_catalog_fetch_providers (PGconn  *conn,
                             GError **error)
 {
-  g_autoptr(TgDbResult) wrapped = NULL;
-  PGresult *result;
+  g_autoptr(TgDbStatement) statement = tg_catalog_providers_statement_new ();
 
   g_return_val_if_fail (conn != NULL, NULL);
 
-  result = tg_db_query (conn, providers_sql, 0, NULL, error);
-  if (result == NULL)
-    return NULL;
-
-  wrapped = _tg_db_result_new (result);
-  return tg_catalog_providers_parse_result (wrapped, error);
-}
-
-static void
-providers_done_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(TgDbResult) db_result = NULL;
-  GError *error = NULL;
-  GPtrArray *providers;
-
-  db_result = tg_db_connection_query_finish (TG_DB_CONNECTION (object), result, &error);
-  if (db_result == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  providers = tg_catalog_providers_parse_result (db_result, &error);
-  if (providers == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, providers, (GDestroyNotify)g_ptr_array_unref);
+  return tg_db_typed_query_run (conn, statement, parse_providers_cb, NULL, error);
 }
 
 /**
@@ -193,16 +166,11 @@ tg_catalog_providers_async (TgDbConnection      *connection,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  GTask *task;
+  g_autoptr(TgDbStatement) statement = tg_catalog_providers_statement_new ();
 
-  g_return_if_fail (TG_IS_DB_CONNECTION (connection));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (connection, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tg_catalog_providers_async);
-
-  tg_db_connection_query_async (connection, providers_sql, NULL, 0, cancellable,
-                                providers_done_cb, task);
+  tg_db_typed_query_async (connection, statement, parse_providers_cb, NULL, NULL,
+                           (GDestroyNotify)g_ptr_array_unref, tg_catalog_providers_async,
+                           cancellable, callback, user_data);
 }
 
 /**
@@ -215,12 +183,7 @@ tg_catalog_providers_finish (TgDbConnection  *connection,
                              GAsyncResult    *result,
                              GError         **error)
 {
-  g_return_val_if_fail (TG_IS_DB_CONNECTION (connection), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, connection), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tg_catalog_providers_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return tg_db_typed_query_finish (connection, result, tg_catalog_providers_async, error);
 }
 
 /**

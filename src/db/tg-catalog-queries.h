@@ -16,8 +16,9 @@
 G_BEGIN_DECLS
 
 /* The typed queries of the configuration catalogue, shaped like tg-usage-queries.h: a
- * statement for a pipelined batch, the one parser of its result, a blocking fetch for
- * tollgatectl and worker threads, and an asynchronous fetch on a TgDbConnection.
+ * statement for a pipelined batch, the one parser of its result, and a blocking fetch
+ * for tollgatectl and worker threads and an asynchronous one on a TgDbConnection, both
+ * run by tg-db-typed-query.h.
  */
 
 /* The provider catalogue: one TgProvider per row of tollgate.providers, by display name. */

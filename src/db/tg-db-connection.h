@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "tg-db-result.h"
+#include "tg-db-statement.h"
 
 G_BEGIN_DECLS
 
@@ -22,33 +23,10 @@ typedef enum
   TG_DB_CONNECTION_STATUS_FAILED,
 } TgDbConnectionStatus;
 
-typedef enum
-{
-  TG_DB_QUERY_FLAGS_NONE   = 0,
-  TG_DB_QUERY_FLAGS_BINARY = 1 << 0,
-} TgDbQueryFlags;
-
 #define TG_TYPE_DB_CONNECTION_STATUS (tg_db_connection_status_get_type ())
-#define TG_TYPE_DB_QUERY_FLAGS       (tg_db_query_flags_get_type ())
-#define TG_TYPE_DB_STATEMENT         (tg_db_statement_get_type ())
 #define TG_TYPE_DB_CONNECTION        (tg_db_connection_get_type ())
 
 GType tg_db_connection_status_get_type (void) G_GNUC_CONST;
-GType tg_db_query_flags_get_type       (void) G_GNUC_CONST;
-
-/* One statement of a batch: SQL text, text parameters ($1, $2 …) and flags. */
-typedef struct _TgDbStatement TgDbStatement;
-
-GType          tg_db_statement_get_type   (void) G_GNUC_CONST;
-TgDbStatement *tg_db_statement_new        (const char          *sql,
-                                           const char * const  *params,
-                                           int                  n_params,
-                                           TgDbQueryFlags       flags);
-TgDbStatement *tg_db_statement_ref        (TgDbStatement       *self);
-void           tg_db_statement_unref      (TgDbStatement       *self);
-const char    *tg_db_statement_get_sql    (TgDbStatement       *self);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgDbStatement, tg_db_statement_unref)
 
 G_DECLARE_FINAL_TYPE (TgDbConnection, tg_db_connection, TG, DB_CONNECTION, GObject)
 

@@ -22,6 +22,7 @@
 #include <libpq-fe.h>
 
 #include "tg-db-result.h"
+#include "tg-db-util.h"
 
 struct _TgDbResult
 {
@@ -228,6 +229,47 @@ tg_db_result_get_binary (TgDbResult *self,
 
   *length = PQgetlength (self->result, row, col);
   return (const guint8 *)PQgetvalue (self->result, row, col);
+}
+
+/**
+ * tg_db_result_peek_text:
+ * @length: (out): the number of bytes
+ *
+ * Reads a text column (text, varchar, name …) in either format: in binary format text is
+ * its bytes, the same as in text format, so its raw bytes are its text; @length says
+ * where it ends.
+ *
+ * Returns: (nullable) (transfer none): the text, not copied; %NULL for SQL NULL
+ */
+const char *
+tg_db_result_peek_text (TgDbResult *self,
+                        int         row,
+                        int         col,
+                        gsize      *length)
+{
+  return (const char *)tg_db_result_get_binary (self, row, col, length);
+}
+
+/**
+ * tg_db_result_dup_text:
+ *
+ * Like tg_db_result_peek_text(), copied.
+ *
+ * Returns: (nullable) (transfer full): the text, or %NULL for SQL NULL
+ */
+char *
+tg_db_result_dup_text (TgDbResult *self,
+                       int         row,
+                       int         col)
+{
+  const char *text;
+  gsize length = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (check_cell (self, row, col), NULL);
+
+  text = tg_db_result_peek_text (self, row, col, &length);
+  return text != NULL ? g_strndup (text, length) : NULL;
 }
 
 static gint64
@@ -546,4 +588,33 @@ tg_db_result_dup_int64_array (TgDbResult  *self,
                                    PQgetlength (self->result, row, col), n_values, error);
 
   return parse_text_int_array (PQgetvalue (self->result, row, col), n_values, error);
+}
+
+/**
+ * tg_db_result_check_n_cols:
+ * @what: what the result is, for the message ("usage", "settings")
+ *
+ * For parsers, which read columns by position: a result of another shape comes from
+ * another statement or another schema, and is refused rather than misread.
+ *
+ * Returns: %TRUE if the result has @n_cols columns; otherwise %FALSE with @error
+ *   (%TG_DB_ERROR_QUERY) set
+ */
+gboolean
+tg_db_result_check_n_cols (TgDbResult  *self,
+                           int          n_cols,
+                           const char  *what,
+                           GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (what != NULL, FALSE);
+
+  if (PQnfields (self->result) != n_cols)
+    {
+      g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
+                   "Unexpected %s result with %d columns", what, PQnfields (self->result));
+      return FALSE;
+    }
+
+  return TRUE;
 }

@@ -54,6 +54,13 @@ const guint8  *tg_db_result_get_binary        (TgDbResult        *self,
                                                int                row,
                                                int                col,
                                                gsize             *length);
+const char    *tg_db_result_peek_text         (TgDbResult        *self,
+                                               int                row,
+                                               int                col,
+                                               gsize             *length);
+char          *tg_db_result_dup_text          (TgDbResult        *self,
+                                               int                row,
+                                               int                col);
 gint64         tg_db_result_get_int64         (TgDbResult        *self,
                                                int                row,
                                                int                col);
@@ -67,6 +74,10 @@ gint64        *tg_db_result_dup_int64_array   (TgDbResult        *self,
                                                int                row,
                                                int                col,
                                                gsize             *n_values,
+                                               GError           **error);
+gboolean       tg_db_result_check_n_cols      (TgDbResult        *self,
+                                               int                n_cols,
+                                               const char        *what,
                                                GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgDbResult, tg_db_result_unref)

@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "tg-db-conninfo.h"
 #include "tg-db-util.h"
 
 G_DEFINE_QUARK (tg-db-error-quark, tg_db_error)
@@ -37,8 +38,8 @@ log_notice (void       *user_data,
  * @conninfo: (nullable): a libpq conninfo string or URI; %NULL or "" uses libpq's environment
  * @application_name: (nullable): the fallback application name shown in pg_stat_activity
  *
- * Connects and blocks until the connection is ready or has failed.
- * The error message is libpq's, which never contains the password.
+ * Connects and blocks until the connection is ready or has failed. The error message is
+ * libpq's, without the secrets of @conninfo (libpq quotes a malformed URI whole).
  */
 PGconn *
 tg_db_connect (const char  *conninfo,
@@ -62,10 +63,12 @@ tg_db_connect (const char  *conninfo,
 
   if (PQstatus (conn) != CONNECTION_OK)
     {
+      g_auto(GStrv) secrets = tg_db_conninfo_collect_secrets (conninfo);
       g_autofree char *message = strip_message (PQerrorMessage (conn));
+      g_autofree char *redacted = tg_db_conninfo_redact ((const char * const *)secrets, message);
 
       g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_CONNECT,
-                   "Could not connect to the database: %s", message);
+                   "Could not connect to the database: %s", redacted);
       return NULL;
     }
 
@@ -200,4 +203,37 @@ tg_db_describe_target (PGconn *conn)
 
   return g_strdup_printf ("%s on %s:%s (user %s)",
                           PQdb (conn), host, port != NULL ? port : "5432", PQuser (conn));
+}
+
+/**
+ * tg_db_get_session:
+ * @server_version: (out) (optional): "15.4 (Debian 15.4-1)"
+ * @host: (out) (optional): the host libpq connected to (a directory for a socket)
+ * @port: (out) (optional): its port
+ * @dbname: (out) (optional): the database
+ * @user: (out) (optional): the user
+ *
+ * What a connection settled on, whatever mix of conninfo, service file and environment
+ * it came from: the keyring files a password under these.
+ */
+void
+tg_db_get_session (PGconn  *conn,
+                   char   **server_version,
+                   char   **host,
+                   char   **port,
+                   char   **dbname,
+                   char   **user)
+{
+  g_return_if_fail (conn != NULL);
+
+  if (server_version != NULL)
+    *server_version = g_strdup (PQparameterStatus (conn, "server_version"));
+  if (host != NULL)
+    *host = g_strdup (PQhost (conn));
+  if (port != NULL)
+    *port = g_strdup (PQport (conn));
+  if (dbname != NULL)
+    *dbname = g_strdup (PQdb (conn));
+  if (user != NULL)
+    *user = g_strdup (PQuser (conn));
 }

@@ -41,6 +41,12 @@ char     *tg_db_query_string       (PGconn              *conn,
                                     const char          *sql,
                                     GError             **error);
 char     *tg_db_describe_target    (PGconn              *conn);
+void      tg_db_get_session        (PGconn              *conn,
+                                    char               **server_version,
+                                    char               **host,
+                                    char               **port,
+                                    char               **dbname,
+                                    char               **user);
 void      tg_db_set_error_from_result (GError          **error,
                                     PGconn              *conn,
                                     const PGresult      *result,

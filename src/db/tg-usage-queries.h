@@ -19,32 +19,14 @@ G_BEGIN_DECLS
  * refresher's watermark, so every answer is exact up to now. For each query there is
  *
  *  - a statement (tg_usage_*_statement_new) for a pipelined batch on a TgDbConnection,
- *    asking for results in binary format (histograms travel as int8[]);
- *  - a parser of its TgDbResult (tg_usage_*_parse_result), the only one: the blocking and
- *    the asynchronous paths both use it;
- *  - a blocking fetch on a PGconn, for tollgatectl and worker threads;
- *  - an asynchronous fetch on a TgDbConnection, for the UI and the worker's loop.
+ *    asking for results in binary format, and the parser of its TgDbResult
+ *    (tg_usage_*_parse_result), the only one (tg-usage-queries.c);
+ *  - a blocking fetch on a PGconn, for tollgatectl and worker threads (tg-usage-fetch.c);
+ *  - an asynchronous fetch on a TgDbConnection, for the UI and the worker's loop
+ *    (tg-usage-async.c).
+ *
+ * The shared settings (billing time zone, reporting currency) are tg-settings-queries.h's.
  */
-
-/* Text statement of the series, kept for callers that read its text result themselves. */
-typedef struct
-{
-  const char *sql;
-  char       *params[3];
-  int         n_params;
-} TgUsageStatement;
-
-void        tg_usage_statement_clear        (TgUsageStatement   *statement);
-
-void        tg_usage_series_statement       (TgUsageStatement   *statement,
-                                             const gint64       *bounds,
-                                             guint               n_bounds,
-                                             TgUsageGroupBy      group_by,
-                                             const char         *provider);
-GPtrArray  *tg_usage_series_parse           (PGresult           *result,
-                                             const gint64       *bounds,
-                                             guint               n_bounds,
-                                             GError            **error);
 
 /* Usage series: one TgUsageRow per (bucket, group). */
 TgDbStatement   *tg_usage_series_statement_new       (const gint64         *bounds,
@@ -70,20 +52,6 @@ void             tg_usage_series_async               (TgDbConnection       *conn
                                                       GAsyncReadyCallback   callback,
                                                       gpointer              user_data);
 GPtrArray       *tg_usage_series_finish              (TgDbConnection       *connection,
-                                                      GAsyncResult         *result,
-                                                      GError              **error);
-
-/* The settings every figure depends on: billing time zone and reporting currency. */
-TgDbStatement   *tg_usage_settings_statement_new     (void);
-TgUsageSettings *tg_usage_settings_parse_result      (TgDbResult           *result,
-                                                      GError              **error);
-TgUsageSettings *tg_usage_fetch_settings             (PGconn               *conn,
-                                                      GError              **error);
-void             tg_usage_settings_async             (TgDbConnection       *connection,
-                                                      GCancellable         *cancellable,
-                                                      GAsyncReadyCallback   callback,
-                                                      gpointer              user_data);
-TgUsageSettings *tg_usage_settings_finish            (TgDbConnection       *connection,
                                                       GAsyncResult         *result,
                                                       GError              **error);
 
@@ -126,15 +94,6 @@ void             tg_usage_user_totals_async          (TgDbConnection       *conn
                                                       gpointer              user_data);
 GPtrArray       *tg_usage_user_totals_finish         (TgDbConnection       *connection,
                                                       GAsyncResult         *result,
-                                                      GError              **error);
-
-/* One setting; for tollgatectl settings. */
-char            *tg_usage_fetch_setting              (PGconn               *conn,
-                                                      const char           *key,
-                                                      GError              **error);
-gboolean         tg_usage_store_setting              (PGconn               *conn,
-                                                      const char           *key,
-                                                      const char           *value,
                                                       GError              **error);
 
 G_END_DECLS

@@ -5,100 +5,33 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Policies on connection strings, built on the grammar of src/db/tg-db-conninfo.c: which
+ * options are remembered, where a password goes, and the database check's connect
+ * timeout.
+ */
+
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <libpq-fe.h>
-
 #include "tg-conninfo.h"
-#include "tg-db-util.h"
 
-/* Keywords whose values are secrets: they go to the keyring or nowhere. */
-static const char * const secret_keywords[] = { "password", "sslpassword", NULL };
-
-/**
- * tg_conninfo_parse:
- * @conninfo: (nullable): keywords or a URI; %NULL or "" is empty
- *
- * Returns: (transfer full) (element-type utf8 utf8) (nullable): the keywords that
- *   @conninfo sets, with their values; %NULL with @error set when libpq cannot parse it
+/* Seconds libpq may spend reaching the server, when neither the connection string nor
+ * PGCONNECT_TIMEOUT says otherwise.
  */
-GHashTable *
-tg_conninfo_parse (const char  *conninfo,
-                   GError     **error)
+#define DEFAULT_CONNECT_TIMEOUT "10"
+
+static gboolean
+is_secret_cb (gpointer key,
+              gpointer value,
+              gpointer user_data)
 {
-  g_autoptr(GHashTable) options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  PQconninfoOption *parsed;
-  char *message = NULL;
-
-  parsed = PQconninfoParse (conninfo != NULL ? conninfo : "", &message);
-  if (parsed == NULL)
-    {
-      g_autofree char *text = g_strstrip (g_strdup (message != NULL ? message : "out of memory"));
-
-      /* libpq's parse errors quote the offending keyword, never a value. */
-      g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_CONNECT,
-                   _("The connection string is not valid: %s"), text);
-      PQfreemem (message);
-      return NULL;
-    }
-
-  for (PQconninfoOption *option = parsed; option->keyword != NULL; option++)
-    if (option->val != NULL)
-      g_hash_table_insert (options, g_strdup (option->keyword), g_strdup (option->val));
-  PQconninfoFree (parsed);
-
-  return g_steal_pointer (&options);
+  return tg_db_conninfo_is_secret (key);
 }
 
-/* Quotes @value for a keyword/value connection string. */
-void
-tg_conninfo_append_value (GString    *string,
-                          const char *value)
+/* Secrets go to the keyring or nowhere. */
+static void
+remove_secrets (GHashTable *options)
 {
-  g_string_append_c (string, '\'');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '\'' || *p == '\\')
-        g_string_append_c (string, '\\');
-      g_string_append_c (string, *p);
-    }
-  g_string_append_c (string, '\'');
-}
-
-/**
- * tg_conninfo_build:
- * @options: (element-type utf8 utf8): keywords and values; empty values are left out
- *
- * Returns: (transfer full): a keyword/value connection string, keywords in libpq's
- *   order so that equal options give equal strings
- */
-char *
-tg_conninfo_build (GHashTable *options)
-{
-  g_autoptr(GString) result = g_string_new (NULL);
-  PQconninfoOption *known;
-
-  g_return_val_if_fail (options != NULL, NULL);
-
-  known = PQconninfoParse ("", NULL);
-  g_return_val_if_fail (known != NULL, NULL);
-
-  for (PQconninfoOption *option = known; option->keyword != NULL; option++)
-    {
-      const char *value = g_hash_table_lookup (options, option->keyword);
-
-      if (value == NULL || *value == '\0')
-        continue;
-
-      if (result->len > 0)
-        g_string_append_c (result, ' ');
-      g_string_append_printf (result, "%s=", option->keyword);
-      tg_conninfo_append_value (result, value);
-    }
-  PQconninfoFree (known);
-
-  return g_string_free (g_steal_pointer (&result), FALSE);
+  g_hash_table_foreach_remove (options, is_secret_cb, NULL);
 }
 
 /**
@@ -113,7 +46,7 @@ tg_conninfo_strip_secrets (const char  *conninfo,
                            char       **password,
                            GError     **error)
 {
-  g_autoptr(GHashTable) options = tg_conninfo_parse (conninfo, error);
+  g_autoptr(GHashTable) options = tg_db_conninfo_parse (conninfo, error);
 
   if (password != NULL)
     *password = NULL;
@@ -128,10 +61,9 @@ tg_conninfo_strip_secrets (const char  *conninfo,
       *password = value != NULL && *value != '\0' ? g_strdup (value) : NULL;
     }
 
-  for (guint i = 0; secret_keywords[i] != NULL; i++)
-    g_hash_table_remove (options, secret_keywords[i]);
+  remove_secrets (options);
 
-  return tg_conninfo_build (options);
+  return tg_db_conninfo_build (options);
 }
 
 /**
@@ -153,13 +85,13 @@ tg_conninfo_add_password (const char *conninfo,
   /* Rebuilt as keywords: a URI cannot be extended, and libpq expands only the first
    * level of a connection string nested in "dbname".
    */
-  options = tg_conninfo_parse (conninfo, NULL);
+  options = tg_db_conninfo_parse (conninfo, NULL);
   if (options == NULL)
     return g_strdup (conninfo);
 
   g_hash_table_insert (options, g_strdup ("password"), g_strdup (password));
 
-  return tg_conninfo_build (options);
+  return tg_db_conninfo_build (options);
 }
 
 /**
@@ -184,7 +116,7 @@ tg_conninfo_for_remembering (const char  *conninfo,
                              const char  *user,
                              GError     **error)
 {
-  g_autoptr(GHashTable) options = tg_conninfo_parse (conninfo, error);
+  g_autoptr(GHashTable) options = tg_db_conninfo_parse (conninfo, error);
   const struct { const char *keyword; const char *value; } effective[] = {
     { "host", host }, { "port", port }, { "dbname", dbname }, { "user", user },
   };
@@ -192,8 +124,7 @@ tg_conninfo_for_remembering (const char  *conninfo,
   if (options == NULL)
     return NULL;
 
-  for (guint i = 0; secret_keywords[i] != NULL; i++)
-    g_hash_table_remove (options, secret_keywords[i]);
+  remove_secrets (options);
 
   /* hostaddr would contradict the host that is written out now. */
   if (host != NULL && *host != '\0')
@@ -204,5 +135,33 @@ tg_conninfo_for_remembering (const char  *conninfo,
       g_hash_table_insert (options, g_strdup (effective[i].keyword),
                            g_strdup (effective[i].value));
 
-  return tg_conninfo_build (options);
+  return tg_db_conninfo_build (options);
+}
+
+/**
+ * tg_conninfo_with_connect_timeout:
+ * @conninfo: (nullable): keywords or a URI; %NULL or "" uses libpq's environment
+ *
+ * @conninfo with a connect_timeout of 10 seconds unless it, or PGCONNECT_TIMEOUT,
+ * chooses one: a dead host becomes an error instead of a spinner that turns for the
+ * kernel's TCP timeout (minutes). libpq's connect_timeout bounds blocking connections
+ * only, such as the database check's.
+ *
+ * Returns: (transfer full) (nullable): keywords; %NULL with @error set when @conninfo
+ *   is not valid
+ */
+char *
+tg_conninfo_with_connect_timeout (const char  *conninfo,
+                                  GError     **error)
+{
+  g_autoptr(GHashTable) options = tg_db_conninfo_parse (conninfo, error);
+
+  if (options == NULL)
+    return NULL;
+
+  if (!g_hash_table_contains (options, "connect_timeout") &&
+      g_getenv ("PGCONNECT_TIMEOUT") == NULL)
+    g_hash_table_insert (options, g_strdup ("connect_timeout"), g_strdup (DEFAULT_CONNECT_TIMEOUT));
+
+  return tg_db_conninfo_build (options);
 }

@@ -14,18 +14,10 @@
 
 #include "config.h"
 
-#include <libpq-fe.h>
-#include <stdlib.h>
-
+#include "tg-conninfo.h"
 #include "tg-database-check.h"
 #include "tg-db-util.h"
 #include "tg-migrator.h"
-
-/* Seconds libpq may spend reaching the server, when neither the connection string nor
- * PGCONNECT_TIMEOUT says otherwise: a dead host becomes an error instead of a spinner
- * that turns for the kernel's TCP timeout (minutes).
- */
-#define DEFAULT_CONNECT_TIMEOUT "10"
 
 G_DEFINE_ENUM_TYPE (TgDatabaseState, tg_database_state,
   G_DEFINE_ENUM_VALUE (TG_DATABASE_STATE_CONNECTING, "connecting"),
@@ -78,66 +70,6 @@ tg_database_check_free (TgDatabaseCheck *check)
   g_free (check);
 }
 
-static void
-append_conninfo_value (GString    *string,
-                       const char *value)
-{
-  g_string_append_c (string, '\'');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '\'' || *p == '\\')
-        g_string_append_c (string, '\\');
-      g_string_append_c (string, *p);
-    }
-  g_string_append_c (string, '\'');
-}
-
-/* Rewrites @conninfo (keywords or a URI) as keywords with a connect_timeout, unless
- * the user chose one. Returns NULL with @error set when libpq cannot parse it.
- */
-static char *
-conninfo_with_timeout (const char  *conninfo,
-                       GError     **error)
-{
-  g_autoptr(GString) result = g_string_new (NULL);
-  PQconninfoOption *options;
-  gboolean has_timeout = FALSE;
-  char *message = NULL;
-
-  options = PQconninfoParse (conninfo != NULL ? conninfo : "", &message);
-  if (options == NULL)
-    {
-      g_autofree char *text = g_strstrip (g_strdup (message != NULL ? message : "out of memory"));
-
-      /* libpq's parse errors quote the offending keyword, never a value. */
-      g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_CONNECT,
-                   "The connection string is not valid: %s", text);
-      PQfreemem (message);
-      return NULL;
-    }
-
-  for (PQconninfoOption *option = options; option->keyword != NULL; option++)
-    {
-      if (option->val == NULL)
-        continue;
-
-      if (g_str_equal (option->keyword, "connect_timeout"))
-        has_timeout = TRUE;
-
-      if (result->len > 0)
-        g_string_append_c (result, ' ');
-      g_string_append_printf (result, "%s=", option->keyword);
-      append_conninfo_value (result, option->val);
-    }
-  PQconninfoFree (options);
-
-  if (!has_timeout && g_getenv ("PGCONNECT_TIMEOUT") == NULL)
-    g_string_append_printf (result, "%sconnect_timeout=" DEFAULT_CONNECT_TIMEOUT,
-                            result->len > 0 ? " " : "");
-
-  return g_string_free (g_steal_pointer (&result), FALSE);
-}
-
 static TgDatabaseState
 state_for_error (const GError *error)
 {
@@ -169,11 +101,13 @@ tg_database_check_run (const char *conninfo)
   g_autofree char *effective = NULL;
   g_autoptr(PGconn) conn = NULL;
   GError *error = NULL;
-  const char *server_version;
 
   check->required_version = tg_migrator_get_latest_version ();
 
-  effective = conninfo_with_timeout (conninfo, &error);
+  /* Both report errors without the secrets of the connection string: libpq quotes a
+   * malformed URI whole.
+   */
+  effective = tg_conninfo_with_connect_timeout (conninfo, &error);
   if (effective != NULL)
     conn = tg_db_connect (effective, "tollgate", &error);
 
@@ -185,16 +119,9 @@ tg_database_check_run (const char *conninfo)
     }
 
   check->target = tg_db_describe_target (conn);
-  server_version = PQparameterStatus (conn, "server_version");
-  check->server_version = g_strdup (server_version);
-
-  /* What the keyring files the password under: the values libpq settled on, whatever
-   * mix of conninfo, service file and environment they came from.
-   */
-  check->host = g_strdup (PQhost (conn));
-  check->port = g_strdup (PQport (conn));
-  check->dbname = g_strdup (PQdb (conn));
-  check->user = g_strdup (PQuser (conn));
+  /* What the keyring files the password under: the values libpq settled on. */
+  tg_db_get_session (conn, &check->server_version, &check->host, &check->port,
+                     &check->dbname, &check->user);
 
   if (tg_migrator_check_compatible (conn, &check->schema_version, &error))
     check->state = TG_DATABASE_STATE_CONNECTED;

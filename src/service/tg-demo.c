@@ -12,10 +12,12 @@
  * and live simulated traffic for the session. The rollup refresher is not started
  * here: the window's worker runs it.
  *
- * The steps are programs (initdb, pg_ctl, psql, tollgatectl) run with GSubprocess on a
- * GTask thread, one after the other; cancelling terminates the running one and stops
- * the server. PostgreSQL refuses to run as root, so as root the server programs run as
- * the postgres system user, as tools/lib/postgres.sh does.
+ * The steps are programs (initdb, pg_ctl, tollgatectl; tg-demo-programs.c finds and
+ * runs them) and two questions to the cluster (tg-cluster-queries.h), on a GTask thread
+ * one after the other; cancelling terminates the running one and stops the server.
+ * PostgreSQL refuses to run as root, so as root the server programs run as the postgres
+ * system user, as tools/lib/postgres.sh does. What the demo is doing reaches the thread
+ * that made it through tg_handoff().
  */
 
 #include "config.h"
@@ -23,7 +25,6 @@
 #include <errno.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,14 +33,22 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "tg-cluster-queries.h"
+#include "tg-db-conninfo.h"
+#include "tg-db-util.h"
 #include "tg-demo.h"
+#include "tg-demo-programs.h"
+#include "tg-handoff.h"
 
 #define DEMO_HISTORY_DAYS 120
 #define DEMO_SEED         "16"
 #define DEMO_LIVE_RATE    "8"
-#define DEMO_PORT         "5432"
-#define SERVER_OWNER      "postgres"
-#define ERROR_TAIL_LINES  12
+
+/* How long stopping may take: the simulator (it commits its last batch), then the server,
+ * politely and then at once. Quitting waits for these, so they are bounded. */
+#define SIMULATOR_STOP_MS             5000
+#define SERVER_STOP_FAST_SECONDS      "15"
+#define SERVER_STOP_IMMEDIATE_SECONDS "5"
 
 struct _TgDemo
 {
@@ -50,7 +59,9 @@ struct _TgDemo
   char         *data_dir;
   char         *conninfo;
 
-  /* owned; UI thread only */
+  /* owned; the context of the thread that made the demo (the UI's), where its
+   * properties change and notify; only that thread touches these */
+  GMainContext *context;
   char         *status;
   GCancellable *start_cancellable;  /* ends a start under way when the demo stops */
 
@@ -75,186 +86,6 @@ enum {
 G_DEFINE_FINAL_TYPE (TgDemo, tg_demo, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
-
-/* ---- finding the programs ------------------------------------------------------- */
-
-static gboolean
-is_server_bindir (const char *dir)
-{
-  static const char * const programs[] = { "initdb", "pg_ctl", "postgres" };
-
-  if (dir == NULL || *dir == '\0')
-    return FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (programs); i++)
-    {
-      g_autofree char *path = g_build_filename (dir, programs[i], NULL);
-
-      if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* The highest version first: "15" before "9.6". */
-static int
-compare_versions (gconstpointer a,
-                  gconstpointer b)
-{
-  const char *va = *(const char * const *)a;
-  const char *vb = *(const char * const *)b;
-  double da = g_ascii_strtod (va, NULL);
-  double db = g_ascii_strtod (vb, NULL);
-
-  return da < db ? 1 : da > db ? -1 : 0;
-}
-
-/**
- * tg_demo_find_server_bindir:
- *
- * Finds initdb, pg_ctl and postgres as tools/lib/postgres.sh does: in
- * `pg_config --bindir`, else in the highest /usr/lib/postgresql/VERSION/bin. The
- * environment variable TOLLGATE_PG_BINDIR names the directory instead (tests).
- * Blocks: call it on a worker thread.
- *
- * Returns: (transfer full) (nullable): the directory, or %NULL with @error set
- */
-char *
-tg_demo_find_server_bindir (GError **error)
-{
-  const char *forced = g_getenv ("TOLLGATE_PG_BINDIR");
-  g_autofree char *pg_config_out = NULL;
-  g_autoptr(GPtrArray) versions = NULL;
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-  int wait_status = 0;
-
-  if (forced != NULL)
-    {
-      if (is_server_bindir (forced))
-        return g_strdup (forced);
-      goto not_found;
-    }
-
-  if (g_spawn_sync (NULL, (char *[]) { (char *)"pg_config", (char *)"--bindir", NULL }, NULL,
-                    G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                    &pg_config_out, NULL, &wait_status, NULL) &&
-      g_spawn_check_wait_status (wait_status, NULL) &&
-      is_server_bindir (g_strstrip (pg_config_out)))
-    return g_steal_pointer (&pg_config_out);
-
-  versions = g_ptr_array_new_with_free_func (g_free);
-  dir = g_dir_open ("/usr/lib/postgresql", 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (versions, g_strdup (name));
-  g_ptr_array_sort (versions, compare_versions);
-
-  for (guint i = 0; i < versions->len; i++)
-    {
-      g_autofree char *bindir = g_build_filename ("/usr/lib/postgresql",
-                                                  g_ptr_array_index (versions, i), "bin", NULL);
-
-      if (is_server_bindir (bindir))
-        return g_steal_pointer (&bindir);
-    }
-
-not_found:
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                       _("PostgreSQL’s server programs are not installed (Debian package "
-                         "postgresql)"));
-  return NULL;
-}
-
-/**
- * tg_demo_find_tollgatectl:
- *
- * Finds the tollgatectl that fills the demo database: $TOLLGATECTL, else beside the
- * running tollgate, else ../cli/tollgatectl from it (the build tree), else on PATH.
- *
- * Returns: (transfer full) (nullable): its path, or %NULL
- */
-char *
-tg_demo_find_tollgatectl (void)
-{
-  const char *forced = g_getenv ("TOLLGATECTL");
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-
-  if (forced != NULL && *forced != '\0')
-    return g_strdup (forced);
-
-  if (exe != NULL)
-    {
-      g_autofree char *exe_dir = g_path_get_dirname (exe);
-      g_autofree char *beside = g_build_filename (exe_dir, "tollgatectl", NULL);
-      g_autofree char *built = g_build_filename (exe_dir, "..", "cli", "tollgatectl", NULL);
-
-      if (g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
-        return g_steal_pointer (&beside);
-      if (g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
-        return g_canonicalize_filename (built, NULL);
-    }
-
-  return g_find_program_in_path ("tollgatectl");
-}
-
-static char *
-find_runuser (void)
-{
-  char *path = g_find_program_in_path ("runuser");
-
-  if (path == NULL && g_file_test ("/usr/sbin/runuser", G_FILE_TEST_IS_EXECUTABLE))
-    path = g_strdup ("/usr/sbin/runuser");
-  if (path == NULL && g_file_test ("/sbin/runuser", G_FILE_TEST_IS_EXECUTABLE))
-    path = g_strdup ("/sbin/runuser");
-
-  return path;
-}
-
-/**
- * tg_demo_check:
- *
- * Whether the demo can run here: the server programs, tollgatectl, and as root a
- * postgres user to run the server as. Blocks (it looks at the disk and runs
- * pg_config): call it on a worker thread.
- *
- * Returns: %TRUE, or %FALSE with @error saying what is missing, in words for the
- *   tooltip of the demo button
- */
-gboolean
-tg_demo_check (GError **error)
-{
-  g_autofree char *bindir = NULL;
-  g_autofree char *ctl = NULL;
-
-  bindir = tg_demo_find_server_bindir (error);
-  if (bindir == NULL)
-    return FALSE;
-
-  if (geteuid () == 0)
-    {
-      g_autofree char *runuser = find_runuser ();
-
-      if (getpwnam (SERVER_OWNER) == NULL || runuser == NULL)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                               _("The demo cannot run as root: PostgreSQL refuses to, and "
-                                 "there is no “postgres” user to run it as"));
-          return FALSE;
-        }
-    }
-
-  ctl = tg_demo_find_tollgatectl ();
-  if (ctl == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           _("tollgatectl, which fills the demo database, is not installed "
-                             "beside Tollgate"));
-      return FALSE;
-    }
-
-  return TRUE;
-}
 
 /* ---- reporting to the UI thread ------------------------------------------------- */
 
@@ -288,20 +119,26 @@ typedef struct
   char   *status;
 } StatusUpdate;
 
+static void
+status_update_free (StatusUpdate *update)
+{
+  g_object_unref (update->self);
+  g_free (update->status);
+  g_free (update);
+}
+
 static gboolean
 apply_status (gpointer data)
 {
   StatusUpdate *update = data;
 
   set_status (update->self, update->status);
-  g_object_unref (update->self);
-  g_free (update->status);
-  g_free (update);
 
   return G_SOURCE_REMOVE;
 }
 
-/* From the worker thread: what the demo is doing now, for the progress label. */
+/* From the start's thread: what the demo is doing now, for the progress label. It
+ * changes on the thread that made the demo, through tg_handoff(), never here. */
 static void
 publish_status (TgDemo     *self,
                 const char *status)
@@ -310,145 +147,8 @@ publish_status (TgDemo     *self,
 
   update->self = g_object_ref (self);
   update->status = g_strdup (status);
-  g_main_context_invoke (NULL, apply_status, update);
-}
-
-/* ---- running the steps (worker thread, under lock) ------------------------------ */
-
-static gboolean
-is_root (void)
-{
-  return geteuid () == 0;
-}
-
-/* The last lines of @text, for an error message. */
-static char *
-tail_lines (const char *text)
-{
-  g_autofree char *copy = g_strstrip (g_strdup (text != NULL ? text : ""));
-  const char *start = copy + strlen (copy);
-  guint lines = 0;
-
-  while (start > copy && lines < ERROR_TAIL_LINES)
-    {
-      start--;
-      if (*start == '\n')
-        lines++;
-    }
-  if (*start == '\n')
-    start++;
-
-  return g_strdup (start);
-}
-
-static char *
-file_tail (const char *path)
-{
-  g_autofree char *contents = NULL;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return g_strdup ("");
-
-  return tail_lines (contents);
-}
-
-static GSubprocessLauncher *
-new_launcher (GSubprocessFlags flags)
-{
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-  static const char * const unset[] = {
-    "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE", "PGSERVICEFILE",
-    "PGOPTIONS", "PGDATA",
-  };
-
-  /* The user's libpq environment is for their own databases, not for this cluster. */
-  for (guint i = 0; i < G_N_ELEMENTS (unset); i++)
-    g_subprocess_launcher_unsetenv (launcher, unset[i]);
-  g_subprocess_launcher_setenv (launcher, "PGPORT", DEMO_PORT, TRUE);
-
-  return launcher;
-}
-
-/* Runs one step to its end. A server program (@as_owner) runs as the postgres user
- * when we are root. On failure @error says @what failed, with the tail of @log_path
- * when given, else of the program's standard error.
- */
-static gboolean
-run_step (TgDemo              *self,
-          const char          *what,
-          gboolean             as_owner,
-          const char * const  *argv,
-          const char          *log_path,
-          char               **stdout_text,
-          GCancellable        *cancellable,
-          GError             **error)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autofree char *tail = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *program = g_path_get_basename (argv[0]);
-
-  if (as_owner && is_root ())
-    {
-      g_ptr_array_add (args, find_runuser ());
-      g_ptr_array_add (args, g_strdup ("-u"));
-      g_ptr_array_add (args, g_strdup (SERVER_OWNER));
-      g_ptr_array_add (args, g_strdup ("--"));
-    }
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, g_strdup (argv[i]));
-  g_ptr_array_add (args, NULL);
-
-  launcher = new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)args->pdata,
-                                          &local_error);
-  if (process == NULL)
-    {
-      /* TRANSLATORS: %s is a step ("Starting PostgreSQL"), then an error */
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s failed: %s"), what,
-                   local_error->message);
-      return FALSE;
-    }
-
-  if (!g_subprocess_communicate_utf8 (process, NULL, cancellable, &out, &err, &local_error))
-    {
-      /* Cancelled (or unreadable output): end the program, and wait so that nothing is
-       * left behind. runuser passes SIGTERM on to the program it runs.
-       */
-      g_subprocess_send_signal (process, SIGTERM);
-      g_subprocess_wait (process, NULL, NULL);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  if (!g_subprocess_get_successful (process))
-    {
-      tail = log_path != NULL ? file_tail (log_path) : tail_lines (err);
-      if (*tail == '\0')
-        tail = tail_lines (out);
-
-      if (g_subprocess_get_if_exited (process))
-        /* TRANSLATORS: a step ("Starting PostgreSQL"), a program, its exit status, and
-         * the last lines it wrote
-         */
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                     _("%s failed (%s exited with status %d):\n%s"), what, program,
-                     g_subprocess_get_exit_status (process), tail);
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                     _("%s failed (%s was killed by signal %d):\n%s"), what, program,
-                     g_subprocess_get_term_sig (process), tail);
-      return FALSE;
-    }
-
-  if (stdout_text != NULL)
-    *stdout_text = g_strstrip (g_steal_pointer (&out));
-
-  return TRUE;
+  tg_handoff (self->context, G_PRIORITY_DEFAULT, apply_status, update,
+              (GDestroyNotify)status_update_free, "[tollgate] demo status");
 }
 
 static gboolean
@@ -459,19 +159,31 @@ server_pid_file_exists (TgDemo *self)
   return g_file_test (pid_file, G_FILE_TEST_EXISTS);
 }
 
+/* Stopping is bounded: a fast shutdown (sessions ended, a checkpoint) for a while, then
+ * an immediate one, which the next start's crash recovery cleans up after. */
 static gboolean
 stop_server_locked (TgDemo  *self,
                     GError **error)
 {
   g_autofree char *pg_ctl = NULL;
+  g_autoptr(GError) fast_error = NULL;
 
   if (self->bindir == NULL || !server_pid_file_exists (self))
     return TRUE;
 
   pg_ctl = g_build_filename (self->bindir, "pg_ctl", NULL);
-  return run_step (self, _("Stopping PostgreSQL"), TRUE,
-                   (const char * const[]) { pg_ctl, "-D", self->data_dir, "-m", "fast",
-                                            "-w", "-t", "60", "stop", NULL },
+  if (_tg_demo_run_program (_("Stopping PostgreSQL"), TRUE,
+                (const char * const[]) { pg_ctl, "-D", self->data_dir, "-m", "fast", "-w",
+                                         "-t", SERVER_STOP_FAST_SECONDS, "stop", NULL },
+                NULL, NULL, NULL, &fast_error))
+    return TRUE;
+
+  g_debug ("The demo's server did not stop in time, stopping it at once: %s",
+           fast_error->message);
+  return _tg_demo_run_program (_("Stopping PostgreSQL"), TRUE,
+                   (const char * const[]) { pg_ctl, "-D", self->data_dir, "-m", "immediate",
+                                            "-w", "-t", SERVER_STOP_IMMEDIATE_SECONDS, "stop",
+                                            NULL },
                    NULL, NULL, NULL, error);
 }
 
@@ -483,9 +195,12 @@ stop_locked (TgDemo *self)
   if (self->simulator != NULL)
     {
       g_subprocess_send_signal (self->simulator, SIGTERM);
-      if (!g_subprocess_wait (self->simulator, NULL, &error))
-        g_warning ("Could not wait for the demo's simulator: %s", error->message);
-      g_clear_error (&error);
+      if (!_tg_demo_wait_bounded (self->simulator, SIMULATOR_STOP_MS))
+        {
+          g_debug ("The demo's simulator did not stop in time: killing it");
+          g_subprocess_force_exit (self->simulator);
+          _tg_demo_wait_bounded (self->simulator, SIMULATOR_STOP_MS);
+        }
       g_clear_object (&self->simulator);
       self->simulator_pid = 0;
     }
@@ -512,9 +227,9 @@ prepare_dir (TgDemo  *self,
   /* As root the server runs as postgres, which must own the folder (the socket goes
    * there too) and be able to reach it: tg_pg_start does the same.
    */
-  if (is_root ())
+  if (_tg_demo_is_root ())
     {
-      struct passwd *owner = getpwnam (SERVER_OWNER);
+      struct passwd *owner = getpwnam (TG_DEMO_SERVER_OWNER);
 
       if (owner == NULL ||
           chown (self->dir, owner->pw_uid, owner->pw_gid) != 0 ||
@@ -546,25 +261,20 @@ history_days (void)
   return DEMO_HISTORY_DAYS;
 }
 
-/* Days from @newest (YYYY-MM-DD) to @today; -1 when @newest cannot be read. */
-static int
-days_between (const char *newest,
-              GDateTime  *today)
+/* Connects to a database of the demo's cluster, on the start's thread. */
+static PGconn *
+connect_demo (TgDemo      *self,
+              const char  *dbname,
+              GError     **error)
 {
-  g_autoptr(GDateTime) then = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  int year, month, day;
+  g_autofree char *conninfo = NULL;
+  g_autoptr(GString) quoted = g_string_new (NULL);
 
-  if (sscanf (newest, "%d-%d-%d", &year, &month, &day) != 3)
-    return -1;
+  tg_db_conninfo_append_value (quoted, self->dir);
+  conninfo = g_strdup_printf ("host=%s port=" TG_DEMO_PORT " dbname=%s user=postgres "
+                              "connect_timeout=10", quoted->str, dbname);
 
-  then = g_date_time_new_utc (year, month, day, 0, 0, 0);
-  now = g_date_time_new_utc (g_date_time_get_year (today), g_date_time_get_month (today),
-                             g_date_time_get_day_of_month (today), 0, 0, 0);
-  if (then == NULL || now == NULL)
-    return -1;
-
-  return (int)(g_date_time_difference (now, then) / G_TIME_SPAN_DAY);
+  return tg_db_connect (conninfo, "tollgate-demo", error);
 }
 
 static gboolean
@@ -575,18 +285,16 @@ start_locked (TgDemo        *self,
   g_autofree char *ctl = NULL;
   g_autofree char *initdb = NULL;
   g_autofree char *pg_ctl = NULL;
-  g_autofree char *psql = NULL;
   g_autofree char *version_file = NULL;
   g_autofree char *server_log = NULL;
   g_autofree char *server_options = NULL;
   g_autofree char *quoted_dir = NULL;
-  g_autofree char *postgres_db = NULL;
-  g_autofree char *exists = NULL;
-  g_autofree char *newest = NULL;
+  GDate newest;
   g_autofree char *simulator_log = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDateTime) today = NULL;
+  g_autoptr(GDateTime) now = NULL;
   g_autofree char *today_text = NULL;
+  GDate today;
   const char *identifier;
 
   publish_status (self, _("Looking for PostgreSQL…"));
@@ -601,18 +309,6 @@ start_locked (TgDemo        *self,
 
   initdb = g_build_filename (self->bindir, "initdb", NULL);
   pg_ctl = g_build_filename (self->bindir, "pg_ctl", NULL);
-  psql = g_build_filename (self->bindir, "psql", NULL);
-  if (!g_file_test (psql, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_free (psql);
-      psql = g_find_program_in_path ("psql");
-      if (psql == NULL)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               _("psql is not installed (Debian package postgresql-client)"));
-          return FALSE;
-        }
-    }
 
   if (!prepare_dir (self, error))
     return FALSE;
@@ -621,7 +317,7 @@ start_locked (TgDemo        *self,
   if (!g_file_test (version_file, G_FILE_TEST_EXISTS))
     {
       publish_status (self, _("Creating the demo database cluster…"));
-      if (!run_step (self, _("Creating the database cluster"), TRUE,
+      if (!_tg_demo_run_program (_("Creating the database cluster"), TRUE,
                      (const char * const[]) { initdb, "-D", self->data_dir, "-U", "postgres",
                                               "-A", "trust", "-E", "UTF8",
                                               "--locale=C.UTF-8", NULL },
@@ -640,9 +336,9 @@ start_locked (TgDemo        *self,
   publish_status (self, _("Starting PostgreSQL…"));
   server_log = g_build_filename (self->dir, "server.log", NULL);
   quoted_dir = g_shell_quote (self->dir);
-  server_options = g_strdup_printf ("-c listen_addresses='' -k %s -p " DEMO_PORT
+  server_options = g_strdup_printf ("-c listen_addresses='' -k %s -p " TG_DEMO_PORT
                                     " -c max_connections=200", quoted_dir);
-  if (!run_step (self, _("Starting PostgreSQL"), TRUE,
+  if (!_tg_demo_run_program (_("Starting PostgreSQL"), TRUE,
                  (const char * const[]) { pg_ctl, "-D", self->data_dir, "-l", server_log,
                                           "-w", "-t", "60", "-o", server_options, "start",
                                           NULL },
@@ -657,41 +353,34 @@ start_locked (TgDemo        *self,
     return FALSE;
 
   publish_status (self, _("Preparing the demo database…"));
-  if (!run_step (self, _("Looking for the demo database"), FALSE,
-                 (const char * const[]) { psql, "-h", self->dir, "-p", DEMO_PORT, "-U",
-                                          "postgres", "-d", "postgres", "-AtX", "-c",
-                                          "SELECT 1 FROM pg_database "
-                                          "WHERE datname = 'tollgate'", NULL },
-                 NULL, &exists, cancellable, error))
-    return FALSE;
+  {
+    g_autoptr(PGconn) server = connect_demo (self, "postgres", error);
 
-  if (*exists == '\0' &&
-      !run_step (self, _("Creating the demo database"), FALSE,
-                 (const char * const[]) { psql, "-h", self->dir, "-p", DEMO_PORT, "-U",
-                                          "postgres", "-d", "postgres", "-qX", "-c",
-                                          "CREATE DATABASE tollgate", NULL },
-                 NULL, NULL, cancellable, error))
-    return FALSE;
+    if (server == NULL || !tg_cluster_ensure_database (server, "tollgate", NULL, error))
+      return FALSE;
+  }
 
   publish_status (self, _("Updating the demo database’s schema…"));
-  if (!run_step (self, _("Updating the schema"), FALSE,
+  if (!_tg_demo_run_program (_("Updating the schema"), FALSE,
                  (const char * const[]) { ctl, "migrate", "--db", self->conninfo, NULL },
                  NULL, NULL, cancellable, error))
     return FALSE;
 
   /* History: all of it the first time; afterwards only the days since the newest row. */
-  if (!run_step (self, _("Looking at the demo’s history"), FALSE,
-                 (const char * const[]) { psql, "-h", self->dir, "-p", DEMO_PORT, "-U",
-                                          "postgres", "-d", "tollgate", "-AtX", "-c",
-                                          "SELECT (max(created_at) AT TIME ZONE 'UTC')::date "
-                                          "FROM tollgate.api_usage_tracking", NULL },
-                 NULL, &newest, cancellable, error))
-    return FALSE;
+  {
+    g_autoptr(PGconn) demo = connect_demo (self, "tollgate", error);
 
-  today = g_date_time_new_now_utc ();
-  today_text = g_date_time_format (today, "%Y-%m-%d");
+    if (demo == NULL || !tg_cluster_newest_usage_day (demo, &newest, error))
+      return FALSE;
+  }
 
-  if (*newest == '\0')
+  now = g_date_time_new_now_utc ();
+  today_text = g_date_time_format (now, "%Y-%m-%d");
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+
+  if (!g_date_valid (&newest))
     {
       guint days = history_days ();
       g_autofree char *days_text = g_strdup_printf ("%u", days);
@@ -704,16 +393,16 @@ start_locked (TgDemo        *self,
                                             "Simulating %u days of history…", days),
                                   days);
       publish_status (self, status);
-      if (!run_step (self, _("Simulating history"), FALSE,
+      if (!_tg_demo_run_program (_("Simulating history"), FALSE,
                      (const char * const[]) { ctl, "simulate", "--db", self->conninfo,
                                               "--history", days_text, "--seed", DEMO_SEED,
                                               NULL },
                      NULL, NULL, cancellable, error))
         return FALSE;
     }
-  else if (g_strcmp0 (newest, today_text) != 0)
+  else
     {
-      int gap = days_between (newest, today);
+      int gap = g_date_days_between (&newest, &today);
 
       if (gap > 0)
         {
@@ -725,7 +414,7 @@ start_locked (TgDemo        *self,
                                               gap),
                                     gap);
           publish_status (self, status);
-          if (!run_step (self, _("Simulating the missing days"), FALSE,
+          if (!_tg_demo_run_program (_("Simulating the missing days"), FALSE,
                          (const char * const[]) { ctl, "simulate", "--db", self->conninfo,
                                                   "--history", gap_text, "--end", today_text,
                                                   NULL },
@@ -735,7 +424,7 @@ start_locked (TgDemo        *self,
     }
 
   publish_status (self, _("Rolling up…"));
-  if (!run_step (self, _("Rolling up"), FALSE,
+  if (!_tg_demo_run_program (_("Rolling up"), FALSE,
                  (const char * const[]) { ctl, "refresh", "--db", self->conninfo, NULL },
                  NULL, NULL, cancellable, error))
     return FALSE;
@@ -743,7 +432,7 @@ start_locked (TgDemo        *self,
   /* Live traffic for the session; the window's worker refreshes the rollups. */
   publish_status (self, _("Starting live traffic…"));
   simulator_log = g_build_filename (self->dir, "simulate.log", NULL);
-  launcher = new_launcher (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  launcher = _tg_demo_new_launcher (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_launcher_set_stderr_file_path (launcher, simulator_log);
   self->simulator = g_subprocess_launcher_spawn (launcher, error, ctl, "simulate",
                                                  "--db", self->conninfo, "--live",
@@ -999,6 +688,7 @@ tg_demo_finalize (GObject *object)
   g_clear_pointer (&self->conninfo, g_free);
   g_clear_pointer (&self->status, g_free);
   g_clear_pointer (&self->bindir, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (tg_demo_parent_class)->finalize (object);
@@ -1066,18 +756,19 @@ tg_demo_init (TgDemo *self)
   const char *dir = g_getenv ("TOLLGATE_DEMO_DIR");
 
   g_mutex_init (&self->lock);
+  self->context = g_main_context_ref_thread_default ();
 
   /* The same place as tools/demo: as root one the postgres user can reach. */
   if (dir != NULL && *dir != '\0')
     self->dir = g_canonicalize_filename (dir, NULL);
-  else if (is_root ())
+  else if (_tg_demo_is_root ())
     self->dir = g_strdup ("/var/tmp/tollgate-demo");
   else
     self->dir = g_build_filename (g_get_user_cache_dir (), "tollgate", "demo", NULL);
 
   self->data_dir = g_build_filename (self->dir, "data", NULL);
   /* As tools/demo's, with the port it exports in PGPORT. */
-  self->conninfo = g_strdup_printf ("host=%s port=" DEMO_PORT " dbname=tollgate user=postgres "
+  self->conninfo = g_strdup_printf ("host=%s port=" TG_DEMO_PORT " dbname=tollgate user=postgres "
                                     "application_name=tollgate-demo", self->dir);
 }
 

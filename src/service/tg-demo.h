@@ -9,15 +9,14 @@
 
 #include <gio/gio.h>
 
+#include "tg-demo-programs.h"
+
 G_BEGIN_DECLS
 
 #define TG_TYPE_DEMO (tg_demo_get_type ())
 
 G_DECLARE_FINAL_TYPE (TgDemo, tg_demo, TG, DEMO, GObject)
 
-gboolean    tg_demo_check               (GError              **error);
-char       *tg_demo_find_server_bindir  (GError              **error);
-char       *tg_demo_find_tollgatectl    (void);
 TgDemo     *tg_demo_new                 (void);
 const char *tg_demo_get_dir             (TgDemo               *self);
 const char *tg_demo_get_conninfo        (TgDemo               *self);

@@ -5,11 +5,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The worker thread of DESIGN.md's "Threads and loops": a GThread with its own
+/* The worker thread of docs/architecture.md, "Threads": a GThread with its own
  * GMainContext and GMainLoop and its own TgDbConnection, made and driven on that context
  * (TgDbConnection lives on the context that is thread-default when it is made, so the
  * thread pushes its context first). It never touches a widget; what the UI needs to hear
- * it hands to the context that made the TgWorker (the UI's) as an idle source there,
+ * it hands to the context that made the TgWorker (the UI's) with tg_handoff(),
  * where the TgWorker's signals are emitted.
  *
  * Who does what, between the two connections of a window:
@@ -21,8 +21,8 @@
  *    answers the pages' queries, and a slow page never delays a NOTIFY.
  *  - Every refresh-interval-ms the worker runs the rollup refresher,
  *    tollgate.refresh_rollups(), if it may and if it is the one: the session user needs
- *    the EXECUTE right (has_function_privilege), and the worker must hold the session-level
- *    advisory lock REFRESHER_LOCK_KEY (pg_try_advisory_lock). So among many Tollgates on
+ *    the EXECUTE right, and the worker must hold the session-level refresher lock
+ *    (tg_refresher_elect_statement_new() asks for both). So among many Tollgates on
  *    one database exactly one refreshes; when it quits or loses its connection, the lock
  *    goes with its session and the next one to ask takes over. Each refresh adds at most
  *    MAX_ROWS_PER_REFRESH rows, and the next follows at once while there is more.
@@ -39,37 +39,18 @@
 #include "config.h"
 
 #include "tg-db-connection.h"
+#include "tg-handoff.h"
+#include "tg-refresher-queries.h"
 #include "tg-worker.h"
 
 #define DEFAULT_REFRESH_INTERVAL_MS 5000
 #define MAX_ROWS_PER_REFRESH        200000
+/* The per-user level every tenth second, as `tollgatectl refresh --follow` does: it costs
+ * per distinct user and provider of a batch (see tollgate.refresh_rollups()). */
+#define USERS_EVERY_SECONDS         10
 #define STATEMENT_TIMEOUT_MS        120000
 #define STOP_GRACE_MS               250
 #define USAGE_CHANNEL               "tollgate_usage"
-
-/* Any fixed 64-bit key: "Tollgate" in ASCII. tollgatectl refresh does not take it; the
- * refresher's own transaction lock keeps concurrent refreshes correct anyway, this one
- * only keeps many Tollgates from queueing behind each other.
- */
-#define REFRESHER_LOCK_KEY "6084200834447537253"
-
-static const char elect_sql[] =
-  "SELECT CASE "
-  "  WHEN NOT has_schema_privilege ('tollgate', 'USAGE') THEN 'denied' "
-  "  WHEN NOT coalesce (has_function_privilege (to_regprocedure ('tollgate.refresh_rollups(integer, interval)'), "
-  "                                             'EXECUTE'), false) THEN 'denied' "
-  "  WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l "
-  "               WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid () AND l.granted "
-  "                 AND l.objsubid = 1 "
-  "                 AND ((l.classid::int8 << 32) | l.objid::int8) = $1::int8) THEN 'refresher' "
-  "  WHEN pg_try_advisory_lock ($1::int8) THEN 'refresher' "
-  "  ELSE 'standby' "
-  "END";
-
-/* The per-user level every tenth second, as `tollgatectl refresh --follow` does: it costs
- * per distinct user and provider of a batch (see tollgate.refresh_rollups()). */
-static const char refresh_sql[] =
-  "SELECT rows_added, last_id FROM tollgate.refresh_rollups ($1::int4, '10 seconds')";
 
 G_DEFINE_ENUM_TYPE (TgWorkerRole, tg_worker_role,
                     G_DEFINE_ENUM_VALUE (TG_WORKER_ROLE_UNKNOWN, "unknown"),
@@ -262,28 +243,6 @@ post_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Always a source, never g_main_context_invoke(): that calls the function at once when
- * the target context is the calling thread's default — and once the worker thread has
- * popped its own context, the global default context counts as its default, so a "to
- * the UI" call would run on the worker thread.
- */
-static void
-attach_idle (GMainContext   *context,
-             int             priority,
-             GSourceFunc     func,
-             gpointer        data,
-             GDestroyNotify  notify,
-             const char     *name)
-{
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, priority);
-  g_source_set_callback (source, func, data, notify);
-  g_source_set_static_name (source, name);
-  g_source_attach (source, context);
-  g_source_unref (source);
-}
-
 static void
 post (Worker   *worker,
       PostKind  kind,
@@ -299,8 +258,8 @@ post (Worker   *worker,
   data->last_id = last_id;
   data->role = role;
 
-  attach_idle (worker->ui_context, G_PRIORITY_DEFAULT, post_cb, data,
-               (GDestroyNotify)post_free, "[tollgate] worker to UI");
+  tg_handoff (worker->ui_context, G_PRIORITY_DEFAULT, post_cb, data,
+              (GDestroyNotify)post_free, "[tollgate] worker to UI");
 }
 
 /* The worker thread */
@@ -325,12 +284,11 @@ on_refreshed (GObject      *object,
               gpointer      user_data)
 {
   Worker *worker = user_data;
-  g_autoptr(TgDbResult) db_result = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 rows;
-  gint64 last_id;
+  TgRefreshResult refresh;
+  gboolean refreshed;
 
-  db_result = tg_db_connection_query_finish (TG_DB_CONNECTION (object), result, &error);
+  refreshed = tg_refresher_refresh_finish (TG_DB_CONNECTION (object), result, &refresh, &error);
   worker->busy = FALSE;
 
   if (worker->stopping)
@@ -339,17 +297,15 @@ on_refreshed (GObject      *object,
       return;
     }
 
-  if (db_result == NULL || tg_db_result_get_n_rows (db_result) != 1)
+  if (!refreshed)
     {
-      g_debug ("The rollup refresh failed: %s", error != NULL ? error->message : "no row");
+      g_debug ("The rollup refresh failed: %s", error->message);
       worker->more = FALSE;
     }
   else
     {
-      rows = tg_db_result_get_int64 (db_result, 0, 0);
-      last_id = tg_db_result_get_int64 (db_result, 0, 1);
-      worker->more = rows >= MAX_ROWS_PER_REFRESH;
-      post (worker, POST_REFRESHED, rows, last_id, 0);
+      worker->more = refresh.rows_added >= MAX_ROWS_PER_REFRESH;
+      post (worker, POST_REFRESHED, refresh.rows_added, refresh.last_id, 0);
     }
 
   /* More than one refresh's worth waiting: go on at once. */
@@ -362,12 +318,9 @@ on_refreshed (GObject      *object,
 static void
 refresh (Worker *worker)
 {
-  g_autofree char *max_rows = g_strdup_printf ("%d", MAX_ROWS_PER_REFRESH);
-  const char *params[] = { max_rows };
-
   worker->busy = TRUE;
-  tg_db_connection_query_async (worker->connection, refresh_sql, params, 1,
-                                worker->cancellable, on_refreshed, worker_ref (worker));
+  tg_refresher_refresh_async (worker->connection, MAX_ROWS_PER_REFRESH, USERS_EVERY_SECONDS,
+                              worker->cancellable, on_refreshed, worker_ref (worker));
 }
 
 static void
@@ -376,11 +329,11 @@ on_elected (GObject      *object,
             gpointer      user_data)
 {
   Worker *worker = user_data;
-  g_autoptr(TgDbResult) db_result = NULL;
   g_autoptr(GError) error = NULL;
-  const char *answer;
+  TgRefresherElection election;
+  gboolean elected;
 
-  db_result = tg_db_connection_query_finish (TG_DB_CONNECTION (object), result, &error);
+  elected = tg_refresher_elect_finish (TG_DB_CONNECTION (object), result, &election, &error);
   worker->busy = FALSE;
 
   if (worker->stopping)
@@ -389,25 +342,30 @@ on_elected (GObject      *object,
       return;
     }
 
-  if (db_result == NULL || tg_db_result_get_n_rows (db_result) != 1)
+  if (!elected)
     {
-      g_debug ("Asking for the refresher lock failed: %s",
-               error != NULL ? error->message : "no row");
+      g_debug ("Asking for the refresher lock failed: %s", error->message);
       set_role (worker, TG_WORKER_ROLE_UNKNOWN);
       worker_unref (worker);
       return;
     }
 
-  answer = tg_db_result_get_value (db_result, 0, 0);
-  if (g_strcmp0 (answer, "refresher") == 0)
+  switch (election)
     {
+    case TG_REFRESHER_ELECTION_REFRESHER:
       set_role (worker, TG_WORKER_ROLE_REFRESHER);
       refresh (worker);
+      break;
+
+    case TG_REFRESHER_ELECTION_DENIED:
+      set_role (worker, TG_WORKER_ROLE_DENIED);
+      break;
+
+    case TG_REFRESHER_ELECTION_STANDBY:
+    default:
+      set_role (worker, TG_WORKER_ROLE_STANDBY);
+      break;
     }
-  else if (g_strcmp0 (answer, "denied") == 0)
-    set_role (worker, TG_WORKER_ROLE_DENIED);
-  else
-    set_role (worker, TG_WORKER_ROLE_STANDBY);
 
   worker_unref (worker);
 }
@@ -418,15 +376,13 @@ on_elected (GObject      *object,
 static void
 tick (Worker *worker)
 {
-  const char *params[] = { REFRESHER_LOCK_KEY };
-
   if (worker->busy || worker->stopping ||
       tg_db_connection_get_status (worker->connection) != TG_DB_CONNECTION_STATUS_CONNECTED)
     return;
 
   worker->busy = TRUE;
-  tg_db_connection_query_async (worker->connection, elect_sql, params, 1,
-                                worker->cancellable, on_elected, worker_ref (worker));
+  tg_refresher_elect_async (worker->connection, worker->cancellable, on_elected,
+                            worker_ref (worker));
 }
 
 static gboolean
@@ -850,8 +806,8 @@ tg_worker_stop (TgWorker *self)
     return;
 
   self->stop_requested = TRUE;
-  attach_idle (self->worker->context, G_PRIORITY_HIGH, stop_cb, worker_ref (self->worker),
-               (GDestroyNotify)worker_unref, "[tollgate] worker stop");
+  tg_handoff (self->worker->context, G_PRIORITY_HIGH, stop_cb, worker_ref (self->worker),
+              (GDestroyNotify)worker_unref, "[tollgate] worker stop");
 }
 
 gboolean

@@ -8,7 +8,7 @@
 /* The story card's "Real-time Activity Feed": the newest calls, newest first, failures
  * marked, and how many calls the last ten seconds brought.
  *
- * Inserts do not NOTIFY (DESIGN.md: a NOTIFY per row costs ingest throughput), so while
+ * Inserts do not NOTIFY (docs/architecture.md, "The database": a NOTIFY per row costs ingest throughput), so while
  * the feed is on screen it polls every half second, one pipelined batch on the window's
  * connection: tollgate.latest_calls() above the last id seen, and the calls above the
  * last id counted (tg_activity_stats_statement_new()), with JIT off
@@ -64,7 +64,6 @@ struct _TgActivityFeed
   GtkWidget         *live_dot;
   GtkLabel          *rate_label;
   GtkRevealer       *paused_revealer;
-  GtkLabel          *paused_label;
   GtkStack          *stack;
   GtkScrolledWindow *scrolled_window;
   GtkListBox        *list_box;
@@ -139,7 +138,7 @@ update_rate (TgActivityFeed *self)
       return;
     }
 
-  count = _tg_format_count (self->recent_calls);
+  count = tg_format_count (self->recent_calls);
   if (self->counting_since == 0 ||
       g_get_monotonic_time () - self->counting_since < RATE_WINDOW_S * G_USEC_PER_SEC)
     {
@@ -164,30 +163,31 @@ update_rate (TgActivityFeed *self)
   gtk_label_set_text (self->rate_label, text);
 }
 
+/* For the template: the line shown while the feed is paused. */
+static char *
+describe_pause (TgActivityFeed *self,
+                gint64          new_calls)
+{
+  g_autofree char *count = NULL;
+
+  if (new_calls == 0)
+    return g_strdup (_("Paused — no new calls"));
+
+  count = tg_format_count (new_calls);
+  /* TRANSLATORS: %s is a number of calls */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Paused — %s new call",
+                                       "Paused — %s new calls",
+                                       new_calls),
+                          count);
+}
+
 static void
 update_paused (TgActivityFeed *self)
 {
-  g_autofree char *text = NULL;
   gboolean live;
 
-  gtk_revealer_set_reveal_child (self->paused_revealer, self->paused);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "feed.jump-to-latest", self->paused);
-
-  if (self->paused)
-    {
-      g_autofree char *count = _tg_format_count (self->new_calls);
-
-      if (self->new_calls == 0)
-        text = g_strdup (_("Paused — no new calls"));
-      else
-        /* TRANSLATORS: %s is a number of calls */
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "Paused — %s new call",
-                                             "Paused — %s new calls",
-                                             self->new_calls),
-                                count);
-      gtk_label_set_text (self->paused_label, text);
-    }
 
   /* The dot is green while new calls come in, a hollow ring otherwise. */
   live = !self->paused && self->connection != NULL &&
@@ -719,7 +719,7 @@ tg_activity_feed_class_init (TgActivityFeedClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TgActivityFeed, live_dot);
   gtk_widget_class_bind_template_child (widget_class, TgActivityFeed, rate_label);
   gtk_widget_class_bind_template_child (widget_class, TgActivityFeed, paused_revealer);
-  gtk_widget_class_bind_template_child (widget_class, TgActivityFeed, paused_label);
+  gtk_widget_class_bind_template_callback (widget_class, describe_pause);
   gtk_widget_class_bind_template_child (widget_class, TgActivityFeed, stack);
   gtk_widget_class_bind_template_child (widget_class, TgActivityFeed, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, TgActivityFeed, list_box);

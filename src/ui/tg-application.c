@@ -37,6 +37,7 @@ struct _TgApplication
   TgWindow       *demo_window;   /* the window the demo runs for; weak pointer */
 
   int             exit_status;
+  guint           n_demo_stops;   /* stops under way; each holds the application */
 };
 
 G_DEFINE_FINAL_TYPE (TgApplication, tg_application, ADW_TYPE_APPLICATION)
@@ -198,6 +199,13 @@ tg_application_quit_action (GSimpleAction *action,
       gtk_window_close (window);
     }
 
+  /* Closing the demo's window began stopping the demo on a thread, and that stop holds
+   * the application: it ends when the server is down. Quitting the main loop now would
+   * leave shutdown to wait for the server on the UI thread instead.
+   */
+  if (self->n_demo_stops > 0)
+    return;
+
   g_application_quit (G_APPLICATION (self));
 }
 
@@ -255,8 +263,9 @@ tg_application_shutdown (GApplication *application)
   if (!tg_worker_stop_all (WORKER_STOP_TIMEOUT_MS))
     g_warning ("A worker thread did not stop in time");
 
-  /* The demo's server and simulator must not outlive the application. This waits for
-   * a stop already under way (the demo window closed just before).
+  /* The demo's server and simulator must not outlive the application. Quitting lets
+   * a stop under way finish first (tg_application_quit_action), so this is for other
+   * ends of the main loop; the stop is bounded (tg-demo.c).
    */
   if (self->demo != NULL)
     tg_demo_stop (self->demo);
@@ -552,6 +561,7 @@ on_demo_stopped (GObject      *object,
   g_autoptr(TgApplication) self = user_data;
 
   tg_demo_stop_finish (TG_DEMO (object), result, NULL);
+  self->n_demo_stops--;
   g_application_release (G_APPLICATION (self));
 }
 
@@ -567,6 +577,7 @@ on_demo_window_destroy (TgApplication *self,
 
   g_clear_weak_pointer (&self->demo_window);
   g_application_hold (G_APPLICATION (self));
+  self->n_demo_stops++;
   tg_demo_stop_async (self->demo, on_demo_stopped, g_object_ref (self));
 }
 

@@ -21,8 +21,12 @@ struct _TgBanner
 
   /* template widgets */
   GtkRevealer *revealer;
-  GtkLabel    *title_label;
   GtkButton   *button;
+
+  /* owned; the template binds the widgets to them */
+  char        *title;
+  char        *button_label;
+  gboolean     revealed;
 };
 
 enum {
@@ -103,12 +107,31 @@ tg_banner_actionable_init (GtkActionableInterface *iface)
   iface->set_action_target_value = tg_banner_set_action_target_value;
 }
 
+/* For the template: the button shows only with a label. */
+static gboolean
+has_text (TgBanner   *self,
+          const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
 static void
 tg_banner_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), TG_TYPE_BANNER);
 
   G_OBJECT_CLASS (tg_banner_parent_class)->dispose (object);
+}
+
+static void
+tg_banner_finalize (GObject *object)
+{
+  TgBanner *self = TG_BANNER (object);
+
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->button_label, g_free);
+
+  G_OBJECT_CLASS (tg_banner_parent_class)->finalize (object);
 }
 
 static void
@@ -188,6 +211,7 @@ tg_banner_class_init (TgBannerClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = tg_banner_dispose;
+  object_class->finalize = tg_banner_finalize;
   object_class->get_property = tg_banner_get_property;
   object_class->set_property = tg_banner_set_property;
 
@@ -226,9 +250,9 @@ tg_banner_class_init (TgBannerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tg-banner.ui");
   gtk_widget_class_bind_template_child (widget_class, TgBanner, revealer);
-  gtk_widget_class_bind_template_child (widget_class, TgBanner, title_label);
   gtk_widget_class_bind_template_child (widget_class, TgBanner, button);
   gtk_widget_class_bind_template_callback (widget_class, on_button_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, has_text);
 
   gtk_widget_class_set_css_name (widget_class, "tgbanner");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -251,7 +275,7 @@ tg_banner_get_title (TgBanner *self)
 {
   g_return_val_if_fail (TG_IS_BANNER (self), NULL);
 
-  return gtk_label_get_text (self->title_label);
+  return self->title;
 }
 
 void
@@ -260,10 +284,11 @@ tg_banner_set_title (TgBanner   *self,
 {
   g_return_if_fail (TG_IS_BANNER (self));
 
-  if (g_strcmp0 (tg_banner_get_title (self), title != NULL ? title : "") == 0)
+  if (g_strcmp0 (self->title, title) == 0)
     return;
 
-  gtk_label_set_text (self->title_label, title != NULL ? title : "");
+  g_free (self->title);
+  self->title = g_strdup (title);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
@@ -272,7 +297,7 @@ tg_banner_get_button_label (TgBanner *self)
 {
   g_return_val_if_fail (TG_IS_BANNER (self), NULL);
 
-  return gtk_button_get_label (self->button);
+  return self->button_label;
 }
 
 void
@@ -281,11 +306,11 @@ tg_banner_set_button_label (TgBanner   *self,
 {
   g_return_if_fail (TG_IS_BANNER (self));
 
-  if (g_strcmp0 (tg_banner_get_button_label (self), label) == 0)
+  if (g_strcmp0 (self->button_label, label) == 0)
     return;
 
-  gtk_button_set_label (self->button, label);
-  gtk_widget_set_visible (GTK_WIDGET (self->button), label != NULL && *label != '\0');
+  g_free (self->button_label);
+  self->button_label = g_strdup (label);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUTTON_LABEL]);
 }
 
@@ -294,7 +319,7 @@ tg_banner_get_revealed (TgBanner *self)
 {
   g_return_val_if_fail (TG_IS_BANNER (self), FALSE);
 
-  return gtk_revealer_get_reveal_child (self->revealer);
+  return self->revealed;
 }
 
 void
@@ -304,9 +329,9 @@ tg_banner_set_revealed (TgBanner *self,
   g_return_if_fail (TG_IS_BANNER (self));
 
   revealed = !!revealed;
-  if (tg_banner_get_revealed (self) == revealed)
+  if (self->revealed == revealed)
     return;
 
-  gtk_revealer_set_reveal_child (self->revealer, revealed);
+  self->revealed = revealed;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVEALED]);
 }

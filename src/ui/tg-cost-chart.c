@@ -105,7 +105,7 @@ _tg_cost_chart_build_items (GArray      *entries,
   for (guint i = 0; i < entries->len; i++)
     {
       const TgCostChartEntry *entry = &g_array_index (entries, TgCostChartEntry, i);
-      g_autofree char *cost = _tg_format_money (entry->cost, currency);
+      g_autofree char *cost = tg_format_money (entry->cost, currency);
       double share = total > 0 ? 100.0 * (double)MAX (entry->cost, 0) / (double)total : 0.0;
       TgBarChartItem item = { 0 };
       char *text;

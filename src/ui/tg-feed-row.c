@@ -170,9 +170,9 @@ tg_feed_row_set_call (TgFeedRow   *self,
   if (!call->priced)
     cost = g_strdup (_("No price"));
   else if (currency != NULL)
-    cost = _tg_format_money_small (call->cost, currency);
+    cost = tg_format_money_small (call->cost, currency);
   else
-    cost = _tg_format_micros (call->cost, 6);
+    cost = tg_format_micros (call->cost, 6);
   gtk_label_set_text (self->cost_label, cost);
 
   failed = tg_call_is_failure (call);
@@ -219,7 +219,7 @@ tg_feed_row_set_call (TgFeedRow   *self,
 
   if (call->call_count > 1)
     {
-      g_autofree char *count = _tg_format_count (call->call_count);
+      g_autofree char *count = tg_format_count (call->call_count);
 
       /* TRANSLATORS: a row that stands for several calls, "× 12" */
       g_ptr_array_add (details, g_strdup_printf (_("× %s"), count));

@@ -19,6 +19,7 @@
 #include "tg-format.h"
 #include "tg-money.h"
 #include "tg-month-summary.h"
+#include "tg-stale.h"
 
 struct _TgMonthSummary
 {
@@ -27,11 +28,8 @@ struct _TgMonthSummary
   /* template widgets */
   GtkLabel             *month_label;
   GtkLabel             *stale_label;
-  GtkSpinner           *spinner;
   GtkLabel             *period_label;
   GtkWidget            *figures_box;
-  GtkLabel             *calls_label;
-  GtkLabel             *cost_label;
   GtkWidget            *unpriced_icon;
   GtkWidget            *error_icon;
   GtkWidget            *database_dot;
@@ -112,6 +110,24 @@ update_database_status (TgMonthSummary *self)
     gtk_widget_remove_css_class (self->database_dot, dot_classes[i]);
   gtk_widget_add_css_class (self->database_dot, dot_class);
   gtk_label_set_text (self->database_label, text);
+}
+
+/* For the template: the figures as the labels show them, a dash before the first. */
+static char *
+format_calls (TgMonthSummary *self,
+              gboolean        has_data,
+              gint64          calls)
+{
+  return has_data ? tg_format_count (calls) : g_strdup ("—");
+}
+
+static char *
+format_cost (TgMonthSummary *self,
+             gboolean        has_data,
+             gint64          cost,
+             const char     *currency)
+{
+  return has_data ? tg_format_money (cost, currency) : g_strdup ("—");
 }
 
 static void
@@ -201,8 +217,6 @@ tg_month_summary_set_property (GObject      *object,
       if (self->loading != g_value_get_boolean (value))
         {
           self->loading = g_value_get_boolean (value);
-          gtk_spinner_set_spinning (self->spinner, self->loading);
-          gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->loading);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -272,15 +286,14 @@ tg_month_summary_class_init (TgMonthSummaryClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tg-month-summary.ui");
   gtk_widget_class_bind_template_child (widget_class, TgMonthSummary, month_label);
   gtk_widget_class_bind_template_child (widget_class, TgMonthSummary, stale_label);
-  gtk_widget_class_bind_template_child (widget_class, TgMonthSummary, spinner);
   gtk_widget_class_bind_template_child (widget_class, TgMonthSummary, period_label);
   gtk_widget_class_bind_template_child (widget_class, TgMonthSummary, figures_box);
-  gtk_widget_class_bind_template_child (widget_class, TgMonthSummary, calls_label);
-  gtk_widget_class_bind_template_child (widget_class, TgMonthSummary, cost_label);
   gtk_widget_class_bind_template_child (widget_class, TgMonthSummary, unpriced_icon);
   gtk_widget_class_bind_template_child (widget_class, TgMonthSummary, error_icon);
   gtk_widget_class_bind_template_child (widget_class, TgMonthSummary, database_dot);
   gtk_widget_class_bind_template_child (widget_class, TgMonthSummary, database_label);
+  gtk_widget_class_bind_template_callback (widget_class, format_calls);
+  gtk_widget_class_bind_template_callback (widget_class, format_cost);
 
   gtk_widget_class_set_css_name (widget_class, "monthsummary");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -291,7 +304,6 @@ tg_month_summary_init (TgMonthSummary *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   update_database_status (self);
 }
 
@@ -318,8 +330,6 @@ tg_month_summary_set_usage (TgMonthSummary *self,
   g_autoptr(GDateTime) start = NULL;
   g_autofree char *month = NULL;
   g_autofree char *period = NULL;
-  g_autofree char *calls = NULL;
-  g_autofree char *cost = NULL;
 
   g_return_if_fail (TG_IS_MONTH_SUMMARY (self));
   g_return_if_fail (usage != NULL);
@@ -342,15 +352,10 @@ tg_month_summary_set_usage (TgMonthSummary *self,
   period = g_strdup_printf (_("Month to date, %s"), g_time_zone_get_identifier (billing_zone));
   gtk_label_set_text (self->period_label, period);
 
-  calls = _tg_format_count (usage->calls);
-  gtk_label_set_text (self->calls_label, calls);
-  cost = tg_money_format (usage->cost, currency);
-  gtk_label_set_text (self->cost_label, cost);
-
   gtk_widget_set_visible (self->unpriced_icon, usage->unpriced_calls > 0);
   if (usage->unpriced_calls > 0)
     {
-      g_autofree char *count = _tg_format_count (usage->unpriced_calls);
+      g_autofree char *count = tg_format_count (usage->unpriced_calls);
       g_autofree char *tooltip = NULL;
 
       tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,

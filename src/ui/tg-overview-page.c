@@ -30,14 +30,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "tg-activity-queries.h"
 #include "tg-catalog-queries.h"
 #include "tg-format.h"
 #include "tg-money.h"
-#include "tg-overview-page.h"
-#include "tg-summary-report.h"
+#include "tg-overview-page-private.h"
+#include "tg-settings-queries.h"
+#include "tg-stale.h"
 #include "tg-time-bucket.h"
 #include "tg-usage-queries.h"
 
@@ -51,45 +51,6 @@ enum {
   RESULT_MONTH,
   RESULT_CALLS,
   N_RESULTS
-};
-
-struct _TgOverviewPage
-{
-  AdwBin          parent_instance;
-
-  /* template widgets */
-  GtkStack       *stack;
-  GtkSpinner     *spinner;
-  AdwStatusPage  *error_page;
-  GtkWidget      *content_box;
-  GtkLabel       *stale_label;
-  GtkLabel       *period_label;
-  GtkFlowBox     *cards_box;
-  GtkLabel       *total_label;
-  GtkStack       *chart_stack;
-  TgCostChart    *chart;
-  TgActivityFeed *feed;
-
-  /* owned */
-  TgDbConnection *connection;         /* the window's, shared */
-  GCancellable   *load_cancellable;   /* the load under way */
-  GTimeZone      *billing_zone;
-  char           *reporting_currency;
-  char           *month;              /* "YYYY-MM" in the billing time zone */
-  GPtrArray      *providers;          /* TgProvider, the catalogue */
-  GPtrArray      *cards;              /* TgProviderCard, in the order shown */
-  GDateTime      *updated_at;
-  TgUsageRow     *month_total;        /* the cards' month added up: what the header shows */
-  GTimeZone      *month_total_zone;
-
-  gint64          last_load_time;     /* monotonic, when the last load started */
-  guint           queue_source_id;
-  guint           periodic_source_id;
-
-  guint           reload_pending : 1;
-  guint           has_data : 1;
-  guint           stale : 1;
-  guint           ready : 1;
 };
 
 enum {
@@ -322,7 +283,7 @@ update_cards (TgOverviewPage *self,
 
   if (entries->len > 0 && total_exact)
     {
-      g_autofree char *amount = _tg_format_money (total, self->reporting_currency);
+      g_autofree char *amount = tg_format_money (total, self->reporting_currency);
       /* TRANSLATORS: the month's total cost, "Total $1,234.56 AUD" */
       g_autofree char *text = g_strdup_printf (_("Total %s"), amount);
 
@@ -410,8 +371,8 @@ on_loaded (GObject      *object,
     return;
 
   if (results == NULL ||
-      (settings = tg_usage_settings_parse_result (g_ptr_array_index (results, RESULT_SETTINGS),
-                                                  &error)) == NULL ||
+      (settings = tg_settings_parse_result (g_ptr_array_index (results, RESULT_SETTINGS),
+                                            &error)) == NULL ||
       (providers = tg_catalog_providers_parse_result (g_ptr_array_index (results, RESULT_PROVIDERS),
                                                       &error)) == NULL ||
       (usage = tg_usage_series_parse_result (g_ptr_array_index (results, RESULT_MONTH),
@@ -529,7 +490,7 @@ start_load (TgOverviewPage *self)
 
   statements = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_db_statement_unref);
   g_ptr_array_add (statements, tg_activity_jit_off_statement_new ());
-  g_ptr_array_add (statements, tg_usage_settings_statement_new ());
+  g_ptr_array_add (statements, tg_settings_statement_new ());
   g_ptr_array_add (statements, tg_catalog_providers_statement_new ());
   g_ptr_array_add (statements, tg_usage_series_statement_new (load->bounds, 2,
                                                               TG_USAGE_GROUP_PROVIDER, NULL));
@@ -1014,268 +975,4 @@ tg_overview_page_get_chart (TgOverviewPage *self)
   g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), NULL);
 
   return self->chart;
-}
-
-/* Exporting */
-
-typedef struct
-{
-  TgSummaryReport *report;
-  char            *path;
-  char            *details;   /* the audit log's JSON */
-} Export;
-
-static void
-export_free (Export *export)
-{
-  g_clear_pointer (&export->report, tg_summary_report_unref);
-  g_free (export->path);
-  g_free (export->details);
-  g_free (export);
-}
-
-/* What the cards show, as text for the report's table. */
-static TgSummaryReport *
-build_report (TgOverviewPage *self)
-{
-  g_autoptr(GTimeZone) zone = self->billing_zone != NULL ? g_time_zone_ref (self->billing_zone)
-                                                          : g_time_zone_new_utc ();
-  g_autoptr(GDateTime) now = g_date_time_new_now (zone);
-  g_autoptr(GPtrArray) texts = NULL;
-  g_autoptr(GArray) items = NULL;
-  g_autofree char *month = NULL;
-  g_autofree char *stamp = NULL;
-  g_autofree char *subtitle = NULL;
-  const char *columns[] = {
-    C_("report column", "Provider"),
-    C_("report column", "Calls or tokens"),
-    C_("report column", "Quota used"),
-    C_("report column", "Credits"),
-    C_("report column", "Cost, own currency"),
-    NULL, NULL
-  };
-  g_autofree char *cost_column = NULL;
-  TgSummaryReport *report;
-  gint64 total = 0;
-
-  {
-    g_autoptr(GDateTime) start = NULL;
-    gint64 bounds[2] = { 0, 0 };
-
-    if (self->month != NULL && self->billing_zone != NULL &&
-        tg_time_bucket_month_bounds (self->billing_zone, self->month, &bounds[0], &bounds[1],
-                                     NULL))
-      {
-        g_autoptr(GDateTime) local = NULL;
-
-        start = g_date_time_new_from_unix_utc (bounds[0]);
-        local = g_date_time_to_timezone (start, self->billing_zone);
-        month = g_date_time_format (local, _("%B %Y"));
-      }
-  }
-
-  stamp = g_date_time_format (now, "%Y-%m-%d %H:%M");
-  /* TRANSLATORS: under the report's title: the month, the billing time zone, the
-   * reporting currency and when the report was made
-   */
-  subtitle = g_strdup_printf (_("%s to date (%s) · costs in %s · made %s"),
-                              month != NULL ? month : self->month,
-                              self->billing_zone != NULL ? g_time_zone_get_identifier (self->billing_zone)
-                                                         : "UTC",
-                              self->reporting_currency, stamp);
-  report = tg_summary_report_new (_("Tollgate — API Usage Overview"), subtitle);
-
-  items = _tg_cost_chart_build_items (tg_cost_chart_get_entries (self->chart),
-                                      self->reporting_currency, &texts);
-  tg_summary_report_set_chart (report, _("Cost by Provider"),
-                               (const TgBarChartItem *)(gpointer)items->data, items->len);
-
-  /* TRANSLATORS: a column of the report, %s is the reporting currency code */
-  cost_column = g_strdup_printf (C_("report column", "Cost, %s"), self->reporting_currency);
-  columns[5] = cost_column;
-  tg_summary_report_set_table (report, _("Providers"), columns);
-
-  for (guint i = 0; self->cards != NULL && i < self->cards->len; i++)
-    {
-      TgProviderCard *card = g_ptr_array_index (self->cards, i);
-      TgProvider *provider = tg_provider_card_get_provider (card);
-      TgUsageRow *row = tg_provider_card_get_usage (card);
-      g_autofree char *count = _tg_format_count (tg_provider_card_get_count (card));
-      g_autofree char *quota = NULL;
-      g_autofree char *credits = _tg_format_micros (row != NULL ? row->credits : 0, 6);
-      g_autofree char *native = _tg_format_money (row != NULL ? row->cost_native : 0,
-                                                  row != NULL && *row->native_currency != '\0'
-                                                  ? row->native_currency : provider->currency);
-      g_autofree char *cost = _tg_format_money (row != NULL ? row->cost : 0,
-                                                self->reporting_currency);
-      const char *cells[7];
-
-      if (tg_provider_has_quota (provider))
-        /* TRANSLATORS: a percentage of the quota used, "82%" */
-        quota = g_strdup_printf (_("%u%%"), tg_provider_get_quota_percent (provider, row));
-      else
-        quota = g_strdup (_("No quota"));
-
-      cells[0] = provider->display_name;
-      cells[1] = count;
-      cells[2] = quota;
-      cells[3] = credits;
-      cells[4] = native;
-      cells[5] = cost;
-      cells[6] = NULL;
-      tg_summary_report_add_row (report, cells);
-
-      if (row != NULL)
-        tg_money_add (total, row->cost, &total);
-    }
-
-  {
-    g_autofree char *amount = _tg_format_money (total, self->reporting_currency);
-    g_autofree char *footer = g_strdup_printf (_("Total %s"), amount);
-
-    tg_summary_report_set_footer (report, footer);
-  }
-
-  return report;
-}
-
-static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  Export *export = task_data;
-  GError *error = NULL;
-
-  if (tg_summary_report_write (export->report, export->path, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-on_export_logged (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(TgDbResult) db_result = NULL;
-  GError *error = NULL;
-  Export *export = g_task_get_task_data (task);
-
-  db_result = tg_db_connection_query_finish (TG_DB_CONNECTION (object), result, &error);
-  if (db_result == NULL)
-    {
-      /* No export without its line in the audit log. */
-      g_unlink (export->path);
-      g_prefix_error (&error, _("The audit log did not record the export, so it was "
-                                "removed: "));
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_export_written (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  TgOverviewPage *self = g_task_get_source_object (task);
-  Export *export = g_task_get_task_data (task);
-  GCancellable *cancellable;
-  GError *error = NULL;
-  const char *params[] = { "export", export->details };
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (self->connection == NULL)
-    {
-      g_unlink (export->path);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                               _("The database connection closed before the export was "
-                                 "recorded"));
-      return;
-    }
-
-  cancellable = g_task_get_cancellable (task);
-  tg_db_connection_query_async (self->connection,
-                                "SELECT tollgate.log_action ($1, $2::jsonb)",
-                                params, G_N_ELEMENTS (params),
-                                cancellable, on_export_logged, g_steal_pointer (&task));
-}
-
-/**
- * tg_overview_page_export_pdf_async:
- * @file: a local file
- *
- * Writes what the page shows — the cost chart, drawn by the same code as on screen, and
- * a table of the cards — into a one-page PDF on a thread, then records the export in
- * the audit log (tollgate.log_action). A file the audit log did not take is removed.
- */
-void
-tg_overview_page_export_pdf_async (TgOverviewPage      *self,
-                                   GFile               *file,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) thread_task = NULL;
-  Export *export;
-
-  g_return_if_fail (TG_IS_OVERVIEW_PAGE (self));
-  g_return_if_fail (G_IS_FILE (file));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tg_overview_page_export_pdf_async);
-
-  if (!self->has_data)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                               _("There are no figures to export yet"));
-      return;
-    }
-
-  if (g_file_peek_path (file) == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               _("Reports can only be saved to local files"));
-      return;
-    }
-
-  export = g_new0 (Export, 1);
-  export->report = build_report (self);
-  export->path = g_file_get_path (file);
-  export->details = g_strdup_printf ("{\"report\": \"overview\", \"period\": \"%s\", "
-                                     "\"format\": \"pdf\"}",
-                                     self->month != NULL ? self->month : "");
-  g_task_set_task_data (task, export, (GDestroyNotify)export_free);
-
-  /* The file is written on a thread (no disk on the UI thread); the outer task, which
-   * owns the export's data, waits for it as the thread task's callback data.
-   */
-  thread_task = g_task_new (self, cancellable, on_export_written, g_steal_pointer (&task));
-  g_task_set_source_tag (thread_task, export_thread);
-  g_task_set_task_data (thread_task, export, NULL);
-  g_task_run_in_thread (thread_task, export_thread);
-}
-
-gboolean
-tg_overview_page_export_pdf_finish (TgOverviewPage  *self,
-                                    GAsyncResult    *result,
-                                    GError         **error)
-{
-  g_return_val_if_fail (TG_IS_OVERVIEW_PAGE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }

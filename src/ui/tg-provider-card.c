@@ -178,7 +178,7 @@ update_quota (TgProviderCard *self)
 
   fraction = tg_provider_get_quota_fraction (self->provider, self->usage);
   percent = tg_provider_get_quota_percent (self->provider, self->usage);
-  quota_text = _tg_format_count (self->provider->monthly_quota);
+  quota_text = tg_format_count (self->provider->monthly_quota);
 
   if (fraction > 1.0)
     /* TRANSLATORS: "112 % of 250,000 credits — over quota"; the first %u is a
@@ -221,7 +221,7 @@ update_usage (TgProviderCard *self)
     return;
 
   value = tg_provider_get_usage_count (self->provider, usage);
-  count = _tg_format_count (value);
+  count = tg_format_count (value);
   gtk_label_set_text (self->count_label, count);
 
   if (tg_provider_counts_tokens (self->provider))
@@ -236,13 +236,13 @@ update_usage (TgProviderCard *self)
   /* The provider's own currency; a group without one (an unknown provider) has none. */
   native_currency = usage != NULL && *usage->native_currency != '\0' ? usage->native_currency
                                                                      : self->provider->currency;
-  cost_native = _tg_format_money (usage != NULL ? usage->cost_native : 0, native_currency);
+  cost_native = tg_format_money (usage != NULL ? usage->cost_native : 0, native_currency);
   gtk_label_set_text (self->cost_native_label, cost_native);
 
   if (self->reporting_currency != NULL &&
       g_strcmp0 (self->reporting_currency, native_currency) != 0)
     {
-      g_autofree char *cost = _tg_format_money (usage != NULL ? usage->cost : 0,
+      g_autofree char *cost = tg_format_money (usage != NULL ? usage->cost : 0,
                                                 self->reporting_currency);
       /* TRANSLATORS: the cost in the reporting currency under the provider's own,
        * "= $131.20 AUD"
@@ -259,7 +259,7 @@ update_usage (TgProviderCard *self)
                           usage != NULL && usage->unpriced_calls > 0);
   if (usage != NULL && usage->unpriced_calls > 0)
     {
-      g_autofree char *unpriced = _tg_format_count (usage->unpriced_calls);
+      g_autofree char *unpriced = tg_format_count (usage->unpriced_calls);
       g_autofree char *tooltip = NULL;
 
       tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -270,7 +270,7 @@ update_usage (TgProviderCard *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->unpriced_icon), tooltip);
     }
 
-  credits = _tg_format_micros (usage != NULL ? usage->credits : 0, 6);
+  credits = tg_format_micros (usage != NULL ? usage->credits : 0, 6);
   gtk_label_set_text (self->credits_label, credits);
 
   update_quota (self);

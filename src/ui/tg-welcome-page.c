@@ -25,7 +25,6 @@ struct _TgWelcomePage
   AdwBin               parent_instance;
 
   /* template widgets */
-  GtkLabel            *error_label;
   GtkStack            *mode_stack;
   AdwEntryRow         *host_row;
   AdwEntryRow         *port_row;
@@ -37,17 +36,18 @@ struct _TgWelcomePage
   AdwPasswordEntryRow *password_row;
   GtkButton           *demo_button;
   GtkButton           *connect_button;
-  GtkWidget           *demo_progress;
-  GtkSpinner          *demo_spinner;
-  GtkLabel            *demo_status_label;
 
-  /* owned */
+  /* owned; the template binds the labels to error and demo_status */
   char                *mode;
+  char                *error;
+  char                *demo_status;
 };
 
 enum {
   PROP_0,
   PROP_MODE,
+  PROP_ERROR,
+  PROP_DEMO_STATUS,
   N_PROPS
 };
 
@@ -136,12 +136,29 @@ tg_welcome_page_dispose (GObject *object)
   G_OBJECT_CLASS (tg_welcome_page_parent_class)->dispose (object);
 }
 
+/* For the template: the error and the demo's progress show only when there is one. */
+static gboolean
+has_text (TgWelcomePage *self,
+          const char    *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+static gboolean
+lacks_text (TgWelcomePage *self,
+            const char    *text)
+{
+  return !has_text (self, text);
+}
+
 static void
 tg_welcome_page_finalize (GObject *object)
 {
   TgWelcomePage *self = TG_WELCOME_PAGE (object);
 
   g_clear_pointer (&self->mode, g_free);
+  g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->demo_status, g_free);
 
   G_OBJECT_CLASS (tg_welcome_page_parent_class)->finalize (object);
 }
@@ -158,6 +175,14 @@ tg_welcome_page_get_property (GObject    *object,
     {
     case PROP_MODE:
       g_value_set_string (value, self->mode);
+      break;
+
+    case PROP_ERROR:
+      g_value_set_string (value, self->error);
+      break;
+
+    case PROP_DEMO_STATUS:
+      g_value_set_string (value, self->demo_status);
       break;
 
     default:
@@ -177,6 +202,14 @@ tg_welcome_page_set_property (GObject      *object,
     {
     case PROP_MODE:
       tg_welcome_page_set_mode (self, g_value_get_string (value));
+      break;
+
+    case PROP_ERROR:
+      tg_welcome_page_set_error (self, g_value_get_string (value));
+      break;
+
+    case PROP_DEMO_STATUS:
+      tg_welcome_page_set_demo_status (self, g_value_get_string (value));
       break;
 
     default:
@@ -206,6 +239,27 @@ tg_welcome_page_class_init (TgWelcomePageClass *klass)
                          "server",
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * TgWelcomePage:error:
+   *
+   * Why connecting failed, shown under the form; %NULL shows nothing.
+   */
+  properties[PROP_ERROR] =
+    g_param_spec_string ("error", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TgWelcomePage:demo-status:
+   *
+   * What the demo's start is doing, shown with a spinner and a Cancel button in place
+   * of the buttons; %NULL when none runs.
+   */
+  properties[PROP_DEMO_STATUS] =
+    g_param_spec_string ("demo-status", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -227,7 +281,6 @@ tg_welcome_page_class_init (TgWelcomePageClass *klass)
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tg-welcome-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, error_label);
   gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, host_row);
   gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, port_row);
@@ -239,10 +292,9 @@ tg_welcome_page_class_init (TgWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, password_row);
   gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, demo_button);
   gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, connect_button);
-  gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, demo_progress);
-  gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, demo_spinner);
-  gtk_widget_class_bind_template_child (widget_class, TgWelcomePage, demo_status_label);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
+  gtk_widget_class_bind_template_callback (widget_class, has_text);
+  gtk_widget_class_bind_template_callback (widget_class, lacks_text);
 
   gtk_widget_class_install_property_action (widget_class, "welcome.mode", "mode");
   gtk_widget_class_install_action (widget_class, "welcome.connect", NULL, connect_action);
@@ -323,7 +375,7 @@ tg_welcome_page_set_conninfo (TgWelcomePage *self,
   g_return_if_fail (TG_IS_WELCOME_PAGE (self));
 
   stripped = tg_conninfo_strip_secrets (conninfo, NULL, NULL);
-  options = tg_conninfo_parse (stripped, NULL);
+  options = tg_db_conninfo_parse (stripped, NULL);
   if (options == NULL)
     return;
 
@@ -422,7 +474,7 @@ tg_welcome_page_dup_conninfo (TgWelcomePage  *self,
         }
 
       g_hash_table_insert (options, "service", g_steal_pointer (&service));
-      conninfo = tg_conninfo_build (options);
+      conninfo = tg_db_conninfo_build (options);
     }
   else
     {
@@ -445,7 +497,7 @@ tg_welcome_page_dup_conninfo (TgWelcomePage  *self,
       g_hash_table_insert (options, "user", stripped_text (self->user_row));
       if (selected < G_N_ELEMENTS (ssl_modes))
         g_hash_table_insert (options, "sslmode", g_strdup (ssl_modes[selected]));
-      conninfo = tg_conninfo_build (options);
+      conninfo = tg_db_conninfo_build (options);
     }
 
   /* Passwords are taken as typed: spaces may be part of one. */
@@ -466,8 +518,12 @@ tg_welcome_page_set_error (TgWelcomePage *self,
 {
   g_return_if_fail (TG_IS_WELCOME_PAGE (self));
 
-  gtk_label_set_text (self->error_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  if (g_strcmp0 (self->error, message) == 0)
+    return;
+
+  g_free (self->error);
+  self->error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
 }
 
 /**
@@ -498,9 +554,12 @@ tg_welcome_page_set_demo_status (TgWelcomePage *self,
 {
   g_return_if_fail (TG_IS_WELCOME_PAGE (self));
 
-  gtk_label_set_text (self->demo_status_label, status != NULL ? status : "");
-  gtk_spinner_set_spinning (self->demo_spinner, status != NULL);
-  gtk_widget_set_visible (self->demo_progress, status != NULL);
+  if (g_strcmp0 (self->demo_status, status) == 0)
+    return;
+
+  g_free (self->demo_status);
+  self->demo_status = g_strdup (status);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO_STATUS]);
 }
 
 /**
@@ -513,8 +572,5 @@ tg_welcome_page_get_demo_status (TgWelcomePage *self)
 {
   g_return_val_if_fail (TG_IS_WELCOME_PAGE (self), NULL);
 
-  if (!gtk_widget_get_visible (self->demo_progress))
-    return NULL;
-
-  return gtk_label_get_text (self->demo_status_label);
+  return self->demo_status;
 }

@@ -36,7 +36,7 @@ typedef struct
 static const RoleGate role_gates[] = {
   /* tollgate.settings is writable by tollgate_admin only (0004_roles.sql). */
   { "save-setting", TG_ROLE_SET_ADMIN },
-  /* Exports are finance's (DESIGN.md: finance staff export the month's reports); an
+  /* Exports are finance's (docs/architecture.md, "The database": finance exports); an
    * admin is a member of tollgate_finance.
    */
   { "export-overview", TG_ROLE_SET_FINANCE },

@@ -18,9 +18,12 @@
 
 G_BEGIN_DECLS
 
-/* tg-window.c: the pages, the database check, remembering, screenshots
+/* tg-window.c: the object, its properties and state
+ * tg-window-connect.c: the database check, the problem and welcome pages, remembering
+ * tg-window-demo.c: "Try the Demo"
  * tg-window-session.c: the UI thread's TgDbConnection, the worker, what the header shows
  * tg-window-actions.c: actions, shortcuts and who may use what
+ * tg-window-screenshot.c: the window as a PNG
  */
 struct _TgWindow
 {
@@ -92,6 +95,13 @@ struct _TgWindow
 
 /* tg-window.c */
 GWeakRef *_tg_window_weak_ref_new         (TgWindow   *self);
+void      _tg_window_clear_password       (char      **password);
+void      _tg_window_replace_cancellable  (GCancellable **cancellable);
+void      _tg_window_set_state            (TgWindow   *self,
+                                           TgDatabaseState state);
+void      _tg_window_set_conninfo         (TgWindow   *self,
+                                           const char *conninfo);
+void      _tg_window_notify_database_check (TgWindow  *self);
 TgWindow *_tg_window_weak_ref_steal       (GWeakRef   *ref);
 void      _tg_window_update_ready         (TgWindow   *self);
 void      _tg_window_show_toast           (TgWindow   *self,
@@ -102,7 +112,13 @@ void      _tg_window_set_roles            (TgWindow   *self,
 void      _tg_window_set_settings         (TgWindow   *self,
                                            const char *billing_timezone,
                                            const char *reporting_currency);
+
+/* tg-window-demo.c */
 void      _tg_window_cancel_demo          (TgWindow   *self);
+
+/* tg-window-screenshot.c */
+void      _tg_window_cancel_screenshot    (TgWindow   *self);
+void      _tg_window_maybe_take_screenshot (TgWindow  *self);
 
 /* tg-window-session.c */
 void      _tg_window_session_start        (TgWindow   *self);

@@ -28,6 +28,7 @@
 
 #include "tg-time-bucket.h"
 #include "tg-role-queries.h"
+#include "tg-settings-queries.h"
 #include "tg-usage-month.h"
 #include "tg-window-private.h"
 
@@ -36,13 +37,6 @@
 
 /* A query of the UI that takes longer than this has a problem worth showing. */
 #define STATEMENT_TIMEOUT_MS      30000
-
-static const char settings_sql[] =
-  "SELECT key, value FROM tollgate.settings "
-  "WHERE key IN ('billing-timezone', 'reporting-currency')";
-
-static const char save_setting_sql[] =
-  "UPDATE tollgate.settings SET value = $2 WHERE key = $1";
 
 /* One load: its window (weakly), and the cancellable that was current when it
  * started.
@@ -201,11 +195,10 @@ on_context_loaded (GObject      *object,
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = NULL;
+  g_autoptr(TgUsageSettings) settings = NULL;
   g_autofree char *session_user = NULL;
-  const char *timezone = NULL;
-  const char *currency = NULL;
+  const char *timezone;
   GCancellable *cancellable;
-  TgDbResult *settings;
   GTimeZone *zone;
   TgRoleSet roles;
 
@@ -227,32 +220,16 @@ on_context_loaded (GObject      *object,
     }
   _tg_window_set_roles (self, roles, session_user);
 
-  settings = g_ptr_array_index (results, 1);
-  for (int row = 0; row < tg_db_result_get_n_rows (settings); row++)
+  settings = tg_settings_parse_result (g_ptr_array_index (results, 1), &error);
+  if (settings == NULL)
     {
-      const char *key = tg_db_result_get_value (settings, row, 0);
-
-      if (g_strcmp0 (key, "billing-timezone") == 0)
-        timezone = tg_db_result_get_value (settings, row, 1);
-      else if (g_strcmp0 (key, "reporting-currency") == 0)
-        currency = tg_db_result_get_value (settings, row, 1);
-    }
-  _tg_window_set_settings (self, timezone, currency);
-
-  if (currency == NULL)
-    {
-      g_autoptr(GError) missing = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                                                      _("The database has no reporting "
-                                                        "currency setting"));
-      load_failed (self, load, missing);
+      load_failed (self, load, error);
       return;
     }
+  _tg_window_set_settings (self, settings->billing_timezone, settings->reporting_currency);
 
-  /* A database without the setting bills in UTC, as the schema's default does. The
-   * zone is made once per setting: making it reads the zoneinfo file from the disk.
-   */
-  if (timezone == NULL)
-    timezone = "UTC";
+  /* The zone is made once per setting: making it reads the zoneinfo file from the disk. */
+  timezone = settings->billing_timezone;
   if (self->billing_zone == NULL ||
       g_strcmp0 (g_time_zone_get_identifier (self->billing_zone), timezone) != 0)
     {
@@ -312,8 +289,7 @@ _tg_window_session_reload (TgWindow *self,
 
   statements = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_db_statement_unref);
   g_ptr_array_add (statements, tg_role_set_statement_new ());
-  g_ptr_array_add (statements, tg_db_statement_new (settings_sql, NULL, 0,
-                                                    TG_DB_QUERY_FLAGS_NONE));
+  g_ptr_array_add (statements, tg_settings_statement_new ());
 
   load = g_new0 (Load, 1);
   g_weak_ref_init (&load->self, self);
@@ -551,23 +527,20 @@ on_setting_saved (GObject      *object,
 {
   g_autoptr(Save) save = user_data;
   g_autoptr(TgWindow) self = g_weak_ref_get (&save->self);
-  g_autoptr(TgDbResult) db_result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
+  gboolean changed;
 
-  db_result = tg_db_connection_query_finish (TG_DB_CONNECTION (object), result, &error);
+  changed = tg_settings_change_finish (TG_DB_CONNECTION (object), result, &error);
   if (self == NULL || g_cancellable_is_cancelled (save->cancellable))
     return;
 
-  if (db_result == NULL)
+  if (!changed)
     /* TRANSLATORS: the first %s is "the billing time zone" or "the reporting currency",
      * the second the database's reason
      */
     title = g_strdup_printf (_("Could not change %s: %s"), describe_setting (save->key),
                              error->message);
-  else if (tg_db_result_get_n_affected (db_result) == 0)
-    title = g_strdup_printf (_("Could not change %s: the database has no such setting"),
-                             describe_setting (save->key));
   else
     {
       /* TRANSLATORS: the first %s is "the billing time zone" or "the reporting currency",
@@ -582,17 +555,17 @@ on_setting_saved (GObject      *object,
   _tg_window_show_toast (self, title);
 }
 
-/* UPDATE tollgate.settings, as the session user: PostgreSQL refuses it to anyone but an
- * admin, whatever the UI allowed. Saves are not "latest wins": cancelling an UPDATE in
- * flight would leave its outcome unknown, so each runs to the end (in queue order) and
- * only closing the session cancels them.
+/* tg_settings_change_async(), as the session user: PostgreSQL refuses it to anyone but
+ * an admin, whatever the UI allowed, and a new reporting currency rebuilds the rollups in
+ * the same statement. Saves are not "latest wins": cancelling a change in flight would
+ * leave its outcome unknown, so each runs to the end (in queue order) and only closing
+ * the session cancels them.
  */
 void
 _tg_window_session_save_setting (TgWindow   *self,
                                  const char *key,
                                  const char *value)
 {
-  const char *params[] = { key, value };
   Save *save;
 
   if (self->connection == NULL)
@@ -607,6 +580,18 @@ _tg_window_session_save_setting (TgWindow   *self,
   save->key = g_strdup (key);
   save->value = g_strdup (value);
 
-  tg_db_connection_query_async (self->connection, save_setting_sql, params, 2,
-                                save->cancellable, on_setting_saved, save);
+  /* A new reporting currency converts every cost in the database: minutes on a large
+   * one. Say so now; the toast of the outcome follows when it is done. */
+  if (g_str_equal (key, "reporting-currency"))
+    {
+      /* TRANSLATORS: %s is a currency code, "USD" */
+      g_autofree char *title = g_strdup_printf (_("Converting every cost to %s. On a large "
+                                                  "database this takes a few minutes."),
+                                                value);
+
+      _tg_window_show_toast (self, title);
+    }
+
+  tg_settings_change_async (self->connection, key, value, save->cancellable,
+                            on_setting_saved, save);
 }

@@ -7,13 +7,11 @@
 
 /* The main window. It first looks at a database on a worker thread (TgDatabaseCheck:
  * can it connect, does the schema fit this Tollgate) and says what is wrong if
- * anything is; then it opens the UI thread's TgDbConnection (tg-window-session.c) and
- * shows the dashboard: the header with the month's summary, the sidebar, the view
- * stack of pages and the footer. On first run it shows the welcome page instead.
- *
- * A connection that worked is remembered in GSettings without its password; the
- * password goes to the keyring (TgSecretStore), filed under the host, port, database
- * and user that libpq reported, and is looked up there at the next start.
+ * anything is (tg-window-connect.c); then it opens the UI thread's TgDbConnection
+ * (tg-window-session.c) and shows the dashboard: the header with the month's summary,
+ * the sidebar, the view stack of pages and the footer. On first run it shows the
+ * welcome page instead. This file holds the object: its properties, its state and
+ * what every part shares; tg-window-private.h lists the parts.
  */
 
 #include "config.h"
@@ -22,7 +20,6 @@
 #include <string.h>
 
 #include "tg-application.h"
-#include "tg-conninfo.h"
 #include "tg-window-private.h"
 
 enum {
@@ -45,11 +42,9 @@ G_DEFINE_FINAL_TYPE (TgWindow, tg_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static GParamSpec *properties[N_PROPS];
 
-static void tg_window_maybe_take_screenshot (TgWindow *self);
-
 /* Overwrites a password before freeing it: it should not linger in freed memory. */
-static void
-clear_password (char **password)
+void
+_tg_window_clear_password (char **password)
 {
   if (*password != NULL)
     {
@@ -58,8 +53,8 @@ clear_password (char **password)
     }
 }
 
-static void
-replace_cancellable (GCancellable **cancellable)
+void
+_tg_window_replace_cancellable (GCancellable **cancellable)
 {
   g_cancellable_cancel (*cancellable);
   g_clear_object (cancellable);
@@ -101,9 +96,9 @@ _tg_window_show_toast (TgWindow   *self,
   tg_window_add_toast (self, toast);
 }
 
-static void
-set_state (TgWindow        *self,
-           TgDatabaseState  state)
+void
+_tg_window_set_state (TgWindow        *self,
+                      TgDatabaseState  state)
 {
   if (self->state != state)
     {
@@ -153,7 +148,7 @@ _tg_window_update_ready (TgWindow *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
     }
 
-  tg_window_maybe_take_screenshot (self);
+  _tg_window_maybe_take_screenshot (self);
 }
 
 void
@@ -205,570 +200,6 @@ _tg_window_set_settings (TgWindow   *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* Pages */
-
-typedef struct
-{
-  TgDatabaseState  state;
-  const char      *icon_name;
-  const char      *title;
-} ProblemPage;
-
-static const ProblemPage problem_pages[] = {
-  { TG_DATABASE_STATE_SCHEMA_BEHIND, "software-update-available-symbolic",
-    N_("Database Schema Out of Date") },
-  { TG_DATABASE_STATE_SCHEMA_TOO_NEW, "software-update-urgent-symbolic",
-    N_("Tollgate Is Out of Date") },
-  { TG_DATABASE_STATE_NO_SCHEMA, "document-new-symbolic",
-    N_("No Tollgate Schema") },
-  { TG_DATABASE_STATE_CANNOT_CONNECT, "network-offline-symbolic",
-    N_("Cannot Connect to the Database") },
-  { TG_DATABASE_STATE_FAILED, "dialog-error-symbolic",
-    N_("Cannot Check the Database") },
-};
-
-/* Markup for the problem page: what happened in words a user can act on. The raw
- * error goes below it, selectable, where it applies.
- */
-static char *
-describe_problem (const TgDatabaseCheck *check)
-{
-  g_autofree char *target = g_markup_escape_text (check->target != NULL ? check->target
-                                                                        : _("The database"),
-                                                  -1);
-
-  switch (check->state)
-    {
-    case TG_DATABASE_STATE_SCHEMA_BEHIND:
-      /* TRANSLATORS: the first %s is a database, "sales on db.example.com:5432 (user ann)" */
-      return g_strdup_printf (_("%s is at schema version %u, but this version of Tollgate "
-                                "needs version %u. Run <tt>tollgatectl migrate</tt> to update "
-                                "it."),
-                              target, check->schema_version, check->required_version);
-
-    case TG_DATABASE_STATE_SCHEMA_TOO_NEW:
-      return g_strdup_printf (_("%s is at schema version %u, newer than this version of "
-                                "Tollgate understands (%u). Upgrade Tollgate to use this "
-                                "database."),
-                              target, check->schema_version, check->required_version);
-
-    case TG_DATABASE_STATE_NO_SCHEMA:
-      return g_strdup_printf (_("%s has no Tollgate schema yet. Create it with "
-                                "<tt>tollgatectl migrate</tt>, as a role that may create "
-                                "schemas and roles."),
-                              target);
-
-    case TG_DATABASE_STATE_CANNOT_CONNECT:
-      return g_strdup (_("Check that the server is running and that the connection settings "
-                         "are right, or start Tollgate with <tt>--db</tt> and a connection "
-                         "string."));
-
-    case TG_DATABASE_STATE_FAILED:
-      return g_strdup_printf (_("%s answered with an error. Check that your role may read "
-                                "the <tt>tollgate</tt> schema."),
-                              target);
-
-    case TG_DATABASE_STATE_CONNECTING:
-    case TG_DATABASE_STATE_CONNECTED:
-    case TG_DATABASE_STATE_NOT_CONFIGURED:
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
-/* libpq indents its hint lines with a tab; the label wraps on its own. */
-static char *
-clean_error_message (const char *message)
-{
-  g_auto(GStrv) lines = g_strsplit (message, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    g_strstrip (lines[i]);
-
-  return g_strstrip (g_strjoinv ("\n", lines));
-}
-
-static void
-show_problem (TgWindow              *self,
-              const TgDatabaseCheck *check)
-{
-  g_autofree char *description = describe_problem (check);
-  const ProblemPage *page = NULL;
-  gboolean show_details;
-
-  for (guint i = 0; i < G_N_ELEMENTS (problem_pages); i++)
-    if (problem_pages[i].state == check->state)
-      page = &problem_pages[i];
-  g_return_if_fail (page != NULL);
-
-  adw_status_page_set_icon_name (self->problem_page, page->icon_name);
-  adw_status_page_set_title (self->problem_page, _(page->title));
-  adw_status_page_set_description (self->problem_page, description);
-
-  /* libpq's own words matter when the connection failed; the schema states are fully
-   * explained above.
-   */
-  show_details = check->error != NULL &&
-                 (check->state == TG_DATABASE_STATE_CANNOT_CONNECT ||
-                  check->state == TG_DATABASE_STATE_FAILED);
-  if (show_details)
-    {
-      g_autofree char *details = clean_error_message (check->error->message);
-
-      gtk_label_set_text (self->problem_details, details);
-    }
-  else
-    gtk_label_set_text (self->problem_details, "");
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_details), show_details);
-
-  gtk_stack_set_visible_child_name (self->stack, "problem");
-}
-
-static void
-on_password_stored (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(TgWindow) self = _tg_window_weak_ref_steal (user_data);
-  g_autoptr(GError) error = NULL;
-
-  if (tg_secret_store_store_database_password_finish (TG_SECRET_STORE (object), result, &error))
-    return;
-
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  {
-    /* TRANSLATORS: %s is the keyring's error message */
-    g_autofree char *title = g_strdup_printf (_("The password could not be saved in the "
-                                                "keyring: %s"),
-                                              error->message);
-    _tg_window_show_toast (self, title);
-  }
-}
-
-/* The connection worked: remember it for the next start, without its password, and
- * file the password in the keyring under what libpq reported.
- */
-static void
-remember_connection (TgWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *remembered = NULL;
-  const TgDatabaseCheck *check = self->check;
-
-  if (!self->remember)
-    return;
-
-  remembered = tg_conninfo_for_remembering (self->conninfo, check->host, check->port,
-                                            check->dbname, check->user, &error);
-  if (remembered == NULL)
-    {
-      g_debug ("Not remembering the connection: %s", error->message);
-      return;
-    }
-
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, "last-connection", remembered);
-
-  if (self->password != NULL)
-    tg_secret_store_store_database_password_async (self->secret_store,
-                                                   check->host, check->port,
-                                                   check->dbname, check->user,
-                                                   self->password,
-                                                   self->cancellable,
-                                                   on_password_stored,
-                                                   _tg_window_weak_ref_new (self));
-  clear_password (&self->password);
-}
-
-static void
-show_connected (TgWindow *self)
-{
-  adw_view_switcher_title_set_subtitle (self->switcher_title,
-                                        self->check->target != NULL ? self->check->target : "");
-  gtk_stack_set_visible_child_name (self->stack, "connected");
-  _tg_window_session_start (self);
-}
-
-static void
-tg_window_set_check (TgWindow        *self,
-                     TgDatabaseCheck *check)
-{
-  TgDatabaseState state;
-
-  g_assert (TG_IS_WINDOW (self));
-
-  g_clear_pointer (&self->check, tg_database_check_free);
-  self->check = check;
-  state = check != NULL ? check->state : TG_DATABASE_STATE_CONNECTING;
-
-  if (check == NULL)
-    gtk_stack_set_visible_child_name (self->stack, "connecting");
-  else if (state == TG_DATABASE_STATE_CONNECTED)
-    {
-      remember_connection (self);
-      show_connected (self);
-    }
-  else if (self->from_welcome &&
-           (state == TG_DATABASE_STATE_CANNOT_CONNECT || state == TG_DATABASE_STATE_FAILED))
-    {
-      /* Back to the form the user just filled in, to fix what is wrong there. */
-      g_autofree char *message = clean_error_message (check->error->message);
-
-      tg_welcome_page_set_error (self->welcome_page, message);
-      gtk_stack_set_visible_child_name (self->stack, "welcome");
-    }
-  else
-    show_problem (self, check);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATABASE_CHECK]);
-  set_state (self, state);
-}
-
-static void
-on_check_done (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(TgWindow) self = _tg_window_weak_ref_steal (user_data);
-  g_autoptr(GError) error = NULL;
-  TgDatabaseCheck *check;
-
-  check = tg_database_check_run_finish (result, &error);
-  if (check == NULL)
-    {
-      /* Cancelled: a newer check replaced this one, or the window is closing. */
-      g_debug ("Database check dropped: %s", error->message);
-      return;
-    }
-
-  if (self == NULL)
-    {
-      tg_database_check_free (check);
-      return;
-    }
-
-  g_debug ("Database check: %s", check->error != NULL ? check->error->message : "connected");
-  tg_window_set_check (self, check);
-}
-
-/* Drops whatever the window is connected or connecting to. */
-static void
-tg_window_disconnect (TgWindow *self)
-{
-  replace_cancellable (&self->cancellable);
-  _tg_window_session_stop (self);
-
-  if (self->preferences != NULL)
-    gtk_window_destroy (self->preferences);
-}
-
-/**
- * tg_window_reconnect:
- *
- * Checks the database again on a worker thread, then reconnects. A check still under
- * way is cancelled: the latest request wins.
- */
-void
-tg_window_reconnect (TgWindow *self)
-{
-  g_return_if_fail (TG_IS_WINDOW (self));
-
-  tg_window_disconnect (self);
-  tg_window_set_check (self, NULL);
-
-  tg_database_check_run_async (self->conninfo, self->cancellable,
-                               on_check_done, _tg_window_weak_ref_new (self));
-}
-
-static void
-set_conninfo (TgWindow   *self,
-              const char *conninfo)
-{
-  if (g_strcmp0 (self->conninfo, conninfo) == 0)
-    return;
-
-  clear_password (&self->conninfo);
-  self->conninfo = g_strdup (conninfo);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNINFO]);
-}
-
-/**
- * tg_window_connect:
- * @conninfo: (nullable): a libpq connection string or URI; %NULL uses libpq's
- *   environment
- * @password: (nullable): the password, when it is not in @conninfo
- *
- * Connects to another database. Once it works the connection is remembered for the
- * next start (unless it came from the environment) and its password, whether given
- * here or in @conninfo, is saved in the keyring.
- */
-void
-tg_window_connect (TgWindow   *self,
-                   const char *conninfo,
-                   const char *password)
-{
-  g_autofree char *full = NULL;
-
-  g_return_if_fail (TG_IS_WINDOW (self));
-
-  clear_password (&self->password);
-  if (password != NULL && *password != '\0')
-    self->password = g_strdup (password);
-  else if (conninfo != NULL)
-    g_free (tg_conninfo_strip_secrets (conninfo, &self->password, NULL));
-
-  full = conninfo != NULL ? tg_conninfo_add_password (conninfo, password) : NULL;
-  self->remember = conninfo != NULL;
-  self->from_welcome = FALSE;
-  set_conninfo (self, full);
-  clear_password (&full);
-
-  tg_window_reconnect (self);
-}
-
-static void
-on_password_looked_up (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(TgWindow) self = _tg_window_weak_ref_steal (user_data);
-  g_autoptr(GError) error = NULL;
-  char *password;
-
-  password = tg_secret_store_lookup_database_password_finish (TG_SECRET_STORE (object),
-                                                              result, &error);
-  if (self == NULL)
-    {
-      tg_secret_free (password);
-      return;
-    }
-
-  if (error != NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      /* Connecting without the password may still work (.pgpass, trust); if not, the
-       * problem page says so and the form can take the password again.
-       */
-      g_message ("Could not look up the database password in the keyring: %s", error->message);
-    }
-
-  if (password != NULL)
-    {
-      g_autofree char *full = tg_conninfo_add_password (self->conninfo, password);
-
-      tg_secret_free (password);
-      set_conninfo (self, full);
-      clear_password (&full);
-    }
-
-  tg_window_reconnect (self);
-}
-
-/**
- * tg_window_connect_remembered:
- * @conninfo: the connection remembered in GSettings (no password)
- *
- * Looks the password up in the keyring, without blocking, and then connects.
- */
-void
-tg_window_connect_remembered (TgWindow   *self,
-                              const char *conninfo)
-{
-  g_autoptr(GHashTable) options = NULL;
-
-  g_return_if_fail (TG_IS_WINDOW (self));
-  g_return_if_fail (conninfo != NULL);
-
-  tg_window_disconnect (self);
-  clear_password (&self->password);
-  self->remember = TRUE;
-  self->from_welcome = FALSE;
-  set_conninfo (self, conninfo);
-  tg_window_set_check (self, NULL);
-
-  options = tg_conninfo_parse (conninfo, NULL);
-  if (options == NULL)
-    {
-      tg_window_reconnect (self);
-      return;
-    }
-
-  tg_secret_store_lookup_database_password_async (self->secret_store,
-                                                  g_hash_table_lookup (options, "host"),
-                                                  g_hash_table_lookup (options, "port"),
-                                                  g_hash_table_lookup (options, "dbname"),
-                                                  g_hash_table_lookup (options, "user"),
-                                                  self->cancellable,
-                                                  on_password_looked_up,
-                                                  _tg_window_weak_ref_new (self));
-}
-
-static void
-on_demo_checked (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(TgWindow) self = _tg_window_weak_ref_steal (user_data);
-  g_autoptr(GError) error = NULL;
-  gboolean available;
-
-  available = tg_application_check_demo_finish (TG_APPLICATION (object), result, &error);
-  if (self == NULL)
-    return;
-
-  if (available)
-    _tg_window_set_demo_blocker (self, NULL);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    _tg_window_set_demo_blocker (self, error->message);
-}
-
-/**
- * tg_window_show_welcome:
- *
- * Disconnects and shows the welcome page, its form filled in from the current
- * connection (without its password).
- */
-void
-tg_window_show_welcome (TgWindow *self)
-{
-  GtkApplication *application;
-
-  g_return_if_fail (TG_IS_WINDOW (self));
-
-  tg_window_disconnect (self);
-  g_clear_pointer (&self->check, tg_database_check_free);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATABASE_CHECK]);
-
-  if (self->conninfo != NULL)
-    tg_welcome_page_set_conninfo (self->welcome_page, self->conninfo);
-  tg_welcome_page_set_error (self->welcome_page, NULL);
-  gtk_stack_set_visible_child_name (self->stack, "welcome");
-
-  application = gtk_window_get_application (GTK_WINDOW (self));
-  if (!self->demo_checked && TG_IS_APPLICATION (application))
-    {
-      self->demo_checked = TRUE;
-      tg_application_check_demo_async (TG_APPLICATION (application), self->demo_cancellable,
-                                       on_demo_checked, _tg_window_weak_ref_new (self));
-    }
-
-  set_state (self, TG_DATABASE_STATE_NOT_CONFIGURED);
-}
-
-/* The demo */
-
-static void
-on_demo_status (TgWindow *self)
-{
-  tg_welcome_page_set_demo_status (self->welcome_page,
-                                   self->demo_starting ? tg_demo_get_status (self->demo) : NULL);
-}
-
-static void
-connect_demo (TgWindow *self)
-{
-  tg_window_connect (self, tg_demo_get_conninfo (self->demo), NULL);
-  /* The demo's server runs only while this window lives: the next start must not go
-   * looking for it.
-   */
-  self->remember = FALSE;
-}
-
-static void
-on_demo_started (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(TgWindow) self = _tg_window_weak_ref_steal (user_data);
-  g_autoptr(GError) error = NULL;
-  gboolean started;
-
-  started = tg_demo_start_finish (TG_DEMO (object), result, &error);
-  if (self == NULL)
-    return;
-
-  self->demo_starting = FALSE;
-  on_demo_status (self);
-  _tg_window_update_actions (self);
-
-  if (!started)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _tg_window_show_toast (self, _("The demo was cancelled"));
-      else
-        {
-          /* The whole message (the step and its program's last words) stays on the
-           * page, where it can be read and copied; the toast only points at it.
-           */
-          tg_welcome_page_set_error (self->welcome_page, error->message);
-          _tg_window_show_toast (self, _("The demo could not start"));
-        }
-      return;
-    }
-
-  connect_demo (self);
-}
-
-/**
- * tg_window_run_demo:
- * @demo: the application's demo
- *
- * Starts @demo, showing its progress on the welcome page with a way to cancel, and
- * connects to it once it runs.
- */
-void
-tg_window_run_demo (TgWindow *self,
-                    TgDemo   *demo)
-{
-  g_return_if_fail (TG_IS_WINDOW (self));
-  g_return_if_fail (TG_IS_DEMO (demo));
-
-  if (self->demo_starting)
-    return;
-
-  if (self->demo != demo)
-    {
-      g_clear_signal_handler (&self->demo_status_id, self->demo);
-      g_set_object (&self->demo, demo);
-      self->demo_status_id = g_signal_connect_object (demo, "notify::status",
-                                                      G_CALLBACK (on_demo_status), self,
-                                                      G_CONNECT_SWAPPED);
-    }
-
-  if (tg_demo_get_running (demo))
-    {
-      connect_demo (self);
-      return;
-    }
-
-  if (self->state != TG_DATABASE_STATE_NOT_CONFIGURED)
-    tg_window_show_welcome (self);
-
-  replace_cancellable (&self->demo_cancellable);
-  self->demo_starting = TRUE;
-  tg_welcome_page_set_error (self->welcome_page, NULL);
-  on_demo_status (self);
-  _tg_window_update_actions (self);
-
-  tg_demo_start_async (demo, self->demo_cancellable, on_demo_started,
-                       _tg_window_weak_ref_new (self));
-}
-
-/**
- * _tg_window_cancel_demo:
- *
- * Cancels the demo's start: the step under way ends and the server stops.
- */
-void
-_tg_window_cancel_demo (TgWindow *self)
-{
-  g_cancellable_cancel (self->demo_cancellable);
-}
-
 static void
 on_welcome_connect (TgWindow   *self,
                     const char *conninfo,
@@ -776,6 +207,24 @@ on_welcome_connect (TgWindow   *self,
 {
   tg_window_connect (self, conninfo, password);
   self->from_welcome = TRUE;
+}
+
+void
+_tg_window_set_conninfo (TgWindow   *self,
+                         const char *conninfo)
+{
+  if (g_strcmp0 (self->conninfo, conninfo) == 0)
+    return;
+
+  _tg_window_clear_password (&self->conninfo);
+  self->conninfo = g_strdup (conninfo);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNINFO]);
+}
+
+void
+_tg_window_notify_database_check (TgWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATABASE_CHECK]);
 }
 
 /* Window size */
@@ -864,24 +313,7 @@ tg_window_constructed (GObject *object)
       tg_window_connect (self, conninfo, NULL);
     }
   else
-    set_state (self, TG_DATABASE_STATE_NOT_CONFIGURED);
-}
-
-/* Screenshots */
-
-static void
-cancel_screenshot (TgWindow *self)
-{
-  g_clear_signal_handler (&self->screenshot_paint_id, self->screenshot_clock);
-  self->screenshot_clock = NULL;
-
-  if (self->screenshot_task != NULL)
-    {
-      g_autoptr(GTask) task = g_steal_pointer (&self->screenshot_task);
-
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               "The window closed before its screenshot was taken");
-    }
+    _tg_window_set_state (self, TG_DATABASE_STATE_NOT_CONFIGURED);
 }
 
 static void
@@ -892,7 +324,7 @@ tg_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->demo_cancellable);
   _tg_window_session_stop (self);
-  cancel_screenshot (self);
+  _tg_window_cancel_screenshot (self);
 
   if (self->preferences != NULL)
     gtk_window_destroy (self->preferences);
@@ -915,8 +347,8 @@ tg_window_finalize (GObject *object)
   TgWindow *self = TG_WINDOW (object);
 
   g_clear_pointer (&self->check, tg_database_check_free);
-  clear_password (&self->conninfo);
-  clear_password (&self->password);
+  _tg_window_clear_password (&self->conninfo);
+  _tg_window_clear_password (&self->password);
   g_clear_pointer (&self->session_user, g_free);
   g_clear_pointer (&self->billing_timezone, g_free);
   g_clear_pointer (&self->reporting_currency, g_free);
@@ -1347,182 +779,3 @@ tg_window_add_toast (TgWindow *self,
     adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/**
- * tg_window_save_png:
- *
- * Renders the window as it is on screen now into a PNG. The window must be mapped.
- */
-gboolean
-tg_window_save_png (TgWindow  *self,
-                    GFile     *file,
-                    GError   **error)
-{
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GBytes) png = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width;
-  int height;
-
-  g_return_val_if_fail (TG_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  renderer = gtk_native_get_renderer (GTK_NATIVE (self));
-  if (renderer == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                           "The window is not on screen");
-      return FALSE;
-    }
-
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
-  width = gdk_paintable_get_intrinsic_width (paintable);
-  height = gdk_paintable_get_intrinsic_height (paintable);
-
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL || width <= 0 || height <= 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The window drew nothing");
-      return FALSE;
-    }
-
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  png = gdk_texture_save_to_png_bytes (texture);
-
-  return g_file_replace_contents (file,
-                                  g_bytes_get_data (png, NULL), g_bytes_get_size (png),
-                                  NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                  NULL, NULL, error);
-}
-
-static gboolean
-take_screenshot_idle (gpointer user_data)
-{
-  TgWindow *self = user_data;
-  g_autoptr(GTask) task = g_steal_pointer (&self->screenshot_task);
-  g_autoptr(GError) error = NULL;
-  GFile *file;
-
-  if (task == NULL)
-    return G_SOURCE_REMOVE;
-
-  file = g_task_get_task_data (task);
-  if (tg_window_save_png (self, file, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_screenshot_after_paint (TgWindow      *self,
-                           GdkFrameClock *frame_clock)
-{
-  g_clear_signal_handler (&self->screenshot_paint_id, self->screenshot_clock);
-  self->screenshot_clock = NULL;
-
-  /* tools/measure-launch reads this: from start to the first frame showing data. */
-  if (self->state == TG_DATABASE_STATE_CONNECTED && g_getenv ("TOLLGATE_REPORT_LAUNCH") != NULL)
-    g_printerr ("tollgate: first frame with data %.1f ms after start\n",
-                (g_get_monotonic_time () - tg_application_get_started_at ()) / 1000.0);
-
-  /* The frame with the result is on screen; render our copy outside the paint cycle. */
-  g_idle_add_full (G_PRIORITY_DEFAULT, take_screenshot_idle,
-                   g_object_ref (self), g_object_unref);
-}
-
-static void
-on_screenshot_condition_changed (TgWindow *self)
-{
-  tg_window_maybe_take_screenshot (self);
-}
-
-/* Once the window is ready (tg_window_get_ready()) and mapped, waits for the next
- * frame to be painted (so the new page is laid out) and then takes the screenshot.
- */
-static void
-tg_window_maybe_take_screenshot (TgWindow *self)
-{
-  GdkFrameClock *frame_clock;
-
-  if (self->screenshot_task == NULL || self->screenshot_paint_id != 0)
-    return;
-
-  if (!self->ready || !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return;
-
-  /* Not halfway through the crossfade from the spinner, the window's or the Overview's. */
-  if (gtk_stack_get_transition_running (self->stack) ||
-      tg_overview_page_get_transition_running (self->overview_page))
-    return;
-
-  frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-  g_return_if_fail (frame_clock != NULL);
-
-  self->screenshot_clock = frame_clock;
-  self->screenshot_paint_id = g_signal_connect_object (frame_clock, "after-paint",
-                                                       G_CALLBACK (on_screenshot_after_paint),
-                                                       self, G_CONNECT_SWAPPED);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-/**
- * tg_window_screenshot_async:
- * @file: where to write the PNG
- *
- * Saves the window as a PNG once it is ready: the welcome page, a problem page, or
- * the dashboard with its first figures (or their error) shown.
- */
-void
-tg_window_screenshot_async (TgWindow            *self,
-                            GFile               *file,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (TG_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tg_window_screenshot_async);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-
-  if (self->screenshot_task != NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               "A screenshot is already pending");
-      return;
-    }
-
-  self->screenshot_task = g_steal_pointer (&task);
-
-  g_signal_connect_object (self, "map", G_CALLBACK (on_screenshot_condition_changed), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->overview_page, "notify::transition-running",
-                           G_CALLBACK (on_screenshot_condition_changed), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->stack, "notify::transition-running",
-                           G_CALLBACK (on_screenshot_condition_changed), self,
-                           G_CONNECT_SWAPPED);
-  tg_window_maybe_take_screenshot (self);
-}
-
-gboolean
-tg_window_screenshot_finish (TgWindow      *self,
-                             GAsyncResult  *result,
-                             GError       **error)
-{
-  g_return_val_if_fail (TG_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}

@@ -1,0 +1,104 @@
+/* test-ctl-table.c
+ *
+ * Copyright 2026 The Tollgate Authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "tg-ctl-table.h"
+
+/* A label longer than any other widens its own column; the numbers after it stay lined
+ * up on their last digit.
+ */
+static void
+test_long_label (void)
+{
+  g_autoptr(TgCtlTable) table = tg_ctl_table_new (0);
+  g_autofree char *text = NULL;
+
+  tg_ctl_table_add_column (table, "start / group", TG_CTL_ALIGN_LEFT);
+  tg_ctl_table_add_column (table, "calls", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "cost", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_row (table, "2026-11-01T00:00 here", "7", "0.10", NULL);
+  tg_ctl_table_add_row (table, "2026-11-01T00:00 smarty_streets", "1,247", "124.70", NULL);
+  tg_ctl_table_add_row (table, "total", "1,254", "124.80", NULL);
+  text = tg_ctl_table_to_string (table);
+
+  g_assert_cmpstr (text, ==,
+                   "start / group                    calls    cost\n"
+                   "2026-11-01T00:00 here                7    0.10\n"
+                   "2026-11-01T00:00 smarty_streets  1,247  124.70\n"
+                   "total                            1,254  124.80\n");
+  g_assert_cmpuint (tg_ctl_table_get_n_rows (table), ==, 3);
+}
+
+/* Widths are characters on the terminal, not bytes: "–" is three bytes and one column,
+ * "東京" two characters and four columns.
+ */
+static void
+test_utf8_widths (void)
+{
+  g_autoptr(TgCtlTable) table = tg_ctl_table_new (2);
+  g_autofree char *text = NULL;
+
+  g_assert_cmpuint (tg_ctl_text_width ("–"), ==, 1);
+  g_assert_cmpuint (tg_ctl_text_width ("Zoë"), ==, 3);
+  g_assert_cmpuint (tg_ctl_text_width ("Zoe\xcc\x88"), ==, 3);   /* e and a combining diaeresis */
+  g_assert_cmpuint (tg_ctl_text_width ("東京"), ==, 4);
+  g_assert_cmpuint (tg_ctl_text_width (""), ==, 0);
+
+  tg_ctl_table_add_column (table, "provider", TG_CTL_ALIGN_LEFT);
+  tg_ctl_table_add_column (table, "p50 ms", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "note", TG_CTL_ALIGN_LEFT);
+  tg_ctl_table_add_row (table, "Postes Canada – Québec", "–", "", NULL);
+  tg_ctl_table_add_row (table, "東京", "120", "ok", NULL);
+  text = tg_ctl_table_to_string (table);
+
+  g_assert_cmpstr (text, ==,
+                   "  provider                p50 ms  note\n"
+                   "  Postes Canada – Québec       –\n"
+                   "  東京                       120  ok\n");
+}
+
+/* No rows: the heading alone. No columns: nothing. No titles: no heading line. */
+static void
+test_empty (void)
+{
+  g_autoptr(TgCtlTable) bare = tg_ctl_table_new (0);
+  g_autoptr(TgCtlTable) headed = tg_ctl_table_new (0);
+  g_autoptr(TgCtlTable) untitled = tg_ctl_table_new (1);
+  g_autofree char *bare_text = NULL;
+  g_autofree char *headed_text = NULL;
+  g_autofree char *untitled_text = NULL;
+
+  bare_text = tg_ctl_table_to_string (bare);
+  g_assert_cmpstr (bare_text, ==, "");
+
+  tg_ctl_table_add_column (headed, "provider", TG_CTL_ALIGN_LEFT);
+  tg_ctl_table_add_column (headed, "calls", TG_CTL_ALIGN_RIGHT);
+  headed_text = tg_ctl_table_to_string (headed);
+  g_assert_cmpstr (headed_text, ==, "provider  calls\n");
+  g_assert_cmpuint (tg_ctl_table_get_n_rows (headed), ==, 0);
+
+  tg_ctl_table_add_column (untitled, NULL, TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (untitled, NULL, TG_CTL_ALIGN_LEFT);
+  tg_ctl_table_add_row (untitled, "1", "one", NULL);
+  tg_ctl_table_add_row (untitled, "10", "ten", NULL);
+  untitled_text = tg_ctl_table_to_string (untitled);
+  g_assert_cmpstr (untitled_text, ==, "  1  one\n 10  ten\n");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/tollgate/ctl-table/layout/long-label", test_long_label);
+  g_test_add_func ("/tollgate/ctl-table/layout/utf8-widths", test_utf8_widths);
+  g_test_add_func ("/tollgate/ctl-table/layout/empty", test_empty);
+
+  return g_test_run ();
+}
