@@ -333,8 +333,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/tollgate/ctl-json/commands/shapes", test_shapes);
-  g_test_add_func ("/tollgate/ctl-json/commands/escaping", test_escaping);
+  g_test_add_func ("/tollgate/db/ctl-json/commands/shapes", test_shapes);
+  g_test_add_func ("/tollgate/db/ctl-json/commands/escaping", test_escaping);
 
   return g_test_run ();
 }

@@ -96,9 +96,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/tollgate/ctl-table/layout/long-label", test_long_label);
-  g_test_add_func ("/tollgate/ctl-table/layout/utf8-widths", test_utf8_widths);
-  g_test_add_func ("/tollgate/ctl-table/layout/empty", test_empty);
+  g_test_add_func ("/tollgate/unit/ctl-table/layout/long-label", test_long_label);
+  g_test_add_func ("/tollgate/unit/ctl-table/layout/utf8-widths", test_utf8_widths);
+  g_test_add_func ("/tollgate/unit/ctl-table/layout/empty", test_empty);
 
   return g_test_run ();
 }

@@ -193,8 +193,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/tollgate/format/numbers/c-locale", test_format_c_locale);
-  g_test_add_func ("/tollgate/format/numbers/german-locale", test_format_german_locale);
+  g_test_add_func ("/tollgate/unit/format/numbers/c-locale", test_format_c_locale);
+  g_test_add_func ("/tollgate/unit/format/numbers/german-locale", test_format_german_locale);
 
   return g_test_run ();
 }

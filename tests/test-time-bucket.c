@@ -844,7 +844,7 @@ main (int   argc,
     }
   for (guint i = 0; i < G_N_ELEMENTS (calendar_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/tollgate/time-bucket/parse-calendar/%u", i);
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/time-bucket/parse-calendar/%u", i);
 
       g_test_add_data_func (path, &calendar_cases[i], test_parse_calendar);
     }
