@@ -7,6 +7,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 #   check-test-paths.py TESTS_DIR
+#   check-test-paths.py --self-test     plants breaches in a small tree; each must be caught
 #
 # Reads TESTS_DIR/meson.build: the tollgate_tests table ('name': [ 'suite', … ]) and the
 # test() calls of its own executables (test-connection, test-window-restart). In each
@@ -250,10 +251,8 @@ def check_file(path, suite, unit):
     return problems
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit('usage: check-test-paths.py TESTS_DIR')
-    tests_dir = sys.argv[1]
+def check_tree(tests_dir):
+    """The number of test programs and the problems of their paths."""
     tests = read_tests(os.path.join(tests_dir, 'meson.build'))
     problems = []
 
@@ -270,9 +269,161 @@ def main():
         if match and match.group(1) not in tests:
             problems.append('%s is not in tests/meson.build' % entry)
 
+    return len(tests), problems
+
+
+# --self-test: a small tree of test programs in every registration style the check
+# reads, which must pass, and breaches planted in it one at a time, each of which must
+# be caught.
+
+SELF_TEST_MESON = """
+tollgate_tests = {
+  # --- unit ---
+  'alpha':      [ 'unit', [ core_dep ], 30 ],
+  'beta-gamma': [ 'db', [ test_support_dep ], 120 ],
+}
+
+test_delta = executable('test-delta', 'test-delta.c',
+  dependencies: [ test_ui_dep ],
+)
+test('delta', test_delta,
+  suite: 'ui',
+  is_parallel: false,
+)
+"""
+
+SELF_TEST_SOURCES = {
+    'test-alpha.c': """
+/* g_test_add_func ("/not/a/path", ignored); a comment is not code. */
+int
+main (int argc, char *argv[])
+{
+  g_test_add_func ("/tollgate/unit/alpha/one", test_one);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/tollgate/unit/alpha/case/%u", i);
+
+      g_test_add_data_func (path, &cases[i], test_case);
+    }
+  return g_test_run ();
+}
+""",
+    'test-beta-gamma.c': """
+int
+main (int argc, char *argv[])
+{
+#define ADD(path, func) \\
+  g_test_add ("/tollgate/db/beta-gamma/" path, Fixture, NULL, set_up, func, tear_down)
+  ADD ("one", test_one);
+  ADD ("two", test_two);
+#undef ADD
+  return g_test_run ();
+}
+""",
+    'test-delta.c': """
+#define ADD(path, func) g_test_add_func (path, func)
+
+static void
+test_one (void)
+{
+  g_test_trap_subprocess ("/tollgate/ui/delta/one", 0, G_TEST_SUBPROCESS_DEFAULT);
+}
+
+int
+main (int argc, char *argv[])
+{
+  ADD ("/tollgate/ui/delta/one", test_one);
+  return g_test_run ();
+}
+""",
+}
+
+SELF_TEST_BREACHES = [
+    ('a literal of another suite', 'test-alpha.c',
+     '"/tollgate/unit/alpha/one"', '"/tollgate/db/alpha/one"'),
+    ('a literal without its suite', 'test-alpha.c',
+     '"/tollgate/unit/alpha/one"', '"/tollgate/alpha/one"'),
+    ('a literal of another unit', 'test-alpha.c',
+     '"/tollgate/unit/alpha/one"', '"/tollgate/unit/alphabet/one"'),
+    ('a path that is only the prefix', 'test-alpha.c',
+     '"/tollgate/unit/alpha/one"', '"/tollgate/unit/alpha/"'),
+    ('a g_strdup_printf path', 'test-alpha.c',
+     '"/tollgate/unit/alpha/case/%u"', '"/tollgate/alpha/case/%u"'),
+    ('a path that cannot be read', 'test-alpha.c',
+     'g_test_add_func ("/tollgate/unit/alpha/one", test_one);',
+     'g_test_add_func (some_path, test_one);'),
+    ('a macro\'s literal prefix', 'test-beta-gamma.c',
+     '"/tollgate/db/beta-gamma/"', '"/tollgate/db/beta/"'),
+    ('a path passed to a macro', 'test-delta.c',
+     'ADD ("/tollgate/ui/delta/one"', 'ADD ("/tollgate/delta/one"'),
+    ('another path literal', 'test-delta.c',
+     'g_test_trap_subprocess ("/tollgate/ui/delta/one"',
+     'g_test_trap_subprocess ("/tollgate/ui/window/one"'),
+    ('a suite changed in meson.build', 'meson.build',
+     "'alpha':      [ 'unit',", "'alpha':      [ 'db',"),
+    ('a special test\'s suite changed', 'meson.build',
+     "suite: 'ui',", "suite: 'db',"),
+    ('a program meson.build does not list', 'test-epsilon.c',
+     None, 'int main (void) { g_test_add_func ("/tollgate/unit/epsilon/one", f); }'),
+]
+
+
+def write_self_test_tree(directory, breach=None):
+    files = dict(SELF_TEST_SOURCES)
+    files['meson.build'] = SELF_TEST_MESON
+    if breach is not None:
+        _, name, old, new = breach
+        if old is None:
+            files[name] = new
+        else:
+            if old not in files[name]:
+                sys.exit('check-test-paths: the self-test cannot plant %r' % breach[0])
+            files[name] = files[name].replace(old, new, 1)
+    for name, text in files.items():
+        with open(os.path.join(directory, name), 'w', encoding='utf-8') as out:
+            out.write(text)
+
+
+def self_test():
+    import tempfile
+
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix='tg-check-test-paths-') as root:
+        good = os.path.join(root, 'good')
+        os.mkdir(good)
+        write_self_test_tree(good)
+        n_programs, problems = check_tree(good)
+        if n_programs != 3 or problems:
+            print('not ok: the correct tree has %d programs and problems: %s'
+                  % (n_programs, problems))
+            failures += 1
+        else:
+            print('ok: the correct tree passes')
+
+        for i, breach in enumerate(SELF_TEST_BREACHES):
+            directory = os.path.join(root, 'breach-%d' % i)
+            os.mkdir(directory)
+            write_self_test_tree(directory, breach)
+            _, problems = check_tree(directory)
+            if problems:
+                print('ok: %s is caught: %s' % (breach[0], problems[0]))
+            else:
+                print('not ok: %s is not caught' % breach[0])
+                failures += 1
+
+    return 1 if failures else 0
+
+
+def main():
+    if sys.argv[1:] == ['--self-test']:
+        return self_test()
+    if len(sys.argv) != 2:
+        sys.exit('usage: check-test-paths.py TESTS_DIR | --self-test')
+
+    n_programs, problems = check_tree(sys.argv[1])
     for problem in problems:
         print(problem)
-    print('%d test programs checked, %d problems' % (len(tests), len(problems)))
+    print('%d test programs checked, %d problems' % (n_programs, len(problems)))
     return 1 if problems else 0
 
 
