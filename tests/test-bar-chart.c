@@ -133,7 +133,8 @@ test_summary_report (void)
   tg_summary_report_add_row (report, row2);
   tg_summary_report_set_footer (report, "Total $12,810.79 AUD");
 
-  /* Written on another thread, as the Overview does: the report holds its own copies. */
+  /* Written here on the test's thread; the Overview writes it on another
+   * (tg_report_export_async()), which is why the report keeps copies of every text. */
   g_assert_true (tg_summary_report_write (report, path, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));

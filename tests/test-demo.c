@@ -86,15 +86,6 @@ find_actionable (GtkWidget  *widget,
   return NULL;
 }
 
-static gboolean
-shows_text (gpointer    widget,
-            const char *needle)
-{
-  g_autofree char *text = tg_test_ui_text (widget, TRUE);
-
-  return strstr (text, needle) != NULL;
-}
-
 /* A welcome window, mapped, whose demo check has answered. */
 static TgWindow *
 open_welcome (void)
@@ -365,7 +356,7 @@ test_cancel (void)
   /* On screen: the template binds the progress line to the status, in place of the
    * buttons. */
   TG_TEST_ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) != NULL &&
-                         shows_text (welcome, tg_welcome_page_get_demo_status (welcome)));
+                         tg_test_ui_shows (welcome, tg_welcome_page_get_demo_status (welcome)));
   g_assert_true (gtk_widget_get_mapped (find_actionable (GTK_WIDGET (window), "win.cancel-demo")));
   g_assert_false (gtk_widget_get_mapped (find_actionable (GTK_WIDGET (window), "win.start-demo")));
   g_assert_false (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (window),
@@ -378,7 +369,7 @@ test_cancel (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-demo", NULL);
 
   TG_TEST_ITERATE_UNTIL (tg_welcome_page_get_demo_status (welcome) == NULL);
-  TG_TEST_ITERATE_UNTIL (shows_text (window, "The demo was cancelled"));
+  TG_TEST_ITERATE_UNTIL (tg_test_ui_shows (window, "The demo was cancelled"));
   g_assert_false (tg_demo_get_running (demo));
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_NOT_CONFIGURED);
   g_assert_true (gtk_widget_get_sensitive (find_actionable (GTK_WIDGET (window),

@@ -319,7 +319,8 @@ test_change_async_outlasts_timeout (Fixture       *fixture,
       g_autofree char *waited = tg_test_db_scalar (db,
         "SELECT coalesce (max (extract (epoch FROM now () - query_start)), 0) "
         "FROM pg_stat_activity "
-        "WHERE wait_event_type = 'Lock' AND query LIKE '%change_setting%'");
+        "WHERE datname = current_database () AND wait_event_type = 'Lock' "
+        "  AND query LIKE '%change_setting%'");
 
       g_assert_null (result);
       if (g_ascii_strtod (waited, NULL) >= 0.3)

@@ -965,7 +965,6 @@ test_zone_change (Fixture       *fixture,
   check_all_user_totals (db, "UTC");
 }
 
-/* A viewer reads every new reader and the per-user level. */
 /* A follower refreshes the per-user level less often than the others; meanwhile the
  * readers add what it lacks from the raw rows, so totals stay exact. */
 static void

@@ -56,16 +56,6 @@ cluster_command (const char *action)
     g_error ("Cluster %s failed: %s\n%s%s", action, error->message, out, err);
 }
 
-/* Whether a label the user can see under @widget holds @needle. */
-static gboolean
-shows_text (gpointer    widget,
-            const char *needle)
-{
-  g_autofree char *text = tg_test_ui_text (widget, TRUE);
-
-  return strstr (text, needle) != NULL;
-}
-
 static void
 test_restart_body (void)
 {
@@ -116,8 +106,8 @@ test_restart_body (void)
                    TG_DB_CONNECTION_STATUS_RECONNECTING);
   g_assert_nonnull (strstr (tg_banner_get_title (banner), "connection to the database was lost"));
   /* On screen, not only in the property: the template binds the label and the button. */
-  TG_TEST_ITERATE_UNTIL (shows_text (banner, "connection to the database was lost") &&
-                         shows_text (banner, "Retry Now"));
+  TG_TEST_ITERATE_UNTIL (tg_test_ui_shows (banner, "connection to the database was lost") &&
+                         tg_test_ui_shows (banner, "Retry Now"));
   text = tg_test_ui_text (window, TRUE);
   g_assert_nonnull (strstr (text, "Stale"));
   g_assert_nonnull (strstr (text, "42"));

@@ -513,7 +513,8 @@ test_roles (void)
   finance_conninfo = tg_test_db_conninfo_as (db, finance);
   admin_conninfo = tg_test_db_conninfo_as (db, admin);
 
-  /* A viewer: the settings action is disabled, and activating it changes nothing. */
+  /* A viewer: the settings action is disabled, and GTK does not run a disabled action
+   * (the server's own refusal of a viewer's change is test-settings-queries' "rights"). */
   window = open_window (viewer_conninfo);
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_CONNECTED);
   g_assert_cmpint (tg_window_get_roles (window), ==, TG_ROLE_SET_VIEWER);
@@ -590,14 +591,9 @@ test_roles (void)
   /* A value the database refuses: the reason shows in a toast, nothing changes. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.save-setting", "(ss)",
                               "billing-timezone", "Mars/Olympus_Mons");
-  for (;;)
-    {
-      g_clear_pointer (&text, g_free);
-      text = tg_test_ui_text (preferences, TRUE);
-      if (strstr (text, "Could not change the billing time zone") != NULL)
-        break;
-      g_main_context_iteration (NULL, TRUE);
-    }
+  TG_TEST_ITERATE_UNTIL (tg_test_ui_shows (preferences, "Could not change the billing time zone"));
+  g_clear_pointer (&text, g_free);
+  text = tg_test_ui_text (preferences, TRUE);
   tg_test_ui_assert_text_contains (text, "Mars/Olympus_Mons");
   value = tg_test_db_scalar (db, "SELECT value FROM tollgate.settings "
                                  "WHERE key = 'billing-timezone'");
@@ -620,14 +616,9 @@ test_roles (void)
                                                            TG_TYPE_MONTH_SUMMARY)));
 
   /* The Overview follows: its month is now Sydney's. */
-  for (;;)
-    {
-      g_clear_pointer (&text, g_free);
-      text = tg_test_ui_text (tg_test_ui_find_widget (GTK_WIDGET (window), TG_TYPE_OVERVIEW_PAGE), TRUE);
-      if (strstr (text, "to date, Australia/Sydney") != NULL)
-        break;
-      g_main_context_iteration (NULL, TRUE);
-    }
+  TG_TEST_ITERATE_UNTIL (tg_test_ui_shows (tg_test_ui_find_widget (GTK_WIDGET (window),
+                                                                    TG_TYPE_OVERVIEW_PAGE),
+                                            "to date, Australia/Sydney"));
   close_window (window);
 
   drop_login_role (db, viewer);
@@ -1492,14 +1483,9 @@ test_welcome_password (void)
   g_assert_cmpstr (check->user, ==, "postgres");
 
   /* The keyring gets it asynchronously, under what libpq reported. */
-  for (;;)
-    {
-      stored = lookup_password (store, host, port, db->name, "postgres", &error);
-      g_assert_no_error (error);
-      if (stored != NULL)
-        break;
-      g_main_context_iteration (NULL, TRUE);
-    }
+  TG_TEST_ITERATE_UNTIL ((stored = lookup_password (store, host, port, db->name, "postgres",
+                                                     &error)) != NULL || error != NULL);
+  g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, password);
 
   remembered = g_settings_get_string (settings, "last-connection");

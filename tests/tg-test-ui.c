@@ -126,3 +126,13 @@ tg_test_ui_assert_text_contains (const char *text,
   if (strstr (text, needle) == NULL)
     g_error ("“%s” is not among the labels:\n%s", needle, text);
 }
+
+/* Whether a label the user can see (mapped) under @widget holds @needle: for waits. */
+gboolean
+tg_test_ui_shows (gpointer    widget,
+                  const char *needle)
+{
+  g_autofree char *text = tg_test_ui_text (widget, TRUE);
+
+  return strstr (text, needle) != NULL;
+}

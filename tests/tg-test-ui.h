@@ -52,5 +52,7 @@ char     *tg_test_ui_text                 (gpointer       widget,
                                            gboolean       mapped_only);
 void      tg_test_ui_assert_text_contains (const char    *text,
                                            const char    *needle);
+gboolean  tg_test_ui_shows                (gpointer       widget,
+                                           const char    *needle);
 
 G_END_DECLS
