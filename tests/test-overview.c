@@ -838,7 +838,7 @@ test_header_matches_cards (void)
    * loads here are the Refreshes'. The Overview's and the header's timers are 30 and
    * 60 seconds away.
    */
-  tg_test_conn_scalar (watch, "SELECT pg_advisory_lock (6084200834447537253)");
+  g_free (tg_test_conn_scalar (watch, "SELECT pg_advisory_lock (6084200834447537253)"));
 
   window = open_window (db->conninfo);
   check.page = get_page (window);

@@ -1384,6 +1384,26 @@ lookup_password (TgSecretStore  *store,
   return copy;
 }
 
+/* Whether the keyring answered: with the password in @stored, or with @error. Made for
+ * TG_TEST_ITERATE_UNTIL, which evaluates its condition once more after it held, so it
+ * drops the answer of the call before.
+ */
+static gboolean
+password_answered (TgSecretStore  *store,
+                   const char     *host,
+                   const char     *port,
+                   const char     *dbname,
+                   const char     *user,
+                   char          **stored,
+                   GError        **error)
+{
+  g_clear_pointer (stored, g_free);
+  g_clear_error (error);
+  *stored = lookup_password (store, host, port, dbname, user, error);
+
+  return *stored != NULL || *error != NULL;
+}
+
 static void
 clear_password (TgSecretStore *store,
                 const char    *host,
@@ -1483,8 +1503,8 @@ test_welcome_password (void)
   g_assert_cmpstr (check->user, ==, "postgres");
 
   /* The keyring gets it asynchronously, under what libpq reported. */
-  TG_TEST_ITERATE_UNTIL ((stored = lookup_password (store, host, port, db->name, "postgres",
-                                                     &error)) != NULL || error != NULL);
+  TG_TEST_ITERATE_UNTIL (password_answered (store, host, port, db->name, "postgres",
+                                            &stored, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, password);
 
