@@ -210,6 +210,39 @@ test_exact_sum_of_pieces (void)
   g_assert_cmpint (micros, ==, G_GINT64_CONSTANT (9000000000001500000));
 }
 
+/* One piece whose whole units are within gint64's micro-units but whose decimals take it
+ * past them (found by tools/fuzz money): refused as too large, not wrapped around into a
+ * large negative amount, and without signed overflow on the way.
+ */
+static void
+test_sum_piece_at_the_edge (void)
+{
+  static const char * const too_large[] = {
+    "9223372036854.775808", "9223372036854.999999", "9223372036855", "-9223372036854.775808",
+    "-9223372036855",
+  };
+  gint64 micros = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (too_large); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      TgMoneySum sum = { 0 };
+
+      g_assert_false (tg_money_sum_add_text (&sum, too_large[i], &error));
+      g_assert_error (error, TG_MONEY_ERROR, TG_MONEY_ERROR_OVERFLOW);
+      g_assert_true (tg_money_sum_get_micros (&sum, &micros));
+      g_assert_cmpint (micros, ==, 0);
+    }
+
+  {
+    static const char * const largest[] = { "9223372036854.775807" };
+    static const char * const smallest[] = { "-9223372036854.775807" };
+
+    g_assert_cmpint (sum_texts (largest, 1), ==, G_MAXINT64);
+    g_assert_cmpint (sum_texts (smallest, 1), ==, -G_MAXINT64);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -227,6 +260,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/unit/money/sum-is-exact", test_sum_is_exact);
   g_test_add_func ("/tollgate/unit/money/currency", test_currency);
   g_test_add_func ("/tollgate/unit/money/exact-sum-of-pieces", test_exact_sum_of_pieces);
+  g_test_add_func ("/tollgate/unit/money/sum-piece-at-the-edge", test_sum_piece_at_the_edge);
 
   return g_test_run ();
 }

@@ -193,6 +193,11 @@ tg_money_sum_add_text (TgMoneySum  *sum,
         parts[2] *= 10;
     }
 
+  /* The loop above bounds the whole units only roughly: "9223372036854.775808" passes it
+   * and would overflow here.
+   */
+  if (whole > (G_MAXINT64 - parts[0]) / TG_MICROS_PER_UNIT)
+    goto overflow;
   piece.micros = whole * TG_MICROS_PER_UNIT + parts[0];
   piece.frac_hi = parts[1];
   piece.frac_lo = parts[2];
