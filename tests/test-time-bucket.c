@@ -482,8 +482,12 @@ typedef struct
 
 static const CalendarCase calendar_cases[] = {
   { "2026-10-04", FALSE, "2026-10-04", NULL },
-  { "0001-01-01", FALSE, "0001-01-01", NULL },
-  { "9999-12-31", FALSE, "9999-12-31", NULL },
+  { "0002-01-01", FALSE, "0002-01-01", NULL },
+  { "9998-12-31", FALSE, "9998-12-31", NULL },
+  /* Their buckets would leave the range the bucket functions handle (tools/fuzz date). */
+  { "0001-01-01", FALSE, NULL, "years go from 0002 to 9998" },
+  { "9999-12-31", FALSE, NULL, "years go from 0002 to 9998" },
+  { "9999-12", TRUE, NULL, "years go from 0002 to 9998" },
   { "2026-10", TRUE, "2026-10-01", NULL },
   { "2028-02", TRUE, "2028-02-01", NULL },
   { "31/03/2025", FALSE, NULL, "write it as YYYY-MM-DD" },
@@ -494,11 +498,11 @@ static const CalendarCase calendar_cases[] = {
   { "2026-02-29", FALSE, NULL, "2026-02 has 28 days" },
   { "2026-04-31", FALSE, NULL, "2026-04 has 30 days" },
   { "2026-04-00", FALSE, NULL, "2026-04 has 30 days" },
-  { "0000-06-01", FALSE, NULL, "years start at 0001" },
+  { "0000-06-01", FALSE, NULL, "years go from 0002 to 9998" },
   { "2026-10-04", TRUE, NULL, "write it as YYYY-MM" },
   { "2026/10", TRUE, NULL, "write it as YYYY-MM" },
   { "2026-00", TRUE, NULL, "no month 00" },
-  { "0000-01", TRUE, NULL, "years start at 0001" },
+  { "0000-01", TRUE, NULL, "years go from 0002 to 9998" },
   { NULL, TRUE, NULL, "write it as YYYY-MM" },
 };
 
@@ -535,6 +539,61 @@ test_parse_calendar (gconstpointer data)
   if (strstr (error->message, c->message) == NULL)
     g_error ("“%s” was refused with “%s”, which does not say “%s”",
              c->text, error->message, c->message);
+}
+
+/* Whatever date or month the parsers accept, every bucket function takes it, in the
+ * zones furthest from UTC, and its buckets can be written out as tollgatectl does. The
+ * parsers once accepted the first and last days of 0001 and 9999, whose buckets the
+ * bucket functions refused with a critical (found by tools/fuzz date).
+ */
+static void
+test_parsed_edges (void)
+{
+  static const char * const days[] = {
+    "0001-01-01", "0001-12-31", "0002-01-01", "9998-12-31", "9999-01-01", "9999-12-31",
+  };
+  static const char * const months[] = { "0001-01", "0002-01", "9998-12", "9999-12" };
+  static const char * const far_zones[] = { "Pacific/Kiritimati", "Etc/GMT+12", "Pacific/Apia" };
+
+  for (guint z = 0; z < G_N_ELEMENTS (far_zones); z++)
+    {
+      g_autoptr(GTimeZone) tz = zone (far_zones[z]);
+
+      for (guint i = 0; i < G_N_ELEMENTS (days); i++)
+        {
+          GDate date;
+
+          if (!tg_time_bucket_parse_date (days[i], &date, NULL))
+            continue;
+
+          for (TgBucketSize size = TG_BUCKET_15MIN; size <= TG_BUCKET_MONTH; size++)
+            {
+              g_autoptr(GArray) starts = tg_time_bucket_range (tz, size, &date, &date);
+
+              g_assert_cmpuint (starts->len, >, 0);
+              for (guint j = 0; j < starts->len; j++)
+                {
+                  gint64 start = g_array_index (starts, gint64, j);
+                  gint64 next = tg_time_bucket_next (tz, size, start);
+                  g_autofree char *written = tg_time_bucket_format_start (tz, start);
+
+                  g_assert_cmpint (next, >, start);
+                  g_assert_nonnull (written);
+                }
+            }
+        }
+
+      for (guint i = 0; i < G_N_ELEMENTS (months); i++)
+        {
+          gint64 start = 0;
+          gint64 end = 0;
+
+          if (!tg_time_bucket_month_bounds (tz, months[i], &start, &end, NULL))
+            continue;
+          g_assert_cmpint (tg_time_bucket_floor (tz, TG_BUCKET_MONTH, start), ==, start);
+          g_assert_cmpint (tg_time_bucket_next (tz, TG_BUCKET_MONTH, start), ==, end);
+        }
+    }
 }
 
 typedef struct
@@ -848,6 +907,7 @@ main (int   argc,
 
       g_test_add_data_func (path, &calendar_cases[i], test_parse_calendar);
     }
+  g_test_add_func ("/tollgate/unit/time-bucket/parsed-edges", test_parsed_edges);
   for (guint i = 0; i < G_N_ELEMENTS (month_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/tollgate/unit/time-bucket/month-bounds/%u", i);

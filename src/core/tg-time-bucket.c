@@ -21,6 +21,14 @@
 #define MIN_SECONDS G_GINT64_CONSTANT (-62135510400)
 #define MAX_SECONDS G_GINT64_CONSTANT (253402214399)
 
+/* The years of the dates and months the parsers accept. The first and last days of
+ * years 0001 and 9999 have buckets (their week, their month, the day itself 14 hours
+ * off UTC) that begin or end outside MIN_SECONDS … MAX_SECONDS, where GDate and
+ * GDateTime cannot follow; those of every day in between stay well inside.
+ */
+#define FIRST_YEAR 2
+#define LAST_YEAR  9998
+
 /* Wider than any UTC offset there has been (Manila's local mean time was −15:56). */
 #define OFFSET_WINDOW (G_GINT64_CONSTANT (27) * 3600)
 
@@ -627,10 +635,11 @@ parse_calendar (const char  *text,
       return FALSE;
     }
 
-  if (*year < 1)
+  if (*year < FIRST_YEAR || *year > LAST_YEAR)
     {
       g_set_error (error, TG_TIME_BUCKET_ERROR, code,
-                   "“%s” is not a %s: years start at 0001", text, what);
+                   "“%s” is not a %s Tollgate can use: years go from %04d to %04d", text, what,
+                   FIRST_YEAR, LAST_YEAR);
       return FALSE;
     }
   if (*month < 1 || *month > 12)
