@@ -453,11 +453,18 @@ usage_series_or_latency (TgCtlGlobals  *globals,
 
       starts = tg_time_bucket_range (ctx.tz, bucket, &from_date, &to_date);
       g_array_append_vals (bounds, starts->data, starts->len);
-      end = tg_time_bucket_next (ctx.tz, bucket, g_array_index (starts, gint64, starts->len - 1));
-      g_array_append_val (bounds, end);
+      /* Days the zone skipped (Samoa's 2011-12-30) have no bucket: nothing to report. */
+      if (starts->len > 0)
+        {
+          end = tg_time_bucket_next (ctx.tz, bucket,
+                                     g_array_index (starts, gint64, starts->len - 1));
+          g_array_append_val (bounds, end);
+        }
     }
 
-  if (group_by == TG_USAGE_GROUP_USER)
+  if (bounds->len < 2)
+    rows = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_usage_row_unref);
+  else if (group_by == TG_USAGE_GROUP_USER)
     rows = fetch_user_series (conn, ctx.tz, bounds, provider, &error);
   else
     rows = tg_usage_fetch_series (conn, (const gint64 *)bounds->data, bounds->len, group_by,
