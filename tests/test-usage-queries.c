@@ -1145,6 +1145,68 @@ test_viewer (Fixture       *fixture,
   tg_test_db_exec (db, sql);
 }
 
+/* The series parser reads each piece's histogram in place from the text of its int8[]
+ * ("{3,0,17}"), as PostgreSQL writes it and nothing else: it once took "{0,0,}", which
+ * tg_db_result_dup_int64_array() refuses (found by tools/fuzz histogram). The results
+ * are made with libpq's PQmakeEmptyPGresult(), so no server is needed.
+ */
+static void
+test_histogram_text (void)
+{
+  static const struct { const char *text; gboolean valid; guint64 total; } cases[] = {
+    { "{3,0,17}", TRUE, 20 },
+    { "{}", TRUE, 0 },
+    { "{9223372036854775807}", TRUE, G_MAXINT64 },
+    { "{0,0,}", FALSE, 0 },
+    { "{,}", FALSE, 0 },
+    { "{1,,2}", FALSE, 0 },
+    { "{,1}", FALSE, 0 },
+    { "{1} ", FALSE, 0 },
+    { "{1, 2}", FALSE, 0 },
+    { "{-1}", FALSE, 0 },
+    { "{1", FALSE, 0 },
+    { "1}", FALSE, 0 },
+  };
+  const gint64 bounds[] = { 0, 900 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      PGresult *pg = PQmakeEmptyPGresult (NULL, PGRES_TUPLES_OK);
+      g_autoptr(TgDbResult) result = NULL;
+      g_autoptr(GPtrArray) rows = NULL;
+      g_autoptr(GError) error = NULL;
+      PGresAttDesc columns[15];
+
+      for (guint col = 0; col < G_N_ELEMENTS (columns); col++)
+        columns[col] = (PGresAttDesc) {
+          .name = (char *)"c", .format = 0, .typid = 25, .typlen = -1, .atttypmod = -1,
+        };
+      g_assert_true (PQsetResultAttrs (pg, G_N_ELEMENTS (columns), columns));
+      g_assert_true (PQsetvalue (pg, 0, 0, (char *)"1", 1));
+      g_assert_true (PQsetvalue (pg, 0, 1, (char *)"geoscape", 8));
+      for (guint col = 2; col < 14; col++)
+        g_assert_true (PQsetvalue (pg, 0, (int)col, NULL, -1));
+      g_assert_true (PQsetvalue (pg, 0, 14, (char *)cases[i].text, (int)strlen (cases[i].text)));
+      result = _tg_db_result_new (pg);
+
+      rows = tg_usage_series_parse_result (result, bounds, G_N_ELEMENTS (bounds), &error);
+      if (cases[i].valid)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (rows->len, ==, 1);
+          g_assert_cmpuint (tg_latency_histogram_get_total (
+                              ((TgUsageRow *)g_ptr_array_index (rows, 0))->latency),
+                            ==, cases[i].total);
+        }
+      else
+        {
+          if (rows != NULL)
+            g_error ("The series parser took the histogram “%s”", cases[i].text);
+          g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1166,6 +1228,8 @@ main (int   argc,
   ADD ("viewer", test_viewer, NULL);
 
 #undef ADD
+
+  g_test_add_func ("/tollgate/db/usage-queries/histogram-text", test_histogram_text);
 
   return g_test_run ();
 }

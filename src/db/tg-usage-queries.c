@@ -243,14 +243,15 @@ add_histogram_text (const char          *text,
 
       for (; p < end && g_ascii_isdigit (*p); p++)
         {
-          if (value > G_MAXINT64 / 10 - 9)
+          if (value > (G_MAXINT64 - (*p - '0')) / 10)
             goto bad;
           value = value * 10 + (*p - '0');
         }
       if (p == digits || n_counts == G_N_ELEMENTS (counts))
         goto bad;
       counts[n_counts++] = value;
-      if (p < end && *p == ',')
+      /* A comma comes between two counts, never before the brace. */
+      if (p + 1 < end && *p == ',' && p[1] != '}')
         p++;
       else if (p >= end || *p != '}')
         goto bad;
