@@ -216,6 +216,12 @@ static const RedactCase redact_cases[] = {
   { "dbname=x",
     "password=other and postgres://bob:other@host",
     "password=******** and postgres://bob:********@host" },
+  /* Bytes that are not UTF-8 (as a Latin-1 libpq message has them): the secret goes
+   * all the same, and the message comes back as valid UTF-8.
+   */
+  { "password=hunter2secret\xff",
+    "bad \xff: hunter2secret\xff or password=hunter2secret\xff",
+    "bad \xef\xbf\xbd: ******** or password=********" },
   { NULL, "nothing to hide", "nothing to hide" },
 };
 
@@ -265,6 +271,41 @@ test_parse_error (gconstpointer data)
   g_assert_null (stripped);
   g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_CONNECT);
   assert_no_secret (error->message);
+}
+
+/* Strings that are not UTF-8, which libpq quotes in its messages: the message is still
+ * there, readable and without the password (found by tools/fuzz conninfo: the redaction
+ * lost the whole message with a critical).
+ */
+static void
+test_parse_not_utf8 (void)
+{
+  static const char * const conninfos[] = {
+    "dbn\xfd\xfd" "ame=sales password=hunter2secret",
+    "postgresql://ann:hunter2secret\xff@[::1/sales",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (conninfos); i++)
+    {
+      g_autoptr(GHashTable) options = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *password = NULL;
+      g_autofree char *stripped = NULL;
+
+      options = tg_db_conninfo_parse (conninfos[i], &error);
+      g_assert_null (options);
+      g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_CONNECT);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_true (g_str_has_prefix (error->message, "The connection string is not valid: "));
+      g_assert_null (strstr (error->message, "hunter2secret"));
+      g_clear_error (&error);
+
+      stripped = tg_conninfo_strip_secrets (conninfos[i], &password, &error);
+      g_assert_null (stripped);
+      g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_CONNECT);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_null (strstr (error->message, "hunter2secret"));
+    }
 }
 
 /* tollgatectl, the migrator and worker threads. */
@@ -418,6 +459,7 @@ main (int   argc,
       g_test_add_data_func (path, &strip_cases[i], test_strip);
     }
   g_test_add_func ("/tollgate/unit/conninfo/invalid", test_invalid);
+  g_test_add_func ("/tollgate/unit/conninfo/not-utf8", test_parse_not_utf8);
   g_test_add_func ("/tollgate/unit/conninfo/add-password", test_add_password);
   g_test_add_func ("/tollgate/unit/conninfo/remembering", test_remembering);
   g_test_add_func ("/tollgate/unit/conninfo/connect-timeout", test_connect_timeout);

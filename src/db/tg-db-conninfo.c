@@ -19,6 +19,10 @@
  * tg_db_conninfo_redact() with the secrets of its connection string. The secrets are
  * found by libpq's parser and, because a string libpq cannot parse is exactly the one
  * it quotes, by pattern as well.
+ *
+ * Neither a connection string nor libpq's messages need be UTF-8 (a Latin-1 locale, a
+ * server's message in its own encoding), so the patterns match bytes (G_REGEX_RAW)
+ * and what a person reads is made valid UTF-8 last.
  */
 
 #include "config.h"
@@ -193,7 +197,7 @@ tg_db_conninfo_collect_secrets (const char *conninfo)
     }
 
   keyword = g_regex_new ("password\\s*=\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|([^\\s&]+))",
-                         G_REGEX_CASELESS, 0, NULL);
+                         G_REGEX_CASELESS | G_REGEX_RAW, 0, NULL);
   g_regex_match (keyword, conninfo, 0, &match);
   while (g_match_info_matches (match))
     {
@@ -206,7 +210,8 @@ tg_db_conninfo_collect_secrets (const char *conninfo)
     }
   g_clear_pointer (&match, g_match_info_unref);
 
-  uri = g_regex_new ("^\\s*postgres(?:ql)?://[^:@/?#]*:([^@/?#]*)@", G_REGEX_CASELESS, 0, NULL);
+  uri = g_regex_new ("^\\s*postgres(?:ql)?://[^:@/?#]*:([^@/?#]*)@", G_REGEX_CASELESS | G_REGEX_RAW,
+                     0, NULL);
   if (g_regex_match (uri, conninfo, 0, &match))
     {
       g_autofree char *password = g_match_info_fetch (match, 1);
@@ -226,7 +231,7 @@ tg_db_conninfo_collect_secrets (const char *conninfo)
  * Replaces each secret, and any "password=…" or "scheme://user:…@" spelling, by
  * %TG_DB_CONNINFO_REDACTED.
  *
- * Returns: (transfer full): the message without secrets; "" for %NULL
+ * Returns: (transfer full): the message without secrets, in valid UTF-8; "" for %NULL
  */
 char *
 tg_db_conninfo_redact (const char * const *secrets,
@@ -236,19 +241,21 @@ tg_db_conninfo_redact (const char * const *secrets,
   g_autoptr(GRegex) userinfo = NULL;
   g_autoptr(GRegex) keyword = NULL;
   g_autofree char *without_userinfo = NULL;
+  g_autofree char *redacted = NULL;
 
   for (guint i = 0; secrets != NULL && secrets[i] != NULL; i++)
     if (strlen (secrets[i]) >= MIN_SECRET_LENGTH)
       g_string_replace (text, secrets[i], TG_DB_CONNINFO_REDACTED, 0);
 
-  userinfo = g_regex_new (USERINFO_PATTERN, G_REGEX_CASELESS, 0, NULL);
-  keyword = g_regex_new (KEYWORD_PATTERN, G_REGEX_CASELESS, 0, NULL);
+  userinfo = g_regex_new (USERINFO_PATTERN, G_REGEX_CASELESS | G_REGEX_RAW, 0, NULL);
+  keyword = g_regex_new (KEYWORD_PATTERN, G_REGEX_CASELESS | G_REGEX_RAW, 0, NULL);
 
   without_userinfo = g_regex_replace (userinfo, text->str, -1, 0,
                                       "\\1" TG_DB_CONNINFO_REDACTED "@", 0, NULL);
+  redacted = g_regex_replace (keyword, without_userinfo, -1, 0, "\\1" TG_DB_CONNINFO_REDACTED, 0,
+                              NULL);
 
-  return g_regex_replace (keyword, without_userinfo, -1, 0, "\\1" TG_DB_CONNINFO_REDACTED, 0,
-                          NULL);
+  return g_utf8_make_valid (redacted, -1);
 }
 
 /* Redacts @error's message in place. */
