@@ -236,11 +236,18 @@ test_redact (gconstpointer data)
   g_assert_cmpstr (redacted, ==, test->redacted);
 }
 
-/* Connection strings whose password libpq repeats in its messages. */
+/* Connection strings whose password libpq repeats in its messages. The last three are
+ * URIs as libpq reads them and Tollgate's patterns once did not (found by tools/fuzz
+ * conninfo): a '?' in the userinfo's password, a keyword percent-encoded, and a space in
+ * a parameter's value; a bad percent sign makes libpq quote the password.
+ */
 static const char * const leaky_conninfos[] = {
   "postgresql://tg_user:hunter2secret@[::1/tollgate",
   "postgresql://tg_user:hunter2%73ecret@[::1/tollgate",
   "postgres://tg_user:hunter2secret@[::1]x/tollgate",
+  "postgresql://tg_user:hunter2secret?%zz@db/tollgate",
+  "postgresql://db/tollgate?pass%77ord=hunter2secret%zz",
+  "postgresql://db/tollgate?password=x hunter2secret%zz",
 };
 
 static void

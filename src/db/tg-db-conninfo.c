@@ -18,7 +18,7 @@
  * database check, tg_db_conninfo_parse() itself) passes its messages through
  * tg_db_conninfo_redact() with the secrets of its connection string. The secrets are
  * found by libpq's parser and, because a string libpq cannot parse is exactly the one
- * it quotes, by pattern as well.
+ * it quotes, also by pattern and by reading URIs the way libpq does.
  *
  * Neither a connection string nor libpq's messages need be UTF-8 (a Latin-1 locale, a
  * server's message in its own encoding), so the patterns match bytes (G_REGEX_RAW)
@@ -165,6 +165,72 @@ add_secret (GStrvBuilder *builder,
     g_strv_builder_add (builder, unescaped);
 }
 
+/* The secrets of a URI where libpq finds them (fe-connect.c, conninfo_uri_parse_options
+ * and conninfo_uri_parse_params): the password of the userinfo, after its first ':' up
+ * to the '@' that comes before any '/', and the value of each query parameter whose
+ * keyword, once percent-decoded, is a secret one, up to the next '&'. libpq quotes them
+ * as written when it cannot decode them, '?', '#' and spaces included.
+ */
+static void
+add_uri_secrets (GStrvBuilder *builder,
+                 const char   *conninfo)
+{
+  static const char * const schemes[] = { "postgresql://", "postgres://" };
+  const char *start = conninfo;
+  const char *userinfo_end;
+  const char *query;
+  gboolean is_uri = FALSE;
+
+  /* A URI after blanks is no URI to libpq, which then quotes it whole. */
+  while (g_ascii_isspace (*start))
+    start++;
+  for (guint i = 0; i < G_N_ELEMENTS (schemes) && !is_uri; i++)
+    {
+      is_uri = g_ascii_strncasecmp (start, schemes[i], strlen (schemes[i])) == 0;
+      if (is_uri)
+        start += strlen (schemes[i]);
+    }
+  if (!is_uri)
+    return;
+
+  userinfo_end = start + strcspn (start, "@/");
+  if (*userinfo_end == '@')
+    {
+      const char *colon = start + strcspn (start, ":@");
+
+      if (*colon == ':')
+        {
+          g_autofree char *password = g_strndup (colon + 1, userinfo_end - colon - 1);
+
+          add_secret (builder, password);
+        }
+      start = userinfo_end + 1;
+    }
+
+  query = strchr (start, '?');
+  for (const char *param = query != NULL ? query + 1 : ""; *param != '\0';)
+    {
+      gsize length = strcspn (param, "&");
+      const char *equals = memchr (param, '=', length);
+
+      if (equals != NULL)
+        {
+          g_autofree char *keyword = g_uri_unescape_segment (param, equals, NULL);
+
+          if (keyword != NULL && tg_db_conninfo_is_secret (keyword))
+            {
+              g_autofree char *value = g_strndup (equals + 1, param + length - equals - 1);
+
+              add_secret (builder, value);
+            }
+        }
+
+      param += length;
+      if (*param == '&')
+        param++;
+    }
+}
+
 /**
  * tg_db_conninfo_collect_secrets:
  * @conninfo: (nullable): keywords or a URI, valid or not
@@ -180,7 +246,6 @@ tg_db_conninfo_collect_secrets (const char *conninfo)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GRegex) keyword = NULL;
-  g_autoptr(GRegex) uri = NULL;
   g_autoptr(GMatchInfo) match = NULL;
   PQconninfoOption *options;
 
@@ -208,16 +273,8 @@ tg_db_conninfo_collect_secrets (const char *conninfo)
       add_secret (builder, bare);
       g_match_info_next (match, NULL);
     }
-  g_clear_pointer (&match, g_match_info_unref);
 
-  uri = g_regex_new ("^\\s*postgres(?:ql)?://[^:@/?#]*:([^@/?#]*)@", G_REGEX_CASELESS | G_REGEX_RAW,
-                     0, NULL);
-  if (g_regex_match (uri, conninfo, 0, &match))
-    {
-      g_autofree char *password = g_match_info_fetch (match, 1);
-
-      add_secret (builder, password);
-    }
+  add_uri_secrets (builder, conninfo);
 
   return g_strv_builder_end (builder);
 }
