@@ -144,16 +144,20 @@ tg_secret_free (char *secret)
   secret_password_free (secret);
 }
 
+/* Takes @label; the attributes are name/value pairs of @schema, ending in NULL. */
 static TgSecretKey *
 secret_key_new (const SecretSchema *schema,
-                GHashTable         *attributes,
-                char               *label)
+                char               *label,
+                ...)
 {
   TgSecretKey *key = g_atomic_rc_box_new0 (TgSecretKey);
+  va_list args;
 
   key->schema = schema;
-  key->attributes = attributes;
   key->label = label;
+  va_start (args, label);
+  key->attributes = secret_attributes_buildv (schema, args);
+  va_end (args);
 
   return key;
 }
@@ -173,26 +177,24 @@ tg_secret_key_new_database (const char *host,
                             const char *dbname,
                             const char *user)
 {
-  GHashTable *attributes;
   char *label;
 
   g_return_val_if_fail (dbname != NULL, NULL);
   g_return_val_if_fail (user != NULL, NULL);
 
-  /* libsecret matches attributes exactly, so "no host" is stored as "" rather than
-   * left out (which would match any host on lookup).
-   */
-  attributes = secret_attributes_build (&database_schema,
-                                        "host", host != NULL ? host : "",
-                                        "port", port != NULL ? port : "",
-                                        "dbname", dbname,
-                                        "user", user,
-                                        NULL);
   /* TRANSLATORS: the label of a keyring item: user, database, host */
   label = g_strdup_printf (_("Tollgate: password of %s for database %s on %s"),
                            user, dbname, host != NULL && *host ? host : "localhost");
 
-  return secret_key_new (&database_schema, attributes, label);
+  /* libsecret matches attributes exactly, so "no host" is stored as "" rather than
+   * left out (which would match any host on lookup).
+   */
+  return secret_key_new (&database_schema, label,
+                         "host", host != NULL ? host : "",
+                         "port", port != NULL ? port : "",
+                         "dbname", dbname,
+                         "user", user,
+                         NULL);
 }
 
 /**
@@ -207,20 +209,18 @@ TgSecretKey *
 tg_secret_key_new_api_key (const char *provider,
                            const char *keyring_id)
 {
-  GHashTable *attributes;
   char *label;
 
   g_return_val_if_fail (provider != NULL, NULL);
   g_return_val_if_fail (keyring_id != NULL, NULL);
 
-  attributes = secret_attributes_build (&api_key_schema,
-                                        "provider", provider,
-                                        "keyring-id", keyring_id,
-                                        NULL);
   /* TRANSLATORS: the label of a keyring item; %s is a provider such as "openai" */
   label = g_strdup_printf (_("Tollgate: API key for %s"), provider);
 
-  return secret_key_new (&api_key_schema, attributes, label);
+  return secret_key_new (&api_key_schema, label,
+                         "provider", provider,
+                         "keyring-id", keyring_id,
+                         NULL);
 }
 
 TgSecretKey *
@@ -438,58 +438,46 @@ return_error (GTask  *task,
   g_task_return_error (task, translate_error (op, error));
 }
 
+/* libsecret's answer, whatever the call: a store answers TRUE, a clear whether there
+ * was an item to remove, a lookup the secret or NULL.
+ */
 static void
-on_stored (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_answered (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean stored;
+  Op *op = g_task_get_task_data (task);
+  gboolean done = FALSE;
+  char *secret = NULL;
 
-  stored = secret_password_store_finish (result, &error);
-  if (!claim_return (task))
-    return;
-  if (!stored)
-    return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
+  switch (op->kind)
+    {
+    case OP_STORE:
+      done = secret_password_store_finish (result, &error);
+      break;
 
-static void
-on_looked_up (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  char *secret;
+    case OP_LOOKUP:
+      secret = secret_password_lookup_finish (result, &error);
+      break;
 
-  secret = secret_password_lookup_finish (result, &error);
+    case OP_CLEAR:
+      done = secret_password_clear_finish (result, &error);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
   if (!claim_return (task))
     secret_password_free (secret);
   else if (error != NULL)
     return_error (task, error);
-  else
+  else if (op->kind == OP_LOOKUP)
     g_task_return_pointer (task, secret, (GDestroyNotify)secret_password_free);
-}
-
-static void
-on_cleared (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean removed;
-
-  removed = secret_password_clear_finish (result, &error);
-  if (!claim_return (task))
-    return;
-  if (error != NULL)
-    return_error (task, error);
   else
-    g_task_return_boolean (task, removed);
+    g_task_return_boolean (task, done);
 }
 
 static void
@@ -529,17 +517,17 @@ on_bus_ready (GObject      *object,
     case OP_STORE:
       secret_password_storev (op->key->schema, op->key->attributes, SECRET_COLLECTION_DEFAULT,
                               op->key->label, op->secret, op->cancellable,
-                              on_stored, g_steal_pointer (&task));
+                              on_answered, g_steal_pointer (&task));
       break;
 
     case OP_LOOKUP:
       secret_password_lookupv (op->key->schema, op->key->attributes, op->cancellable,
-                               on_looked_up, g_steal_pointer (&task));
+                               on_answered, g_steal_pointer (&task));
       break;
 
     case OP_CLEAR:
       secret_password_clearv (op->key->schema, op->key->attributes, op->cancellable,
-                              on_cleared, g_steal_pointer (&task));
+                              on_answered, g_steal_pointer (&task));
       break;
 
     default:
