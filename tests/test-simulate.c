@@ -762,7 +762,10 @@ static const UsageCase usage_cases[] = {
   { "scale-and-rows",  { "--history", "5", "--scale", "2", "--rows-per-day", "10" }, "--scale" },
   { "zero-scale",      { "--history", "5", "--scale", "0" }, "--scale" },
   { "stray-argument",  { "--history", "5", "extra" }, "extra" },
-  { "future",          { "--history", "5", "--end", "2999-01-01" }, "future" },
+  { "future",          { "--history", "5", "--end", "2199-01-01" }, "future" },
+  /* Dates outside the supported ones. */
+  { "year-9999",       { "--history", "5", "--end", "9999-12-31" }, "1970-01-01 to 2199-12-31" },
+  { "year-1969",       { "--history", "5", "--end", "1969-12-31" }, "1970-01-01 to 2199-12-31" },
 };
 
 static void

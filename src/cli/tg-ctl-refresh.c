@@ -110,6 +110,7 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
   double interval = 5.0;
   gint64 added = 0;
   gint64 last_id = 0;
+  GDate date;
   GOptionEntry entries[] = {
     { "follow", 0, 0, G_OPTION_ARG_NONE, &follow, "Keep refreshing until stopped", NULL },
     { "interval", 0, 0, G_OPTION_ARG_DOUBLE, &interval,
@@ -138,6 +139,10 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
   if (!(interval >= 0.1 && interval <= 86400))
     return tg_ctl_usage_error (context, "--interval must be between 0.1 and 86400 seconds");
 
+  /* A date is checked before anything connects, like every mistake in the call. */
+  if (recompute && !tg_time_bucket_parse_date (from, &date, &error))
+    return tg_ctl_usage_error (context, "--from: %s", error->message);
+
   conn = tg_ctl_connect (globals, &error);
   if (conn == NULL)
     return tg_ctl_fail (g_steal_pointer (&error));
@@ -146,10 +151,6 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
     {
       g_autofree char *zone = NULL;
       g_autoptr(GTimeZone) tz = NULL;
-      GDate date;
-
-      if (!tg_time_bucket_parse_date (from, &date, &error))
-        return tg_ctl_usage_error (context, "%s", error->message);
 
       zone = tg_settings_fetch_value (conn, "billing-timezone", &error);
       if (zone == NULL || (tz = tg_time_zone_new_checked (zone, &error)) == NULL)

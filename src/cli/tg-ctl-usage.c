@@ -391,7 +391,8 @@ usage_series_or_latency (TgCtlGlobals  *globals,
     { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_name,
       "provider, endpoint, request-type, feature, cost-centre, region, status-class, none, "
       "or user (with --bucket month)", "GROUP" },
-    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First local date (billing time zone)", "DATE" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+      "First local date (billing time zone), from " TG_TIME_SUPPORTED_DATES, "DATE" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last local date, inclusive", "DATE" },
     { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, "Only this provider", "SLUG" },
     { NULL }
@@ -409,9 +410,10 @@ usage_series_or_latency (TgCtlGlobals  *globals,
 
   if (from == NULL || to == NULL)
     return tg_ctl_usage_error (context, "--from and --to are required (YYYY-MM-DD)");
-  if (!tg_time_bucket_parse_date (from, &from_date, &error) ||
-      !tg_time_bucket_parse_date (to, &to_date, &error))
-    return tg_ctl_usage_error (context, "%s", error->message);
+  if (!tg_time_bucket_parse_date (from, &from_date, &error))
+    return tg_ctl_usage_error (context, "--from: %s", error->message);
+  if (!tg_time_bucket_parse_date (to, &to_date, &error))
+    return tg_ctl_usage_error (context, "--to: %s", error->message);
   if (g_date_compare (&from_date, &to_date) > 0)
     return tg_ctl_usage_error (context, "--from %s is after --to %s", from, to);
   if (latency && bucket_name != NULL)
@@ -451,7 +453,12 @@ usage_series_or_latency (TgCtlGlobals  *globals,
     {
       gint64 end;
 
-      starts = tg_time_bucket_range (ctx.tz, bucket, &from_date, &to_date);
+      starts = tg_time_bucket_range (ctx.tz, bucket, &from_date, &to_date, &error);
+      if (starts == NULL)
+        {
+          context_clear (&ctx);
+          return tg_ctl_usage_error (context, "%s", error->message);
+        }
       g_array_append_vals (bounds, starts->data, starts->len);
       end = tg_time_bucket_next (ctx.tz, bucket, g_array_index (starts, gint64, starts->len - 1));
       g_array_append_val (bounds, end);
