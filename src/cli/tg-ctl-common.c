@@ -7,10 +7,12 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
+#include "tg-format.h"
 
 /**
  * tg_ctl_parse:
@@ -76,6 +78,68 @@ tg_ctl_fail (GError *error)
   g_printerr ("tollgatectl: %s\n", error != NULL ? error->message : "failed");
   g_clear_error (&error);
   return TG_CTL_EXIT_FAILURE;
+}
+
+/* A bound of a numeric option as people read it: "10,000", "0.1". */
+static char *
+format_bound (double value)
+{
+  if (value == floor (value) && fabs (value) < 1e15)
+    return tg_format_count ((gint64)value);
+
+  return g_strdup_printf ("%g", value);
+}
+
+/**
+ * tg_ctl_parse_number:
+ * @range: what the option accepts
+ * @text: the option's argument as given
+ * @value: (out): the number, when it is accepted
+ *
+ * The one reader of numeric options. GOption's own take "nan", "inf", "0x10" and " 5":
+ * a NaN was read as an option not given and an infinity overflowed the conversion to
+ * microseconds. Here a number is written in decimal, with an optional exponent, and must
+ * be finite, within @range and, where asked, whole.
+ *
+ * Returns: %FALSE with @error saying what the option takes
+ */
+gboolean
+tg_ctl_parse_number (const TgCtlNumberRange  *range,
+                     const char              *text,
+                     double                  *value,
+                     GError                 **error)
+{
+  g_autofree char *min = NULL;
+  g_autofree char *max = NULL;
+  double number = NAN;
+
+  g_return_val_if_fail (range != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (text != NULL &&
+      g_regex_match_simple ("^[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?$", text,
+                            0, 0))
+    number = g_ascii_strtod (text, NULL);
+
+  if (isfinite (number) &&
+      (range->above_min ? number > range->min : number >= range->min) &&
+      number <= range->max &&
+      (!range->whole || number == floor (number)))
+    {
+      *value = number;
+      return TRUE;
+    }
+
+  min = format_bound (range->min);
+  max = format_bound (range->max);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "%s takes a %s %s %s %s %s%s%s%s, not “%s”", range->option,
+               range->whole ? "whole number" : "number",
+               range->above_min ? "above" : "from", min,
+               range->above_min ? "and at most" : "to", max,
+               range->unit != NULL ? " (" : "", range->unit != NULL ? range->unit : "",
+               range->unit != NULL ? ")" : "", text != NULL ? text : "");
+  return FALSE;
 }
 
 /* Does the root hold an array or an object, or only plain values? */
