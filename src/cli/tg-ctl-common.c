@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "tg-ctl-common.h"
+#include "tg-ctl-table.h"
 #include "tg-db-util.h"
 #include "tg-format.h"
 
@@ -45,6 +46,24 @@ tg_ctl_parse (GOptionContext   *context,
   return -1;
 }
 
+/* Messages may quote the database or the command line: each line is escaped
+ * (tg_ctl_text_escape()) before it reaches the terminal, and the lines stay lines.
+ */
+static void
+print_message (const char *message)
+{
+  g_auto(GStrv) lines = g_strsplit (message, "\n", -1);
+
+  g_printerr ("tollgatectl: ");
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *line = tg_ctl_text_escape (lines[i]);
+
+      g_printerr ("%s%s", i > 0 ? "\n" : "", line);
+    }
+  g_printerr ("\n");
+}
+
 int
 tg_ctl_usage_error (GOptionContext *context,
                     const char     *format,
@@ -57,7 +76,7 @@ tg_ctl_usage_error (GOptionContext *context,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_printerr ("tollgatectl: %s\n", message);
+  print_message (message);
   if (context != NULL)
     g_printerr ("Try “%s --help”.\n", g_get_prgname ());
 
@@ -75,7 +94,7 @@ tg_ctl_connect (TgCtlGlobals  *globals,
 int
 tg_ctl_fail (GError *error)
 {
-  g_printerr ("tollgatectl: %s\n", error != NULL ? error->message : "failed");
+  print_message (error != NULL ? error->message : "failed");
   g_clear_error (&error);
   return TG_CTL_EXIT_FAILURE;
 }

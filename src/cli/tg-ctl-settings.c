@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "tg-ctl-common.h"
+#include "tg-ctl-table.h"
 #include "tg-db-util.h"
 #include "tg-money.h"
 #include "tg-settings-queries.h"
@@ -130,7 +131,11 @@ tg_ctl_settings (TgCtlGlobals  *globals,
       if (globals->json)
         print_setting_json (key, value);
       else
-        g_print ("%s\n", value);
+        {
+          g_autofree char *text = tg_ctl_text_escape (value);
+
+          g_print ("%s\n", text);
+        }
       return TG_CTL_EXIT_OK;
     }
 }

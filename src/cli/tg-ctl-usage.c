@@ -211,12 +211,16 @@ compare_strings (const void *a,
   return g_strcmp0 (*(char * const *)a, *(char * const *)b);
 }
 
-/* The first line of a text report. */
+/* The first line of a text report. The time zone passed tg_time_zone_new_checked(); the
+ * currency is the database's text like any other, and escaped as the table's cells are.
+ */
 static void
 print_heading (const char    *what,
                const Context *ctx)
 {
-  g_print ("%s (%s), cost in %s\n\n", what, ctx->tz_name, ctx->currency);
+  g_autofree char *currency = tg_ctl_text_escape (ctx->currency);
+
+  g_print ("%s (%s), cost in %s\n\n", what, ctx->tz_name, currency);
 }
 
 /* What the window's header says with its warning icon, said under a table: costs leave
@@ -246,6 +250,7 @@ print_unpriced_note (GPtrArray  *rows,
   g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_usage_row_unref);
   g_autoptr(GString) names = g_string_new (NULL);
   g_autofree char *count = NULL;
+  g_autofree char *escaped_currency = tg_ctl_text_escape (currency);
   gint64 unpriced = 0;
 
   for (guint i = 0; i < rows->len; i++)
@@ -276,7 +281,7 @@ print_unpriced_note (GPtrArray  *rows,
   for (guint i = 0; i < groups->len && i < MAX_UNPRICED_GROUPS; i++)
     {
       TgUsageRow *group = g_ptr_array_index (groups, i);
-      const char *name = *group->group != '\0' ? group->group : "–";
+      g_autofree char *name = tg_ctl_text_escape (*group->group != '\0' ? group->group : "–");
       g_autofree char *calls = tg_format_count (group->unpriced_calls);
 
       g_string_append_printf (names, "%s%s %s", i > 0 ? ", " : "", name, calls);
@@ -287,7 +292,7 @@ print_unpriced_note (GPtrArray  *rows,
   count = tg_format_count (unpriced);
   g_print ("\n%s billable call%s no price or no exchange rate into %s and %s not in the "
            "cost (%s).\n",
-           count, unpriced == 1 ? " has" : "s have", currency,
+           count, unpriced == 1 ? " has" : "s have", escaped_currency,
            unpriced == 1 ? "is" : "are", names->str);
 }
 
