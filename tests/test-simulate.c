@@ -762,7 +762,25 @@ static const UsageCase usage_cases[] = {
   { "scale-and-rows",  { "--history", "5", "--scale", "2", "--rows-per-day", "10" }, "--scale" },
   { "zero-scale",      { "--history", "5", "--scale", "0" }, "--scale" },
   { "stray-argument",  { "--history", "5", "extra" }, "extra" },
-  { "future",          { "--history", "5", "--end", "2999-01-01" }, "future" },
+  { "future",          { "--history", "5", "--end", "2199-01-01" }, "future" },
+  /* Numbers GOption would take: each is refused before anything connects. */
+  { "nan-rate",        { "--live", "--rate", "nan" }, "--rate takes a number above 0" },
+  { "hex-rate",        { "--live", "--rate", "0x10" }, "--rate" },
+  { "spaced-rate",     { "--live", "--rate", " 5" }, "--rate" },
+  { "inf-duration",    { "--live", "--duration", "inf" }, "--duration" },
+  { "nan-duration",    { "--live", "--duration", "nan" }, "--duration" },
+  { "huge-duration",   { "--live", "--duration", "1e300" }, "--duration" },
+  { "nan-rows",        { "--history", "5", "--rows-per-day", "nan" }, "--rows-per-day" },
+  { "negative-rows",   { "--history", "5", "--rows-per-day", "-10" }, "--rows-per-day" },
+  { "nan-scale",       { "--history", "5", "--scale", "nan" }, "--scale" },
+  { "inf-scale",       { "--history", "5", "--scale", "inf" }, "--scale" },
+  { "zero-jobs",       { "--history", "5", "--jobs", "0" }, "--jobs" },
+  { "fraction-days",   { "--history", "1.5" }, "--history takes a whole number" },
+  { "min-int-days",    { "--history", "-2147483648" }, "--history takes a whole number" },
+  /* Dates outside the supported ones, and a history that would begin before them. */
+  { "year-9999",       { "--history", "5", "--end", "9999-12-31" }, "1970-01-01 to 2199-12-31" },
+  { "year-1969",       { "--history", "5", "--end", "1969-12-31" }, "1970-01-01 to 2199-12-31" },
+  { "before-1970",     { "--history", "30", "--end", "1970-01-10" }, "1970-01-01 to 2199-12-31" },
 };
 
 static void

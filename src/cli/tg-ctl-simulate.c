@@ -69,8 +69,8 @@ format_day (gint64 day)
   return g_strdup_printf ("%04d-%02d-%02d", year, month, mday);
 }
 
-/* --end: a strict YYYY-MM-DD (tg_time_bucket_parse_date()) no earlier than 1970, where
- * the model's day numbers begin.
+/* --end: a strict YYYY-MM-DD (tg_time_bucket_parse_date()), so one of the supported
+ * dates, which begin in 1970 as the model's day numbers do.
  */
 static gboolean
 parse_end (const char  *text,
@@ -81,13 +81,6 @@ parse_end (const char  *text,
 
   if (!tg_time_bucket_parse_date (text, &date, error))
     return FALSE;
-
-  if (g_date_get_year (&date) < 1970)
-    {
-      g_set_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_INVALID_DATE,
-                   "“%s” is before 1970, where simulated time begins", text);
-      return FALSE;
-    }
 
   *day = tg_traffic_day_from_date (g_date_get_year (&date), g_date_get_month (&date),
                                    g_date_get_day (&date));
@@ -560,6 +553,40 @@ run_live (PGconn         *conn,
 
 /* ---- the command ------------------------------------------------------------------- */
 
+/* The numeric options and what each accepts (tg_ctl_parse_number()). A day is generated
+ * whole before it is written, so --rows-per-day keeps one within a few hundred MB; live
+ * rows go in as a platform writes them, with INSERTs, thousands a second at most; a live
+ * run meant to last longer than a year leaves out --duration.
+ */
+static const TgCtlNumberRange history_range =
+  { "--history", 1, MAX_HISTORY_DAYS, FALSE, TRUE, "days" };
+static const TgCtlNumberRange jobs_range =
+  { "--jobs", 1, 64, FALSE, TRUE, "connections" };
+static const TgCtlNumberRange rate_range =
+  { "--rate", 0, 1e4, TRUE, FALSE, "calls a second" };
+static const TgCtlNumberRange duration_range =
+  { "--duration", 0, 366 * 86400, TRUE, FALSE, "seconds" };
+static const TgCtlNumberRange rows_per_day_range =
+  { "--rows-per-day", 0, 5e6, TRUE, FALSE, "rows" };
+static const TgCtlNumberRange scale_range =
+  { "--scale", 0, 500, TRUE, FALSE, NULL };
+
+/* Reads @text (when given) into @value; %FALSE with the usage message printed otherwise. */
+static gboolean
+parse_option (GOptionContext         *context,
+              const TgCtlNumberRange *range,
+              const char             *text,
+              double                 *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (text == NULL || tg_ctl_parse_number (range, text, value, &error))
+    return TRUE;
+
+  tg_ctl_usage_error (context, "%s", error->message);
+  return FALSE;
+}
+
 int
 tg_ctl_simulate (TgCtlGlobals  *globals,
                  int            argc,
@@ -571,35 +598,42 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
   g_autoptr(TgTrafficModel) model = NULL;
   g_autofree char *end = NULL;
   g_autofree char *seed_text = NULL;
-  int history = G_MININT;
-  int jobs = 0;
+  g_autofree char *history_text = NULL;
+  g_autofree char *jobs_text = NULL;
+  g_autofree char *rate_text = NULL;
+  g_autofree char *duration_text = NULL;
+  g_autofree char *rows_per_day_text = NULL;
+  g_autofree char *scale_text = NULL;
   gboolean live = FALSE;
-  double rate = NAN;
-  double duration = NAN;
-  double rows_per_day = NAN;
-  double scale = NAN;
+  double history = 0;
+  double jobs = 0;
+  double rate = 20.0;
+  double duration = 0;
+  double rows_per_day = TG_TRAFFIC_DEFAULT_ROWS_PER_DAY;
+  double scale = 1.0;
   gint64 end_day;
+  guint n_days;
   Totals totals = { 0 };
   GOptionEntry entries[] = {
-    { "history", 0, 0, G_OPTION_ARG_INT, &history,
+    { "history", 0, 0, G_OPTION_ARG_STRING, &history_text,
       "Back-fill DAYS days of traffic with COPY", "DAYS" },
     { "end", 0, 0, G_OPTION_ARG_STRING, &end,
       "Last day of the history, YYYY-MM-DD in UTC (default: today; never past the current time)",
       "DATE" },
     { "live", 0, 0, G_OPTION_ARG_NONE, &live,
       "Insert calls as they happen, in small batches, until --duration passes or a signal", NULL },
-    { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &rate,
+    { "rate", 0, 0, G_OPTION_ARG_STRING, &rate_text,
       "Live calls per second (default 20)", "N" },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration,
+    { "duration", 0, 0, G_OPTION_ARG_STRING, &duration_text,
       "Stop live traffic after S seconds (default: run until interrupted)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
       "Seed of the simulation: the same seed and options give the same rows (default: random)",
       "N" },
-    { "jobs", 0, 0, G_OPTION_ARG_INT, &jobs,
+    { "jobs", 0, 0, G_OPTION_ARG_STRING, &jobs_text,
       "Connections writing history in parallel (default: one per processor, at most 4)", "N" },
-    { "rows-per-day", 0, 0, G_OPTION_ARG_DOUBLE, &rows_per_day,
+    { "rows-per-day", 0, 0, G_OPTION_ARG_STRING, &rows_per_day_text,
       "Mean rows per day of history (default 9300: 90 days hold about a million calls)", "N" },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale,
+    { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_text,
       "Multiply the default volume of history by F", "F" },
     { NULL }
   };
@@ -620,36 +654,28 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
   if (argc > 1)
     return tg_ctl_usage_error (context, "unexpected argument “%s”", argv[1]);
 
-  if (history != G_MININT && live)
+  if (history_text != NULL && live)
     return tg_ctl_usage_error (context, "choose one of --history and --live");
-  if (history == G_MININT && !live)
+  if (history_text == NULL && !live)
     return tg_ctl_usage_error (context, "say what to simulate: --history DAYS or --live");
-  if (history != G_MININT && (history < 1 || history > MAX_HISTORY_DAYS))
-    return tg_ctl_usage_error (context, "--history takes a number of days from 1 to %d, not %d",
-                               MAX_HISTORY_DAYS, history);
   if (live && end != NULL)
     return tg_ctl_usage_error (context, "--end applies to --history only");
-  if (live && (!isnan (rows_per_day) || !isnan (scale)))
+  if (live && (rows_per_day_text != NULL || scale_text != NULL))
     return tg_ctl_usage_error (context,
                                "--rows-per-day and --scale apply to --history; use --rate");
-  if (!live && (!isnan (rate) || !isnan (duration)))
+  if (!live && (rate_text != NULL || duration_text != NULL))
     return tg_ctl_usage_error (context, "--rate and --duration apply to --live only");
-  if (live && jobs != 0)
+  if (live && jobs_text != NULL)
     return tg_ctl_usage_error (context, "--jobs applies to --history only");
-  if (jobs < 0 || jobs > 64)
-    return tg_ctl_usage_error (context, "--jobs takes a number of connections from 1 to 64");
-  if (!isnan (rows_per_day) && !isnan (scale))
+  if (rows_per_day_text != NULL && scale_text != NULL)
     return tg_ctl_usage_error (context, "give --rows-per-day or --scale, not both");
-  /* A day is generated whole before it is written: keep one within a few hundred MB. */
-  if (!isnan (rows_per_day) && !(rows_per_day > 0 && rows_per_day <= 5e6))
-    return tg_ctl_usage_error (context, "--rows-per-day must be above 0 (and at most 5000000)");
-  if (!isnan (scale) && !(scale > 0 && scale <= 500))
-    return tg_ctl_usage_error (context, "--scale must be above 0 (and at most 500)");
-  /* Live rows go in as a platform writes them, with INSERTs: thousands a second at most. */
-  if (!isnan (rate) && !(rate > 0 && rate <= 1e4))
-    return tg_ctl_usage_error (context, "--rate must be above 0 (and at most 10000)");
-  if (!isnan (duration) && !(duration > 0))
-    return tg_ctl_usage_error (context, "--duration must be a positive number of seconds");
+  if (!parse_option (context, &history_range, history_text, &history) ||
+      !parse_option (context, &jobs_range, jobs_text, &jobs) ||
+      !parse_option (context, &rate_range, rate_text, &rate) ||
+      !parse_option (context, &duration_range, duration_text, &duration) ||
+      !parse_option (context, &rows_per_day_range, rows_per_day_text, &rows_per_day) ||
+      !parse_option (context, &scale_range, scale_text, &scale))
+    return TG_CTL_EXIT_USAGE;
 
   if (end != NULL)
     {
@@ -674,11 +700,20 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
     }
   totals.json = globals->json;
 
-  if (!live && (end_day - history + 1) * TG_TRAFFIC_USEC_PER_DAY > g_get_real_time ())
+  n_days = (guint)history;
+  if (!live && (end_day - n_days + 1) * TG_TRAFFIC_USEC_PER_DAY > g_get_real_time ())
     return tg_ctl_usage_error (context, "--end %s: the whole history would be in the future", end);
+  /* Day 0 of the model is 1970-01-01, the first of the supported dates. */
+  if (!live && end_day - n_days + 1 < 0)
+    {
+      g_autofree char *last = format_day (end_day);
 
-  if (isnan (rows_per_day))
-    rows_per_day = TG_TRAFFIC_DEFAULT_ROWS_PER_DAY * (isnan (scale) ? 1.0 : scale);
+      return tg_ctl_usage_error (context, "%u days of history up to %s would begin before "
+                                 "the supported dates, " TG_TIME_SUPPORTED_DATES, n_days, last);
+    }
+
+  if (scale_text != NULL)
+    rows_per_day = TG_TRAFFIC_DEFAULT_ROWS_PER_DAY * scale;
 
   conn = tg_ctl_connect (globals, &error);
   if (conn == NULL)
@@ -687,12 +722,11 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
   model = tg_traffic_model_new (totals.seed, rows_per_day);
 
   if (live)
-    return run_live (conn, model, isnan (rate) ? 20.0 : rate, isnan (duration) ? 0.0 : duration,
-                     &totals);
+    return run_live (conn, model, rate, duration, &totals);
 
-  if (jobs == 0)
+  if (jobs_text == NULL)
     jobs = CLAMP (g_get_num_processors (), 1, 4);
 
-  return run_history (globals, conn, model, end_day - history + 1, (guint)history, (guint)jobs,
+  return run_history (globals, conn, model, end_day - n_days + 1, n_days, (guint)jobs,
                       &totals);
 }
