@@ -900,6 +900,25 @@ tg_chart_index_at (const TgChartData     *data,
 }
 
 /**
+ * tg_chart_index_x:
+ * @geometry: from the last tg_chart_draw() of @data
+ *
+ * Returns: where point @index is drawn across the chart: at its instant, or for bars in
+ *   the middle of its bar
+ */
+double
+tg_chart_index_x (const TgChartData     *data,
+                  const TgChartGeometry *geometry,
+                  guint                  index)
+{
+  g_return_val_if_fail (data != NULL, 0.0);
+  g_return_val_if_fail (geometry != NULL, 0.0);
+  g_return_val_if_fail (index < data->n_points, 0.0);
+
+  return point_x (data, geometry, index);
+}
+
+/**
  * tg_chart_point_position:
  * @geometry: from the last tg_chart_draw() of @data
  * @x: (out): where the point is drawn across

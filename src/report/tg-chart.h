@@ -95,6 +95,9 @@ gboolean tg_chart_has_data       (const TgChartData     *data);
 gssize   tg_chart_index_at       (const TgChartData     *data,
                                   const TgChartGeometry *geometry,
                                   double                 x);
+double   tg_chart_index_x        (const TgChartData     *data,
+                                  const TgChartGeometry *geometry,
+                                  guint                  index);
 gboolean tg_chart_point_position (const TgChartData     *data,
                                   const TgChartGeometry *geometry,
                                   guint                  series,
