@@ -702,6 +702,16 @@ draw_horizontal_bars (Drawing *d,
                      items->len, &bar_style);
 }
 
+/* Whether the value labels show only the currency's symbol ("$1.2k"), so that its code
+ * is written once over them; a currency without a symbol has its code on every label.
+ */
+static gboolean
+has_currency_caption (const TgChartData *data)
+{
+  return data->value_format == TG_VALUE_FORMAT_MONEY && tg_currency_is_valid (data->currency) &&
+         *tg_currency_get_symbol (data->currency) != '\0';
+}
+
 static void
 draw_no_data (Drawing *d,
               double   width,
@@ -752,6 +762,7 @@ tg_chart_draw (cairo_t            *cr,
   g_return_if_fail (style != NULL);
   g_return_if_fail (data->n_points == 0 || data->instants != NULL);
   g_return_if_fail (data->n_series == 0 || data->series != NULL);
+  g_return_if_fail (data->time_zone != NULL || !tg_chart_has_data (data) || !is_vertical (data));
 
   if (geometry != NULL)
     *geometry = (TgChartGeometry) { 0 };
@@ -786,12 +797,9 @@ tg_chart_draw (cairo_t            *cr,
       return;
     }
 
-  g_return_if_fail (data->time_zone != NULL);
-
   if (style->show_legend)
     top = legend (&d, width, FALSE);
-  if (data->value_format == TG_VALUE_FORMAT_MONEY && tg_currency_is_valid (data->currency) &&
-      *tg_currency_get_symbol (data->currency) != '\0')
+  if (has_currency_caption (data))
     top += d.line_height + AXIS_GAP * d.unit / 2;
   else
     top += ceil (d.line_height / 2);
@@ -820,9 +828,7 @@ tg_chart_draw (cairo_t            *cr,
 
   if (style->show_legend)
     legend (&d, width, TRUE);
-  if (top >= d.line_height + AXIS_GAP * d.unit / 2 &&
-      data->value_format == TG_VALUE_FORMAT_MONEY && tg_currency_is_valid (data->currency) &&
-      *tg_currency_get_symbol (data->currency) != '\0')
+  if (has_currency_caption (data))
     {
       /* The currency once, over the value labels, since they show only its symbol. */
       show_text (&d, data->currency,
