@@ -17,14 +17,10 @@
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
 #include "tg-format.h"
+#include "tg-simulate-queries.h"
 #include "tg-time-bucket.h"
 #include "tg-traffic-model.h"
 #include "tg-usage-writer.h"
-
-/* Rows per COPY statement: large enough that the statement's own cost vanishes, small
- * enough that a server-side failure is noticed soon.
- */
-#define COPY_BATCH_ROWS 250000
 
 /* Live rows go in with one INSERT this often. */
 #define LIVE_TICK_MS 100
@@ -38,6 +34,7 @@ typedef struct
   gint64    started;      /* monotonic µs */
   guint64   rows;
   guint64   calls;
+  guint     skipped_days; /* history: written by an earlier run of the same options */
 } Totals;
 
 typedef struct
@@ -122,6 +119,7 @@ print_summary (const char *mode,
           tg_ctl_json_add_int (builder, "days", n_days);
           json_builder_set_member_name (builder, "stopped_at_now");
           json_builder_add_boolean_value (builder, clipped);
+          tg_ctl_json_add_int (builder, "skipped_days", totals->skipped_days);
         }
       tg_ctl_json_add_int (builder, "rows", (gint64)totals->rows);
       tg_ctl_json_add_int (builder, "calls", (gint64)totals->calls);
@@ -143,6 +141,9 @@ print_summary (const char *mode,
                  clipped ? "; stopped at the current time" : "");
       else
         g_print ("Simulated live traffic, seed %" G_GUINT64_FORMAT "\n", totals->seed);
+      if (totals->skipped_days > 0)
+        g_print ("%u of them written by another run of these options, left as they were\n",
+                 totals->skipped_days);
       g_print ("%s rows, %s calls in %.2f s: %.0f rows/s, %.0f calls/s\n",
                rows, calls, seconds, rows_per_second, calls_per_second);
     }
@@ -185,24 +186,47 @@ prepare (PGconn          *conn,
   return tg_usage_writer_ensure_partitions (conn, from, to, error);
 }
 
-/* One connection's share of the history: it takes the next day not taken yet until none
- * is left, so the connections' servers work in parallel (one core each) while the days,
- * which are independent of each other, stay the same whoever writes them.
+/* ---- history ----------------------------------------------------------------------- */
+
+/* A history run writes each day in a transaction of its own that also records the day in
+ * tollgate.simulate_progress (src/db/tg-simulate-queries.c), so whatever stops it, every
+ * day is in whole or not at all, the command can say which, and running it again with
+ * the same options writes only what is missing: the same rows as a run that never
+ * stopped, whatever --jobs and however many reruns. Before anything is written it checks
+ * that the session may do all of it, so that a role that could not finish does not start.
+ */
+
+/* What became of one day of the range. */
+typedef enum
+{
+  DAY_TO_WRITE,     /* not written (yet) */
+  DAY_WRITTEN,      /* committed by this run */
+  DAY_WAS_WRITTEN,  /* by another run of the same options, before or meanwhile: left */
+  DAY_IN_DOUBT,     /* the connection was lost during its COMMIT */
+  DAY_FUTURE,       /* starts after the run started: a later run writes it */
+} DayState;
+
+/* The days are shared by the connections' threads: each takes the next day not taken yet
+ * until none is left, so the servers work in parallel (one core each) while the days,
+ * independent of each other, stay the same whoever writes them.
  */
 typedef struct
 {
   TgTrafficModel *model;       /* read-only while workers run */
-  gint64          first_day;
-  guint           n_days;
+  TgSimulateRun   key;
   gint64          now;         /* history stops here */
+  gint64         *resume_from; /* per day: where its rows go on (its start when none are in) */
+  DayState       *states;      /* per day: written by the worker that took it */
   gint            next_day;    /* atomic */
   gint            days_done;   /* atomic */
   gint            failed;      /* atomic */
   gint            running;     /* atomic: workers not finished */
   GMutex          lock;
-  guint64         rows;        /* under lock */
+  guint64         rows;        /* under lock: written by this run */
   guint64         calls;       /* under lock */
   GError         *error;       /* under lock: the first failure */
+  guint           int_id;      /* main thread: the signal handlers */
+  guint           term_id;
 } HistoryRun;
 
 typedef struct
@@ -225,48 +249,85 @@ history_fail (HistoryRun *run,
   g_atomic_int_set (&run->failed, 1);
 }
 
-/* Writes one day; FALSE with @error set when writing failed. */
+/* Writes what is missing of day @d of the range in one transaction; FALSE with @error set
+ * when that failed, and then nothing of it is in (or, DAY_IN_DOUBT, maybe all of it).
+ */
 static gboolean
 history_write_day (HistoryRun     *run,
+                   PGconn         *conn,
                    TgUsageWriter  *writer,
-                   gint64          day_number,
+                   guint           d,
                    GError        **error)
 {
+  gint64 day_number = run->key.first_day + d;
   g_autoptr(TgTrafficDay) day = tg_traffic_model_generate_day (run->model, day_number);
   guint n_rows = tg_traffic_day_get_n_rows (day);
-  guint64 rows = 0;
-  guint64 calls = 0;
+  TgSimulatePiece piece = { 0 };
+  gboolean claimed = FALSE;
+  gboolean in_doubt = FALSE;
   TgTrafficRow row;
 
-  if (!tg_usage_writer_is_copying (writer) && !tg_usage_writer_copy_begin (writer, error))
-    return FALSE;
+  piece.day = day_number;
+  piece.from = run->resume_from[d];
+  piece.until = MIN ((day_number + 1) * TG_TRAFFIC_USEC_PER_DAY, run->now);
 
+  if (!tg_simulate_piece_begin (conn, error))
+    return FALSE;
+  if (!tg_usage_writer_copy_begin (writer, error))
+    goto abort;
+
+  /* The day's rows come in time order: the piece is a run of them. */
   for (guint i = 0; i < n_rows; i++)
     {
       tg_traffic_day_get_row (day, i, &row);
-      if (row.created_at >= run->now)
+      if (row.created_at < piece.from)
+        continue;
+      if (row.created_at >= piece.until)
         break;
 
       if (!tg_usage_writer_copy_row (writer, &row, error))
-        return FALSE;
-      rows++;
-      calls += row.call_count;
+        goto abort;
+      piece.rows++;
+      piece.calls += row.call_count;
+    }
+  if (!tg_usage_writer_copy_end (writer, error))
+    goto abort;
+
+  if (!tg_simulate_piece_commit (conn, &run->key, &piece, &claimed, &in_doubt, error))
+    {
+      if (in_doubt)
+        run->states[d] = DAY_IN_DOUBT;
+      return FALSE;
     }
 
-  if (tg_usage_writer_get_copy_rows (writer) >= COPY_BATCH_ROWS
-      && !tg_usage_writer_copy_end (writer, error))
-    return FALSE;
+  /* Another run of the same options wrote it since this one read the progress: this
+   * one's copy was rolled back.
+   */
+  if (!claimed)
+    {
+      run->states[d] = DAY_WAS_WRITTEN;
+      g_atomic_int_inc (&run->days_done);
+      return TRUE;
+    }
 
+  run->states[d] = DAY_WRITTEN;
   g_mutex_lock (&run->lock);
-  run->rows += rows;
-  run->calls += calls;
+  run->rows += piece.rows;
+  run->calls += piece.calls;
   g_mutex_unlock (&run->lock);
   g_atomic_int_inc (&run->days_done);
 
   return TRUE;
+
+abort:
+  tg_usage_writer_copy_abort (writer);
+  tg_simulate_piece_abort (conn);
+  return FALSE;
 }
 
-/* Takes days until none is left; the first worker also reports progress. */
+/* Takes days until none is left or a connection failed; a day under way when another
+ * connection fails is finished, and said to be written.
+ */
 static gpointer
 history_work (gpointer data)
 {
@@ -279,23 +340,163 @@ history_work (gpointer data)
     {
       guint d = (guint)g_atomic_int_add (&run->next_day, 1);
 
-      /* History stops at the current time: the live mode writes what comes after. */
-      if (d >= run->n_days || (run->first_day + d) * TG_TRAFFIC_USEC_PER_DAY >= run->now)
+      if (d >= run->key.n_days)
         break;
 
-      if (!history_write_day (run, writer, run->first_day + d, &error))
+      if (run->states[d] != DAY_TO_WRITE)
+        {
+          g_atomic_int_inc (&run->days_done);
+          continue;
+        }
+
+      if (!history_write_day (run, worker->conn, writer, d, &error))
         {
           history_fail (run, g_steal_pointer (&error));
           break;
         }
     }
 
-  /* After a failure this commits what the connection had sent; the run fails anyway. */
-  if (tg_usage_writer_is_copying (writer) && !tg_usage_writer_copy_end (writer, &error))
-    history_fail (run, g_steal_pointer (&error));
-
   g_atomic_int_dec_and_test (&run->running);
   return NULL;
+}
+
+/* The first SIGINT or SIGTERM: no new day is started. Both handlers go, so that GLib
+ * gives the signals back their default action.
+ */
+static gboolean
+history_signal (gpointer user_data)
+{
+  HistoryRun *run = user_data;
+
+  history_fail (run, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                          "Interrupted; the days under way were finished"));
+  g_clear_handle_id (&run->int_id, g_source_remove);
+  g_clear_handle_id (&run->term_id, g_source_remove);
+  return G_SOURCE_REMOVE;
+}
+
+/* "2025-01-27..2025-01-31, 2025-02-02": the days of the range in @state, as runs. */
+static guint
+append_days (GString          *text,
+             const HistoryRun *run,
+             DayState          state)
+{
+  guint n = 0;
+
+  for (guint d = 0; d < run->key.n_days; d++)
+    {
+      g_autofree char *start = NULL;
+      guint e;
+
+      if (run->states[d] != state)
+        continue;
+
+      for (e = d; e + 1 < run->key.n_days && run->states[e + 1] == state; e++)
+        ;
+      start = format_day (run->key.first_day + d);
+      g_string_append_printf (text, "%s%s", n > 0 ? ", " : "", start);
+      if (e > d)
+        {
+          g_autofree char *last = format_day (run->key.first_day + e);
+
+          g_string_append_printf (text, "..%s", last);
+        }
+      n += e - d + 1;
+      d = e;
+    }
+
+  return n;
+}
+
+/* Refuses a run the session could not finish, before it writes anything, naming each
+ * right it lacks and who has it.
+ */
+static int
+fail_missing_rights (PGconn    *conn,
+                     GPtrArray *missing)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *owner = NULL;
+  gboolean migrate = FALSE;
+
+  g_string_append_printf (text, "%s may not write simulated history, so nothing was written. "
+                                "It lacks:", PQuser (conn));
+
+  for (guint i = 0; i < missing->len; i++)
+    {
+      const TgSimulateMissingRight *right = g_ptr_array_index (missing, i);
+
+      if (!right->exists)
+        {
+          g_string_append_printf (text, "\n  %s on %s, which the schema does not have yet",
+                                  right->privilege, right->object);
+          migrate = TRUE;
+          continue;
+        }
+
+      g_string_append_printf (text, "\n  %s on %s, held by ", right->privilege, right->object);
+      if (right->grantees != NULL)
+        g_string_append_printf (text, "%s and ", right->grantees);
+      g_string_append_printf (text, "its owner %s", right->owner);
+      owner = right->owner;
+    }
+
+  if (migrate)
+    g_string_append (text, "\nRun “tollgatectl migrate” to bring the schema up to date.");
+  if (owner != NULL)
+    g_string_append_printf (text, "\nRun it as %s (the role that owns the schema's tables), or "
+                                  "have %s grant %s these rights.", owner, owner, PQuser (conn));
+
+  return tg_ctl_fail (g_error_new_literal (TG_DB_ERROR, TG_DB_ERROR_PERMISSION_DENIED, text->str));
+}
+
+/* What a run that failed leaves behind, in the words of the error: which days are in,
+ * which are not, and the command that finishes it.
+ */
+static void
+history_explain_failure (GError           *error,
+                         const HistoryRun *run,
+                         const char       *rerun)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) days = g_string_new (NULL);
+  g_autofree char *rows = tg_format_count ((gint64)run->rows);
+  g_autofree char *old_message = NULL;
+  guint n_written, n_before, n_doubt, n_missing;
+
+  /* Only called once the population is in: its rows are there whatever else failed. */
+  g_string_append (text, "\nThe simulated users, features and cost centres are in; a rerun "
+                         "leaves them as they are.");
+
+  n_written = append_days (days, run, DAY_WRITTEN);
+  if (n_written > 0)
+    g_string_append_printf (text, "\n%s: written by this run (%s rows), kept.", days->str, rows);
+
+  g_string_truncate (days, 0);
+  n_before = append_days (days, run, DAY_WAS_WRITTEN);
+  if (n_before > 0)
+    g_string_append_printf (text, "\n%s: written by another run of these options, left as "
+                                  "they were.", days->str);
+
+  g_string_truncate (days, 0);
+  n_doubt = append_days (days, run, DAY_IN_DOUBT);
+  if (n_doubt > 0)
+    g_string_append_printf (text, "\n%s: the connection was lost while committing; "
+                                  "in whole or not at all.", days->str);
+
+  g_string_truncate (days, 0);
+  n_missing = append_days (days, run, DAY_TO_WRITE);
+  if (n_missing > 0)
+    g_string_append_printf (text, "\n%s: not written.", days->str);
+
+  if (n_written + n_before + n_doubt == 0)
+    g_string_append (text, "\nNo day of the history was written.");
+
+  g_string_append_printf (text, "\nRerun with the same --db to finish; it writes only the days "
+                                "not written:\n  %s", rerun);
+
+  old_message = error->message;
+  error->message = g_strconcat (old_message, text->str, NULL);
 }
 
 static int
@@ -305,34 +506,94 @@ run_history (TgCtlGlobals   *globals,
              gint64          first_day,
              guint           n_days,
              guint           n_jobs,
+             const char     *rerun,
              Totals         *totals)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GArray) progress = NULL;
   g_autofree char *from = format_day (first_day);
   g_autofree char *to = format_day (first_day + n_days - 1);
   g_autofree HistoryWorker *workers = NULL;
+  g_autofree gint64 *resume_from = g_new0 (gint64, n_days);
+  g_autofree DayState *states = g_new0 (DayState, n_days);
   HistoryRun run = { 0 };
+  const TgTrafficUser *users;
   gint64 range_start = first_day * TG_TRAFFIC_USEC_PER_DAY;
   gint64 range_end = (first_day + n_days) * TG_TRAFFIC_USEC_PER_DAY;
+  guint n_users;
   guint n_reports = 0;
+  guint n_to_write = 0;
   gboolean clipped;
   guint n_workers;
   int status = TG_CTL_EXIT_OK;
 
   run.model = model;
-  run.first_day = first_day;
-  run.n_days = n_days;
+  run.key.seed = tg_traffic_model_get_seed (model);
+  run.key.rows_per_day = tg_traffic_model_get_rows_per_day (model);
+  run.key.first_day = first_day;
+  run.key.n_days = n_days;
   run.now = g_get_real_time ();
+  run.resume_from = resume_from;
+  run.states = states;
   g_mutex_init (&run.lock);
   clipped = range_end > run.now;
 
   tg_traffic_model_set_range (model, first_day, n_days);
 
-  if (!prepare (conn, model, range_start, MAX (range_start, MIN (range_end, run.now)), &error))
+  /* Nothing is written until the session is known to be able to write all of it. */
+  if (!tg_usage_writer_check_schema (conn, &error))
     return tg_ctl_fail (g_steal_pointer (&error));
+  missing = tg_simulate_fetch_missing_rights (conn, &error);
+  if (missing == NULL)
+    return tg_ctl_fail (g_steal_pointer (&error));
+  if (missing->len > 0)
+    return fail_missing_rights (conn, missing);
 
-  /* No more connections than days; every one of them made before any writing starts. */
-  n_workers = MAX (1, MIN (n_jobs, n_days));
+  /* What earlier runs of the same options wrote; days after the start of this run are
+   * not history yet.
+   */
+  progress = tg_simulate_fetch_progress (conn, &run.key, &error);
+  if (progress == NULL)
+    return tg_ctl_fail (g_steal_pointer (&error));
+  for (guint d = 0; d < n_days; d++)
+    {
+      resume_from[d] = (first_day + d) * TG_TRAFFIC_USEC_PER_DAY;
+      if (resume_from[d] >= run.now)
+        states[d] = DAY_FUTURE;
+    }
+  for (guint i = 0; i < progress->len; i++)
+    {
+      const TgSimulatePiece *piece = &g_array_index (progress, TgSimulatePiece, i);
+      gint64 d = piece->day - first_day;
+
+      if (d < 0 || d >= n_days || states[d] == DAY_FUTURE)
+        continue;
+      resume_from[d] = piece->until;
+      if (piece->until >= MIN ((piece->day + 1) * TG_TRAFFIC_USEC_PER_DAY, run.now))
+        states[d] = DAY_WAS_WRITTEN;
+    }
+  for (guint d = 0; d < n_days; d++)
+    n_to_write += states[d] == DAY_TO_WRITE;
+
+  /* The population first (its own transaction; a rerun leaves rows that are there as
+   * they are), then the months' partitions, so COPY routes rows straight into them.
+   */
+  users = tg_traffic_model_get_users (model, &n_users);
+  if (!tg_usage_writer_write_population (conn, users, n_users, &error))
+    return tg_ctl_fail (g_steal_pointer (&error));
+  if (n_to_write > 0
+      && !tg_usage_writer_ensure_partitions (conn, range_start,
+                                             MAX (range_start, MIN (range_end, run.now)), &error))
+    {
+      history_explain_failure (error, &run, rerun);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+
+  /* No more connections than days to write; every one of them made before any writing
+   * starts.
+   */
+  n_workers = MAX (1, MIN (n_jobs, n_to_write));
   workers = g_new0 (HistoryWorker, n_workers);
   workers[0].conn = conn;
   for (guint i = 1; i < n_workers; i++)
@@ -340,6 +601,7 @@ run_history (TgCtlGlobals   *globals,
       workers[i].conn = tg_ctl_connect (globals, &error);
       if (workers[i].conn == NULL)
         {
+          history_explain_failure (error, &run, rerun);
           status = tg_ctl_fail (g_steal_pointer (&error));
           goto out;
         }
@@ -354,6 +616,13 @@ run_history (TgCtlGlobals   *globals,
       workers[i].thread = g_thread_new ("tg-simulate", history_work, &workers[i]);
     }
 
+  /* Ctrl+C or SIGTERM stops the run after the days under way, which then says what it
+   * kept; the handlers go after the first signal, so a second one stops it at once (and
+   * the days under way are rolled back).
+   */
+  run.int_id = g_unix_signal_add (SIGINT, history_signal, &run);
+  run.term_id = g_unix_signal_add (SIGTERM, history_signal, &run);
+
   /* Progress while the workers write: a line a second, only for runs that long. */
   for (;;)
     {
@@ -364,6 +633,8 @@ run_history (TgCtlGlobals   *globals,
         break;
 
       g_usleep (G_USEC_PER_SEC / 20);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
       if (totals->json
           || g_get_monotonic_time () - totals->started < G_USEC_PER_SEC * (n_reports + 1))
         continue;
@@ -377,6 +648,8 @@ run_history (TgCtlGlobals   *globals,
 
   for (guint i = 0; i < n_workers; i++)
     g_thread_join (workers[i].thread);
+  g_clear_handle_id (&run.int_id, g_source_remove);
+  g_clear_handle_id (&run.term_id, g_source_remove);
 
   if (n_reports > 0 && isatty (STDERR_FILENO))
     g_printerr ("\n");
@@ -386,10 +659,14 @@ run_history (TgCtlGlobals   *globals,
 
   if (run.error != NULL)
     {
+      history_explain_failure (run.error, &run, rerun);
       status = tg_ctl_fail (g_steal_pointer (&run.error));
       goto out;
     }
 
+  /* Before this run, or by another one of the same options while it ran. */
+  for (guint d = 0; d < n_days; d++)
+    totals->skipped_days += states[d] == DAY_WAS_WRITTEN;
   print_summary ("history", totals, from, to, n_days, clipped);
 
 out:
@@ -604,6 +881,9 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
   g_autofree char *duration_text = NULL;
   g_autofree char *rows_per_day_text = NULL;
   g_autofree char *scale_text = NULL;
+  g_autofree char *end_text = NULL;
+  g_autofree char *volume = NULL;
+  g_autofree char *rerun = NULL;
   gboolean live = FALSE;
   double history = 0;
   double jobs = 0;
@@ -727,6 +1007,17 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
   if (jobs_text == NULL)
     jobs = CLAMP (g_get_num_processors (), 1, 4);
 
+  /* Everything that decides the rows, spelled out: --end and --seed have defaults that
+   * change from run to run. Not --db, which may hold a password.
+   */
+  end_text = format_day (end_day);
+  if (scale_text != NULL)
+    volume = g_strdup_printf (" --scale %s", scale_text);
+  else if (rows_per_day_text != NULL)
+    volume = g_strdup_printf (" --rows-per-day %s", rows_per_day_text);
+  rerun = g_strdup_printf ("tollgatectl simulate --history %u --end %s --seed %" G_GUINT64_FORMAT
+                           "%s", n_days, end_text, totals.seed, volume != NULL ? volume : "");
+
   return run_history (globals, conn, model, end_day - n_days + 1, n_days, (guint)jobs,
-                      &totals);
+                      rerun, &totals);
 }
