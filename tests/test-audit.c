@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "tg-audit-queries.h"
+#include "tg-db-typed-query.h"
 #include "tg-db-util.h"
 #include "tg-test-db.h"
 
@@ -212,8 +214,8 @@ test_triggers_attached (void)
     "JOIN pg_class c ON c.oid = t.tgrelid "
     "WHERE t.tgfoid = 'tollgate.audit_row_change()'::regprocedure");
   g_assert_cmpstr (tables, ==,
-                   "api_keys,cost_centres,exchange_rates,features,price_book,providers,"
-                   "regions,settings,users");
+                   "api_keys,audit_action_roles,cost_centres,exchange_rates,features,price_book,"
+                   "providers,regions,settings,users");
 }
 
 /* Tries @sql on @conn and expects the refusal with SQLSTATE 42501. */
@@ -336,49 +338,100 @@ test_visibility (gconstpointer data)
   drop_login_role (db, login);
 }
 
-/* Every role records administrative actions under its own login name. */
+/* Who records which action (data/sql/0011_audit_actions.sql): a bit per group role. */
+enum
+{
+  VIEWER  = 1 << 0,
+  FINANCE = 1 << 1,
+  OPS     = 1 << 2,
+  ADMIN   = 1 << 3,
+};
+
+static const char * const log_groups[] = {
+  "tollgate_viewer", "tollgate_finance", "tollgate_ops", "tollgate_admin",
+};
+
+typedef struct
+{
+  const char *action;
+  guint       groups;     /* who may record it */
+  const char *recorded_by; /* what the refusal's hint names, or NULL */
+} ActionCase;
+
+static const ActionCase action_cases[] = {
+  { "export",         FINANCE | ADMIN, "tollgate_admin, tollgate_finance" },
+  { "failover-drill", OPS | ADMIN,     "tollgate_admin, tollgate_ops" },
+  { "key-rotation",   OPS | ADMIN,     "tollgate_admin, tollgate_ops" },
+  /* Not in the table: nobody, not even an administrator. */
+  { "report-viewed",  0,               NULL },
+};
+
+/* Each role records the actions the table allows it, under its own login name, and is
+ * refused the others with SQLSTATE 42501 and a hint naming who records them.
+ */
 static void
 test_log_action (void)
 {
   g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
-  const char * const groups[] = { "tollgate_viewer", "tollgate_finance", "tollgate_ops", "tollgate_admin" };
+  guint n_recorded = 0;
 
   if (db == NULL)
     return;
 
-  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+  for (guint g = 0; g < G_N_ELEMENTS (log_groups); g++)
     {
       g_autoptr(PGconn) conn = NULL;
-      g_autoptr(PGresult) result = NULL;
       g_autoptr(GError) error = NULL;
-      g_autofree char *login = create_login_role (db, groups[i]);
-      g_autofree char *id = NULL;
-      const char *params[1];
+      g_autoptr(PGresult) result = NULL;
+      g_autofree char *login = create_login_role (db, log_groups[g]);
 
       conn = tg_test_db_connect_as (db, login);
       conn_exec (conn, "SET application_name = 'tollgatectl'");
 
-      id = tg_test_conn_scalar (conn,
-        "SELECT tollgate.log_action('export', "
-        "                           '{\"report\": \"detail\", \"period\": \"2025-01\"}')");
-      g_assert_nonnull (id);
+      for (guint a = 0; a < G_N_ELEMENTS (action_cases); a++)
+        {
+          const ActionCase *c = &action_cases[a];
+          g_autoptr(PGresult) logged = NULL;
+          g_autoptr(GError) log_error = NULL;
+          const char *params[] = { c->action };
 
-      /* Read back as the owner: the row says who, what, from where, with the details. */
-      params[0] = id;
-      result = tg_db_query (db->conn,
-        "SELECT table_name IS NULL, action, details ->> 'period', acting_role, "
-        "       application_name, row_key IS NULL AND old_values IS NULL AND new_values IS NULL "
-        "FROM tollgate.audit_log WHERE audit_id = $1::bigint",
-        1, params, &error);
-      g_assert_no_error (error);
-      g_assert_cmpint (PQntuples (result), ==, 1);
-      g_assert_cmpstr (PQgetvalue (result, 0, 0), ==, "t");
-      g_assert_cmpstr (PQgetvalue (result, 0, 1), ==, "export");
-      g_assert_cmpstr (PQgetvalue (result, 0, 2), ==, "2025-01");
-      g_assert_cmpstr (PQgetvalue (result, 0, 3), ==, login);
-      g_assert_cmpstr (PQgetvalue (result, 0, 4), ==, "tollgatectl");
-      g_assert_cmpstr (PQgetvalue (result, 0, 5), ==, "t");
-      g_clear_pointer (&result, PQclear);
+          logged = tg_db_query (conn,
+            "SELECT tollgate.log_action ($1, '{\"report\": \"detail\", \"period\": \"2025-01\"}')",
+            1, params, &log_error);
+
+          if ((c->groups & (1u << g)) == 0)
+            {
+              g_test_message ("%s refused %s: %s", log_groups[g], c->action,
+                              log_error != NULL ? log_error->message : "(not refused)");
+              g_assert_error (log_error, TG_DB_ERROR, TG_DB_ERROR_PERMISSION_DENIED);
+              g_assert_nonnull (strstr (log_error->message, "permission denied to record the action"));
+              if (c->recorded_by != NULL)
+                g_assert_nonnull (strstr (log_error->message, c->recorded_by));
+              else
+                g_assert_nonnull (strstr (log_error->message, "tollgate.audit_action_roles"));
+              continue;
+            }
+
+          g_assert_no_error (log_error);
+          n_recorded++;
+          params[0] = PQgetvalue (logged, 0, 0);
+
+          /* Read back as the owner: the row says who, what, from where, with the details. */
+          result = tg_db_query (db->conn,
+            "SELECT table_name IS NULL, action, details ->> 'period', acting_role, "
+            "       application_name, row_key IS NULL AND old_values IS NULL AND new_values IS NULL "
+            "FROM tollgate.audit_log WHERE audit_id = $1::bigint",
+            1, params, &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (PQntuples (result), ==, 1);
+          g_assert_cmpstr (PQgetvalue (result, 0, 0), ==, "t");
+          g_assert_cmpstr (PQgetvalue (result, 0, 1), ==, c->action);
+          g_assert_cmpstr (PQgetvalue (result, 0, 2), ==, "2025-01");
+          g_assert_cmpstr (PQgetvalue (result, 0, 3), ==, login);
+          g_assert_cmpstr (PQgetvalue (result, 0, 4), ==, "tollgatectl");
+          g_assert_cmpstr (PQgetvalue (result, 0, 5), ==, "t");
+          g_clear_pointer (&result, PQclear);
+        }
 
       /* An action needs a name, not free text. */
       result = tg_db_query (conn, "SELECT tollgate.log_action('Deleted everything!', NULL)",
@@ -391,8 +444,186 @@ test_log_action (void)
       drop_login_role (db, login);
     }
 
-  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.audit_log"),
-                   ==, G_N_ELEMENTS (groups));
+  /* export by finance and admin, the drill and the rotation by ops and admin. */
+  g_assert_cmpuint (n_recorded, ==, 6);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.audit_log"
+                                              " WHERE table_name IS NULL"), ==, n_recorded);
+}
+
+/* Details of @n_bytes bytes of JSON text: {"note": "xxx…"}. */
+static char *
+details_of_size (gsize n_bytes)
+{
+  const gsize overhead = strlen ("{\"note\": \"\"}");
+  g_autofree char *note = NULL;
+
+  g_assert_cmpuint (n_bytes, >, overhead);
+  note = g_strnfill (n_bytes - overhead, 'x');
+  return g_strdup_printf ("{\"note\": \"%s\"}", note);
+}
+
+/* Details are at most 4096 bytes of JSON text, for everyone who records (the owner too):
+ * a 20 MB value is refused, with the limit in the message, and leaves no row.
+ */
+static void
+test_details_size (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autoptr(PGconn) conn = NULL;
+  g_autofree char *login = NULL;
+  const gsize sizes[] = { 4096, 4097, 20 * 1024 * 1024 };
+  const gboolean fits[] = { TRUE, FALSE, FALSE };
+
+  if (db == NULL)
+    return;
+
+  login = create_login_role (db, "tollgate_admin");
+  conn = tg_test_db_connect_as (db, login);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      PGconn * const conns[] = { conn, db->conn };
+
+      for (guint k = 0; k < G_N_ELEMENTS (conns); k++)
+        {
+          g_autofree char *details = details_of_size (sizes[i]);
+          g_autofree char *size = NULL;
+          g_autoptr(PGresult) result = NULL;
+          g_autoptr(GError) error = NULL;
+          const char *params[] = { details };
+
+          /* The server's own measure of what it was sent. */
+          result = tg_db_query (conns[k], "SELECT octet_length ($1::jsonb::text)", 1, params, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (g_ascii_strtoull (PQgetvalue (result, 0, 0), NULL, 10), ==, sizes[i]);
+          g_clear_pointer (&result, PQclear);
+
+          result = tg_db_query (conns[k], "SELECT tollgate.log_action ('export', $1::jsonb)",
+                                1, params, &error);
+          if (fits[i])
+            {
+              g_assert_no_error (error);
+              continue;
+            }
+
+          g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY);
+          g_test_message ("%" G_GSIZE_FORMAT " bytes: %s", sizes[i], error->message);
+          size = g_strdup_printf ("these are %" G_GSIZE_FORMAT " bytes", sizes[i]);
+          g_assert_nonnull (strstr (error->message, "limited to 4096 bytes"));
+          g_assert_nonnull (strstr (error->message, size));
+        }
+    }
+
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.audit_log"
+                                              " WHERE table_name IS NULL"), ==, 2);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT max(octet_length(details::text))"
+                                              " FROM tollgate.audit_log"), ==, 4096);
+
+  g_clear_pointer (&conn, PQfinish);
+  drop_login_role (db, login);
+}
+
+static gpointer
+parse_audit_id (TgDbResult  *result,
+                gpointer     data,
+                GError     **error)
+{
+  gint64 *audit_id = data;
+
+  if (!tg_audit_parse_result (result, audit_id, error))
+    return NULL;
+  return TG_DB_TYPED_QUERY_NO_VALUE;
+}
+
+/* The exports Tollgate records (tg_audit_export_statement_new(), which the report export
+ * sends before it keeps a file) still go in for finance and admin, the roles the UI lets
+ * export, and not for the others.
+ */
+static void
+test_export_statement (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+
+  if (db == NULL)
+    return;
+
+  for (guint g = 0; g < G_N_ELEMENTS (log_groups); g++)
+    {
+      g_autoptr(TgDbStatement) statement = tg_audit_export_statement_new ("overview", "2026-11",
+                                                                          "pdf");
+      g_autoptr(PGconn) conn = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *login = create_login_role (db, log_groups[g]);
+      gboolean may = (action_cases[0].groups & (1u << g)) != 0;
+      gint64 audit_id = 0;
+      gpointer value;
+
+      g_assert_cmpstr (action_cases[0].action, ==, "export");
+      conn = tg_test_db_connect_as (db, login);
+      value = tg_db_typed_query_run (conn, statement, parse_audit_id, &audit_id, &error);
+
+      if (may)
+        {
+          g_autofree char *sql = NULL;
+
+          g_assert_no_error (error);
+          g_assert_true (value == TG_DB_TYPED_QUERY_NO_VALUE);
+          sql = g_strdup_printf ("SELECT details::text FROM tollgate.audit_log"
+                                 " WHERE audit_id = %" G_GINT64_FORMAT " AND action = 'export'"
+                                 "   AND acting_role = '%s'", audit_id, login);
+          g_assert_cmpstr (tg_test_db_scalar (db, sql), ==,
+                           "{\"format\": \"pdf\", \"period\": \"2026-11\", \"report\": \"overview\"}");
+        }
+      else
+        {
+          g_assert_null (value);
+          g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_PERMISSION_DENIED);
+        }
+
+      g_clear_pointer (&conn, PQfinish);
+      drop_login_role (db, login);
+    }
+}
+
+/* Who records what is configuration: the owner adds an action with a migration's INSERT,
+ * the change is audited, and its role may record it from then on. Nobody else changes the
+ * table, not even an administrator.
+ */
+static void
+test_action_rules (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *finance = NULL;
+  g_autofree char *admin = NULL;
+
+  if (db == NULL)
+    return;
+
+  finance = create_login_role (db, "tollgate_finance");
+  conn = tg_test_db_connect_as (db, finance);
+  result = tg_db_query (conn, "SELECT tollgate.log_action ('budget-override', NULL)", 0, NULL, &error);
+  g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  tg_test_db_exec (db, "INSERT INTO tollgate.audit_action_roles VALUES ('budget-override', 'tollgate_finance')");
+  g_assert_cmpstr (tg_test_db_scalar (db,
+    "SELECT new_values ->> 'role_name' FROM tollgate.audit_log"
+    " WHERE table_name = 'audit_action_roles' AND action = 'INSERT'"), ==, "tollgate_finance");
+  g_assert_nonnull (tg_test_conn_scalar (conn, "SELECT tollgate.log_action ('budget-override', NULL)"));
+  g_clear_pointer (&conn, PQfinish);
+
+  admin = create_login_role (db, "tollgate_admin");
+  conn = tg_test_db_connect_as (db, admin);
+  assert_refused (conn, "INSERT INTO tollgate.audit_action_roles VALUES ('export', 'tollgate_viewer')",
+                  NULL);
+  assert_refused (conn, "DELETE FROM tollgate.audit_action_roles", NULL);
+  g_clear_pointer (&conn, PQfinish);
+
+  drop_login_role (db, admin);
+  drop_login_role (db, finance);
 }
 
 int
@@ -418,6 +649,9 @@ main (int   argc,
       g_test_add_data_func (path, &visibility_cases[i], test_visibility);
     }
   g_test_add_func ("/tollgate/db/audit/log-action", test_log_action);
+  g_test_add_func ("/tollgate/db/audit/details-size", test_details_size);
+  g_test_add_func ("/tollgate/db/audit/export-statement", test_export_statement);
+  g_test_add_func ("/tollgate/db/audit/action-rules", test_action_rules);
 
   return g_test_run ();
 }

@@ -239,7 +239,7 @@ test_shapes (void)
                                              "--rows-per-day", "400", "--jobs", "1", NULL);
     const char * const spec[] = {
       "mode:string", "seed:int", "from:string", "to:string", "days:int",
-      "stopped_at_now:bool", "rows:int", "calls:int", "milliseconds:int",
+      "stopped_at_now:bool", "skipped_days:int", "rows:int", "calls:int", "milliseconds:int",
       "rows_per_second:int", "calls_per_second:int", NULL,
     };
 

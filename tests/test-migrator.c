@@ -112,24 +112,46 @@ count_progress (const TgMigration *migration,
   g_ptr_array_add (seen, g_strdup_printf ("%04u_%s", migration->version, migration->name));
 }
 
+/* Migration numbers handed out to branches that are not in this tree yet: issue 9's parts
+ * were given 0008 and 0009 (connections and schema checks) and 0010 and 0011 (writes that
+ * stop halfway, the audit log), and may land in any order. Only these may be missing;
+ * drop a number once its migration is here.
+ */
+static const guint reserved_versions[] = { 9 };
+
+static gboolean
+is_reserved (guint version)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (reserved_versions); i++)
+    if (reserved_versions[i] == version)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_known (void)
 {
   g_autoptr(GPtrArray) known = tg_migrator_list_known ();
   guint latest = tg_migrator_get_latest_version ();
+  guint expected = 1;
 
-  /* Numbered from 1 without gaps, each with a checksum. */
+  /* Numbered from 1 without gaps (but for reserved numbers), each with a checksum. A gap
+   * is most often a file left out of data/sql/tollgate-sql.gresource.xml.
+   */
   g_assert_cmpuint (known->len, >=, 5);
   for (guint i = 0; i < known->len; i++)
     {
       TgMigration *migration = g_ptr_array_index (known, i);
 
-      g_assert_cmpuint (migration->version, ==, i + 1);
+      while (expected < migration->version && is_reserved (expected))
+        expected++;
+      g_assert_cmpuint (migration->version, ==, expected);
       g_assert_nonnull (migration->name);
       g_assert_cmpuint (strlen (migration->checksum), ==, 64);
       g_assert_false (migration->applied);
+      expected++;
     }
-  g_assert_cmpuint (latest, ==, known->len);
+  g_assert_cmpuint (latest, ==, expected - 1);
 }
 
 static void
@@ -252,6 +274,7 @@ test_concurrent (void)
   guint total_applied = 0;
   guint n_appliers = 0;
   guint latest = tg_migrator_get_latest_version ();
+  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
 
   if (db == NULL)
     return;
@@ -285,11 +308,11 @@ test_concurrent (void)
 
   /* Whoever got the lock first applied everything; the others found nothing to do. */
   g_assert_cmpuint (n_appliers, ==, 1);
-  g_assert_cmpuint (total_applied, ==, latest);
+  g_assert_cmpuint (total_applied, ==, known->len);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.schema_migrations"),
-                   ==, latest);
+                   ==, known->len);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(DISTINCT version) FROM tollgate.schema_migrations"),
-                   ==, latest);
+                   ==, known->len);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT max(version) FROM tollgate.schema_migrations"),
                    ==, latest);
 
@@ -304,6 +327,7 @@ test_refuses_newer_schema (void)
   g_autofree char *insert = NULL;
   g_autofree char *newer_text = NULL;
   g_autofree char *latest_text = NULL;
+  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
   guint latest = tg_migrator_get_latest_version ();
   guint n_applied = 99;
   guint version = 0;
@@ -333,7 +357,7 @@ test_refuses_newer_schema (void)
 
   /* Refusing changed nothing: the table is as it was and the session lock is released. */
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.schema_migrations"),
-                   ==, latest + 1);
+                   ==, known->len + 1);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM pg_locks "
                                               "WHERE locktype = 'advisory' AND pid = pg_backend_pid()"),
                    ==, 0);
@@ -371,19 +395,23 @@ test_check_compatible_behind (void)
   g_autofree char *delete = NULL;
   g_autofree char *behind_text = NULL;
   g_autofree char *latest_text = NULL;
+  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
   guint latest = tg_migrator_get_latest_version ();
+  guint previous;
   guint version = 0;
 
   if (db == NULL)
     return;
 
+  /* The one before the latest, which need not be latest - 1 (reserved_versions). */
+  previous = ((TgMigration *)g_ptr_array_index (known, known->len - 2))->version;
   delete = g_strdup_printf ("DELETE FROM tollgate.schema_migrations WHERE version = %u", latest);
   tg_test_db_exec (db, delete);
 
   g_assert_false (tg_migrator_check_compatible (db->conn, &version, &error));
   g_assert_error (error, TG_MIGRATOR_ERROR, TG_MIGRATOR_ERROR_BEHIND);
-  g_assert_cmpuint (version, ==, latest - 1);
-  behind_text = g_strdup_printf ("version %u", latest - 1);
+  g_assert_cmpuint (version, ==, previous);
+  behind_text = g_strdup_printf ("version %u", previous);
   latest_text = g_strdup_printf ("version %u", latest);
   g_assert_nonnull (strstr (error->message, behind_text));
   g_assert_nonnull (strstr (error->message, latest_text));
@@ -473,8 +501,9 @@ test_tollgatectl (void)
     const char * const args[] = { "migrate", db_arg, NULL };
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
+    g_autoptr(GPtrArray) known = tg_migrator_list_known ();
     g_autofree char *expected = g_strdup_printf ("Schema migrated to version %u (%u applied).",
-                                                 latest, latest);
+                                                 latest, known->len);
 
     g_assert_cmpint (run_tollgatectl (args, &out, &err), ==, 0);
     g_assert_nonnull (strstr (out, "applied 0001_usage"));

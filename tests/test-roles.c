@@ -64,7 +64,12 @@ static const char fixture_sql[] =
   { REFUSED, "TRUNCATE tollgate.audit_log" },                                              \
   { REFUSED, "SELECT tollgate.ensure_usage_partition('2040-01-01')" },                     \
   { REFUSED, "SELECT tollgate.ensure_usage_partitions(now(), now())" },                    \
-  { ALLOWED, "SELECT tollgate.log_action('report-viewed', NULL)" }
+  { REFUSED, "INSERT INTO tollgate.simulate_progress (seed, rows_per_day, first_day, n_days, " \
+             "day, written_from, written_until, rows, calls) VALUES (1, 1, '2025-01-01', 1, " \
+             "'2025-01-01', '2025-01-01 00:00+00', '2025-01-02 00:00+00', 0, 0)" },           \
+  { REFUSED, "INSERT INTO tollgate.audit_action_roles VALUES ('export', 'tollgate_viewer')" }, \
+  /* An action no row of tollgate.audit_action_roles names (0011) is nobody's to record. */ \
+  { REFUSED, "SELECT tollgate.log_action('report-viewed', NULL)" }
 
 /* What every role may read: all but the API keys. */
 #define EVERYONE_READS                                                                     \
@@ -78,11 +83,15 @@ static const char fixture_sql[] =
   { ALLOWED, "SELECT * FROM tollgate.users" },                                             \
   { ALLOWED, "SELECT * FROM tollgate.features" },                                          \
   { ALLOWED, "SELECT * FROM tollgate.schema_migrations" },                                 \
-  { ALLOWED, "SELECT * FROM tollgate.audit_log" }
+  { ALLOWED, "SELECT * FROM tollgate.audit_log" },                                         \
+  { ALLOWED, "SELECT * FROM tollgate.audit_action_roles" }
 
 static const RoleCase viewer_cases[] = {
   EVERYONE_READS,
   NOBODY_WRITES_USAGE_OR_AUDIT,
+  { REFUSED, "SELECT tollgate.log_action('export', NULL)" },
+  { REFUSED, "SELECT tollgate.log_action('failover-drill', NULL)" },
+  { REFUSED, "SELECT tollgate.log_action('key-rotation', NULL)" },
   { REFUSED, "SELECT * FROM tollgate.api_keys" },
   { REFUSED, "SELECT label FROM tollgate.api_keys" },
   { REFUSED, "UPDATE tollgate.price_book SET unit_price = 1" },
@@ -101,6 +110,9 @@ static const RoleCase viewer_cases[] = {
 static const RoleCase finance_cases[] = {
   EVERYONE_READS,
   NOBODY_WRITES_USAGE_OR_AUDIT,
+  { ALLOWED, "SELECT tollgate.log_action('export', '{\"report\": \"overview\"}')" },
+  { REFUSED, "SELECT tollgate.log_action('failover-drill', NULL)" },
+  { REFUSED, "SELECT tollgate.log_action('key-rotation', NULL)" },
   { ALLOWED, "UPDATE tollgate.price_book SET unit_price = unit_price * 1.1 WHERE provider = 'here'" },
   { ALLOWED, "INSERT INTO tollgate.price_book (provider, unit, unit_price, currency, effective_from) "
              "VALUES ('here', 'call', 0.001, 'USD', '2025-01-01')" },
@@ -131,6 +143,9 @@ static const RoleCase finance_cases[] = {
 static const RoleCase ops_cases[] = {
   EVERYONE_READS,
   NOBODY_WRITES_USAGE_OR_AUDIT,
+  { ALLOWED, "SELECT tollgate.log_action('failover-drill', '{\"region\": \"AU\"}')" },
+  { ALLOWED, "SELECT tollgate.log_action('key-rotation', NULL)" },
+  { REFUSED, "SELECT tollgate.log_action('export', NULL)" },
   { ALLOWED, "UPDATE tollgate.providers SET enabled = false WHERE slug = 'here'" },
   { ALLOWED, "INSERT INTO tollgate.providers (slug, display_name, home_region, currency, "
              "billing_unit, quota_unit) VALUES ('mapbox', 'Mapbox', 'US', 'USD', 'call', 'calls')" },
@@ -157,6 +172,9 @@ static const RoleCase ops_cases[] = {
 static const RoleCase admin_cases[] = {
   EVERYONE_READS,
   NOBODY_WRITES_USAGE_OR_AUDIT,
+  { ALLOWED, "SELECT tollgate.log_action('export', NULL)" },
+  { ALLOWED, "SELECT tollgate.log_action('failover-drill', NULL)" },
+  { ALLOWED, "SELECT tollgate.log_action('key-rotation', NULL)" },
   { ALLOWED, "UPDATE tollgate.price_book SET unit_price = 1 WHERE provider = 'geoscape'" },
   { ALLOWED, "INSERT INTO tollgate.price_book (provider, unit, unit_price, currency, effective_from) "
              "VALUES ('here', 'call', 0.001, 'USD', '2025-01-01')" },

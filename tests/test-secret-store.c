@@ -42,64 +42,37 @@ await_result (GAsyncResult **slot)
 }
 
 static char *
-lookup_password (TgSecretStore  *store,
-                 const char     *host,
-                 const char     *port,
-                 const char     *dbname,
-                 const char     *user,
-                 GError        **error)
+lookup_secret (TgSecretStore  *store,
+               TgSecretKey    *key,
+               GError        **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  tg_secret_store_lookup_database_password_async (store, host, port, dbname, user,
-                                                  NULL, on_ready, &result);
-  return tg_secret_store_lookup_database_password_finish (store, await_result (&result),
-                                                          error);
+  tg_secret_store_lookup_async (store, key, NULL, on_ready, &result);
+  return tg_secret_store_lookup_finish (store, await_result (&result), error);
 }
 
 static gboolean
-store_password (TgSecretStore  *store,
-                const char     *host,
-                const char     *port,
-                const char     *dbname,
-                const char     *user,
-                const char     *password,
-                GError        **error)
+store_secret (TgSecretStore  *store,
+              TgSecretKey    *key,
+              const char     *secret,
+              GError        **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  tg_secret_store_store_database_password_async (store, host, port, dbname, user, password,
-                                                 NULL, on_ready, &result);
-  return tg_secret_store_store_database_password_finish (store, await_result (&result),
-                                                         error);
+  tg_secret_store_store_async (store, key, secret, NULL, on_ready, &result);
+  return tg_secret_store_store_finish (store, await_result (&result), error);
 }
 
 static gboolean
-clear_password (TgSecretStore  *store,
-                const char     *host,
-                const char     *port,
-                const char     *dbname,
-                const char     *user,
-                GError        **error)
+clear_secret (TgSecretStore  *store,
+              TgSecretKey    *key,
+              GError        **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  tg_secret_store_clear_database_password_async (store, host, port, dbname, user,
-                                                 NULL, on_ready, &result);
-  return tg_secret_store_clear_database_password_finish (store, await_result (&result),
-                                                         error);
-}
-
-static char *
-lookup_api_key (TgSecretStore  *store,
-                const char     *provider,
-                const char     *keyring_id,
-                GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  tg_secret_store_lookup_api_key_async (store, provider, keyring_id, NULL, on_ready, &result);
-  return tg_secret_store_lookup_api_key_finish (store, await_result (&result), error);
+  tg_secret_store_clear_async (store, key, NULL, on_ready, &result);
+  return tg_secret_store_clear_finish (store, await_result (&result), error);
 }
 
 static void
@@ -116,9 +89,11 @@ keyring_available (TgSecretStore *store)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dbname = g_strdup_printf ("probe_%08x", g_random_int ());
+  g_autoptr(TgSecretKey) key = tg_secret_key_new_database ("probe.invalid", "5432", dbname,
+                                                           "nobody");
   char *secret;
 
-  secret = lookup_password (store, "probe.invalid", "5432", dbname, "nobody", &error);
+  secret = lookup_secret (store, key, &error);
   assert_no_secret (secret);
 
   if (error == NULL)
@@ -171,50 +146,71 @@ test_finalize (void)
 }
 
 static void
+test_key (void)
+{
+  g_autoptr(TgSecretKey) key = tg_secret_key_new_database (NULL, NULL, "db", "ann");
+  TgSecretKey *copy;
+
+  g_assert_true (G_TYPE_IS_BOXED (TG_TYPE_SECRET_KEY));
+  copy = g_boxed_copy (TG_TYPE_SECRET_KEY, key);
+  g_assert_true (copy == key);
+  g_boxed_free (TG_TYPE_SECRET_KEY, copy);
+
+  g_clear_pointer (&key, tg_secret_key_unref);
+  key = tg_secret_key_new_api_key ("openai", "0");
+  g_assert_nonnull (key);
+}
+
+static void
 test_database_password (void)
 {
   g_autoptr(TgSecretStore) store = tg_secret_store_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *dbname = g_strdup_printf ("tollgate_%08x", g_random_int ());
   const char *host = "db.tollgate.invalid";
+  g_autoptr(TgSecretKey) key = tg_secret_key_new_database (host, "5432", dbname, "ann");
+  g_autoptr(TgSecretKey) other_db = tg_secret_key_new_database (host, "5432", "other_db", "ann");
+  g_autoptr(TgSecretKey) other_user = tg_secret_key_new_database (host, "5432", dbname, "bob");
+  g_autoptr(TgSecretKey) other_port = tg_secret_key_new_database (host, "5433", dbname, "ann");
+  g_autoptr(TgSecretKey) no_host = tg_secret_key_new_database (NULL, NULL, dbname, "ann");
   char *secret;
 
   if (!keyring_available (store))
     return;
 
-  g_assert_true (store_password (store, host, "5432", dbname, "ann", "s3cret-ann", &error));
+  g_assert_true (store_secret (store, key, "s3cret-ann", &error));
   g_assert_no_error (error);
 
-  secret = lookup_password (store, host, "5432", dbname, "ann", &error);
+  secret = lookup_secret (store, key, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "s3cret-ann");
   tg_secret_free (secret);
 
   /* Every attribute takes part in the match. */
-  assert_no_secret (lookup_password (store, host, "5432", "other_db", "ann", &error));
+  assert_no_secret (lookup_secret (store, other_db, &error));
   g_assert_no_error (error);
-  assert_no_secret (lookup_password (store, host, "5432", dbname, "bob", &error));
+  assert_no_secret (lookup_secret (store, other_user, &error));
   g_assert_no_error (error);
-  assert_no_secret (lookup_password (store, host, "5433", dbname, "ann", &error));
+  assert_no_secret (lookup_secret (store, other_port, &error));
   g_assert_no_error (error);
-  assert_no_secret (lookup_password (store, NULL, NULL, dbname, "ann", &error));
+  assert_no_secret (lookup_secret (store, no_host, &error));
   g_assert_no_error (error);
 
   /* Storing again replaces rather than adds. */
-  g_assert_true (store_password (store, host, "5432", dbname, "ann", "rotated", &error));
+  g_assert_true (store_secret (store, key, "rotated", &error));
   g_assert_no_error (error);
-  secret = lookup_password (store, host, "5432", dbname, "ann", &error);
+  secret = lookup_secret (store, key, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "rotated");
   tg_secret_free (secret);
 
-  g_assert_true (clear_password (store, host, "5432", dbname, "ann", &error));
+  g_assert_true (clear_secret (store, key, &error));
   g_assert_no_error (error);
-  assert_no_secret (lookup_password (store, host, "5432", dbname, "ann", &error));
+  assert_no_secret (lookup_secret (store, key, &error));
   g_assert_no_error (error);
 
   /* Clearing what is not there is not an error. */
-  g_assert_false (clear_password (store, host, "5432", dbname, "ann", &error));
+  g_assert_false (clear_secret (store, key, &error));
   g_assert_no_error (error);
 }
 
@@ -222,36 +218,115 @@ static void
 test_api_key (void)
 {
   g_autoptr(TgSecretStore) store = tg_secret_store_new ();
-  g_autoptr(GAsyncResult) stored = NULL;
-  g_autoptr(GAsyncResult) cleared = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *id = tg_secret_store_new_keyring_id ();
   g_autofree char *other_id = tg_secret_store_new_keyring_id ();
+  g_autoptr(TgSecretKey) key = tg_secret_key_new_api_key ("openai", id);
+  g_autoptr(TgSecretKey) other_key = tg_secret_key_new_api_key ("openai", other_id);
+  g_autoptr(TgSecretKey) other_provider = tg_secret_key_new_api_key ("geoscape", id);
   char *secret;
 
   if (!keyring_available (store))
     return;
 
-  tg_secret_store_store_api_key_async (store, "openai", id, "sk-test-1234567890", NULL,
-                                       on_ready, &stored);
-  g_assert_true (tg_secret_store_store_api_key_finish (store, await_result (&stored), &error));
+  g_assert_true (store_secret (store, key, "sk-test-1234567890", &error));
   g_assert_no_error (error);
 
-  secret = lookup_api_key (store, "openai", id, &error);
+  secret = lookup_secret (store, key, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, "sk-test-1234567890");
   tg_secret_free (secret);
 
-  assert_no_secret (lookup_api_key (store, "openai", other_id, &error));
+  assert_no_secret (lookup_secret (store, other_key, &error));
   g_assert_no_error (error);
-  assert_no_secret (lookup_api_key (store, "geoscape", id, &error));
-  g_assert_no_error (error);
-
-  tg_secret_store_clear_api_key_async (store, "openai", id, NULL, on_ready, &cleared);
-  g_assert_true (tg_secret_store_clear_api_key_finish (store, await_result (&cleared), &error));
+  assert_no_secret (lookup_secret (store, other_provider, &error));
   g_assert_no_error (error);
 
-  assert_no_secret (lookup_api_key (store, "openai", id, &error));
+  g_assert_true (clear_secret (store, key, &error));
+  g_assert_no_error (error);
+
+  assert_no_secret (lookup_secret (store, key, &error));
+  g_assert_no_error (error);
+}
+
+/* The label of the one item under @schema and the attributes that follow, checked
+ * with libsecret directly.
+ */
+static char *
+only_item_label (const SecretSchema *schema,
+                 ...)
+{
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  char *label;
+  va_list args;
+
+  va_start (args, schema);
+  attributes = secret_attributes_buildv (schema, args);
+  va_end (args);
+
+  items = secret_password_searchv_sync (schema, attributes, SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  label = secret_retrievable_get_label (items->data);
+  g_list_free_full (items, g_object_unref);
+
+  return label;
+}
+
+/* Items filed by earlier versions are found: the schemas, the attributes (by name and
+ * value, an empty string for no host or port) and the labels stay as they were.
+ */
+static void
+test_earlier_items (void)
+{
+  g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dbname = g_strdup_printf ("tollgate_%08x", g_random_int ());
+  g_autofree char *id = tg_secret_store_new_keyring_id ();
+  g_autoptr(TgSecretKey) db_key = tg_secret_key_new_database (NULL, NULL, dbname, "ann");
+  g_autoptr(TgSecretKey) api_key = tg_secret_key_new_api_key ("openai", id);
+  g_autofree char *db_label = g_strdup_printf ("Tollgate: password of ann for database %s "
+                                               "on localhost", dbname);
+  g_autofree char *label = NULL;
+  char *secret;
+
+  if (!keyring_available (store))
+    return;
+
+  /* As an earlier version filed it. */
+  secret_password_store_sync (tg_secret_store_get_database_schema (), SECRET_COLLECTION_DEFAULT,
+                              "Tollgate: password of ann for database earlier on localhost",
+                              "earlier-pw", NULL, &error,
+                              "host", "", "port", "", "dbname", dbname, "user", "ann", NULL);
+  g_assert_no_error (error);
+  secret = lookup_secret (store, db_key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "earlier-pw");
+  tg_secret_free (secret);
+
+  /* Storing under the same key replaces that item and gives it this version's label. */
+  g_assert_true (store_secret (store, db_key, "now-pw", &error));
+  g_assert_no_error (error);
+  label = only_item_label (tg_secret_store_get_database_schema (),
+                           "host", "", "port", "", "dbname", dbname, "user", "ann", NULL);
+  g_assert_cmpstr (label, ==, db_label);
+  g_assert_true (clear_secret (store, db_key, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (store_secret (store, api_key, "sk-now", &error));
+  g_assert_no_error (error);
+  secret = secret_password_lookup_sync (tg_secret_store_get_api_key_schema (), NULL, &error,
+                                        "provider", "openai", "keyring-id", id, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "sk-now");
+  secret_password_free (secret);
+  g_clear_pointer (&label, g_free);
+  label = only_item_label (tg_secret_store_get_api_key_schema (),
+                           "provider", "openai", "keyring-id", id, NULL);
+  g_assert_cmpstr (label, ==, "Tollgate: API key for openai");
+  g_assert_true (clear_secret (store, api_key, &error));
   g_assert_no_error (error);
 }
 
@@ -262,12 +337,13 @@ test_cancelled (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(TgSecretKey) key = tg_secret_key_new_api_key ("openai", "0");
   char *secret;
 
   /* Needs no keyring: a call cancelled up front ends as cancelled, whatever is there. */
   g_cancellable_cancel (cancellable);
-  tg_secret_store_lookup_api_key_async (store, "openai", "0", cancellable, on_ready, &result);
-  secret = tg_secret_store_lookup_api_key_finish (store, await_result (&result), &error);
+  tg_secret_store_lookup_async (store, key, cancellable, on_ready, &result);
+  secret = tg_secret_store_lookup_finish (store, await_result (&result), &error);
   assert_no_secret (secret);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
@@ -291,6 +367,7 @@ test_no_session_bus (void)
   if (g_test_subprocess ())
     {
       g_autoptr(TgSecretStore) store = NULL;
+      g_autoptr(TgSecretKey) key = tg_secret_key_new_database ("h", "5432", "db", "ann");
       g_autoptr(GError) error = NULL;
 
       g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
@@ -299,7 +376,7 @@ test_no_session_bus (void)
       use_private_runtime_dir ();
 
       store = tg_secret_store_new ();
-      assert_no_secret (lookup_password (store, "h", "5432", "db", "ann", &error));
+      assert_no_secret (lookup_secret (store, key, &error));
       g_assert_error (error, TG_SECRET_STORE_ERROR, TG_SECRET_STORE_ERROR_NO_SESSION_BUS);
       g_test_message ("%s", error->message);
       g_assert_nonnull (strstr (error->message, "session bus"));
@@ -350,9 +427,10 @@ test_no_service (void)
     {
       GTestDBus *bus = start_private_bus ();
       g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+      g_autoptr(TgSecretKey) key = tg_secret_key_new_database ("h", "5432", "db", "ann");
       g_autoptr(GError) error = NULL;
 
-      g_assert_false (store_password (store, "h", "5432", "db", "ann", "s3cret", &error));
+      g_assert_false (store_secret (store, key, "s3cret", &error));
       g_assert_error (error, TG_SECRET_STORE_ERROR, TG_SECRET_STORE_ERROR_NO_SERVICE);
       g_assert_null (strstr (error->message, "s3cret"));
       g_test_message ("%s", error->message);
@@ -432,13 +510,15 @@ test_stuck_keyring (void)
       g_autoptr(GDBusConnection) silent = own_silent_secret_service (bus);
       g_autoptr(TgSecretStore) store = tg_secret_store_new ();
       g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(TgSecretKey) db_key = tg_secret_key_new_database ("h", "5432", "db", "ann");
+      g_autoptr(TgSecretKey) api_key = tg_secret_key_new_api_key ("openai", "0");
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
       gint calls_before;
 
       /* The timeout turns the silence into a readable error... */
       tg_secret_store_set_timeout (store, 200);
-      g_assert_false (store_password (store, "h", "5432", "db", "ann", "s3cret", &error));
+      g_assert_false (store_secret (store, db_key, "s3cret", &error));
       g_assert_error (error, TG_SECRET_STORE_ERROR, TG_SECRET_STORE_ERROR_TIMED_OUT);
       g_assert_null (strstr (error->message, "s3cret"));
       g_test_message ("%s", error->message);
@@ -450,14 +530,12 @@ test_stuck_keyring (void)
        */
       tg_secret_store_set_timeout (store, G_MAXUINT);
       calls_before = g_atomic_int_get (&silent_calls);
-      tg_secret_store_lookup_api_key_async (store, "openai", "0", cancellable,
-                                            on_ready, &result);
+      tg_secret_store_lookup_async (store, api_key, cancellable, on_ready, &result);
       while (g_atomic_int_get (&silent_calls) == calls_before && result == NULL)
         g_main_context_iteration (NULL, TRUE);
       g_assert_null (result);
       g_cancellable_cancel (cancellable);
-      assert_no_secret (tg_secret_store_lookup_api_key_finish (store, await_result (&result),
-                                                               &error));
+      assert_no_secret (tg_secret_store_lookup_finish (store, await_result (&result), &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
       g_clear_object (&store);
@@ -482,8 +560,10 @@ main (int   argc,
   g_test_add_func ("/tollgate/keyring/secret-store/schemas", test_schemas);
   g_test_add_func ("/tollgate/keyring/secret-store/finalize", test_finalize);
   g_test_add_func ("/tollgate/keyring/secret-store/cancelled", test_cancelled);
+  g_test_add_func ("/tollgate/keyring/secret-store/key", test_key);
   g_test_add_func ("/tollgate/keyring/secret-store/database-password", test_database_password);
   g_test_add_func ("/tollgate/keyring/secret-store/api-key", test_api_key);
+  g_test_add_func ("/tollgate/keyring/secret-store/earlier-items", test_earlier_items);
   g_test_add_func ("/tollgate/keyring/secret-store/no-session-bus", test_no_session_bus);
   g_test_add_func ("/tollgate/keyring/secret-store/no-service", test_no_service);
   g_test_add_func ("/tollgate/keyring/secret-store/stuck-keyring", test_stuck_keyring);

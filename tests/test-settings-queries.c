@@ -487,6 +487,89 @@ test_refused (Fixture       *fixture,
   g_assert_cmpstr (value, ==, "UTC,AUD");
 }
 
+/* A well-formed code that no cost can be stated in — no exchange rate leads into it and no
+ * provider bills in it — would leave every call unpriced and every cost at 0.00: the
+ * server refuses it, names the possible currencies, and changes and rebuilds nothing.
+ * Once a rate leads into it, it is possible.
+ */
+static void
+test_currency_refused (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const char * const refused[] = { "XYZ", "EUR" };
+  TgTestDb *db = fixture->db;
+  g_autoptr(GError) error = NULL;
+
+  if (db == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *message = g_strdup_printf ("cannot report costs in %s", refused[i]);
+      g_autofree char *value = NULL;
+      g_autofree char *rollup_currency = NULL;
+
+      g_assert_false (tg_settings_change (db->conn, "reporting-currency", refused[i], &error));
+      g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, message));
+      g_assert_nonnull (strstr (error->message,
+                                "The possible currencies are AUD, CAD, GBP, USD"));
+      g_clear_error (&error);
+
+      value = tg_test_db_scalar (db, "SELECT value FROM tollgate.settings "
+                                     "WHERE key = 'reporting-currency'");
+      g_assert_cmpstr (value, ==, "AUD");
+      rollup_currency = tg_test_db_scalar (db, "SELECT reporting_currency "
+                                               "FROM tollgate.rollup_state");
+      g_assert_cmpstr (rollup_currency, ==, "AUD");
+    }
+
+  tg_test_db_exec (db, "INSERT INTO tollgate.exchange_rates "
+                       "(from_currency, to_currency, effective_from, rate) "
+                       "VALUES ('AUD', 'EUR', '2024-01-01', 0.62)");
+  g_assert_true (tg_settings_change (db->conn, "reporting-currency", "EUR", &error));
+  g_assert_no_error (error);
+}
+
+/* The list the refusal names, as a typed query, for the programs to offer. */
+static void
+test_currencies (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  TgTestDb *db = fixture->db;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) currencies = NULL;
+  g_autofree char *joined = NULL;
+
+  if (db == NULL)
+    return;
+
+  currencies = tg_settings_fetch_currencies (db->conn, &error);
+  g_assert_no_error (error);
+  joined = g_strjoinv (",", currencies);
+  g_assert_cmpstr (joined, ==, "AUD,CAD,GBP,USD");
+
+  /* A viewer may read it: tollgatectl asks before it changes anything. */
+  {
+    g_autofree char *login = tg_test_unique_name ("tgcurrencies");
+    g_autofree char *create = g_strdup_printf ("CREATE ROLE %s LOGIN IN ROLE tollgate_viewer",
+                                               login);
+    g_autofree char *drop = g_strdup_printf ("DROP ROLE %s", login);
+    g_auto(GStrv) seen = NULL;
+
+    tg_test_db_exec (db, create);
+    {
+      g_autoptr(PGconn) viewer = tg_test_db_connect_as (db, login);
+
+      seen = tg_settings_fetch_currencies (viewer, &error);
+    }
+    tg_test_db_exec (db, drop);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (seen), ==, 4);
+  }
+}
+
 /* The server decides: a viewer and finance may not, an admin may. */
 static void
 test_rights (Fixture       *fixture,
@@ -524,7 +607,7 @@ test_rights (Fixture       *fixture,
 
       /* The UI's way: asynchronously, as the user the window signed in as. */
       conn = tg_db_connection_new (conninfo);
-      tg_settings_change_async (conn, "reporting-currency", "EUR", NULL, store_result_cb, &result);
+      tg_settings_change_async (conn, "reporting-currency", "GBP", NULL, store_result_cb, &result);
       wait_for (&result);
       changed = tg_settings_change_finish (conn, result, &error);
       tg_db_connection_close (conn);
@@ -538,7 +621,7 @@ test_rights (Fixture       *fixture,
         {
           g_assert_no_error (error);
           g_assert_true (changed);
-          g_assert_cmpstr (currency, ==, "EUR");
+          g_assert_cmpstr (currency, ==, "GBP");
           tg_test_db_exec (db, "SELECT tollgate.change_setting('reporting-currency', 'AUD')");
         }
       else
@@ -584,6 +667,8 @@ main (int   argc,
   ADD ("change-zone", test_change_zone);
   ADD ("refused", test_refused);
   ADD ("rights", test_rights);
+  ADD ("currency-refused", test_currency_refused);
+  ADD ("currencies", test_currencies);
 
 #undef ADD
 

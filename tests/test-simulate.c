@@ -763,7 +763,25 @@ static const UsageCase usage_cases[] = {
   { "scale-and-rows",  { "--history", "5", "--scale", "2", "--rows-per-day", "10" }, "--scale" },
   { "zero-scale",      { "--history", "5", "--scale", "0" }, "--scale" },
   { "stray-argument",  { "--history", "5", "extra" }, "extra" },
-  { "future",          { "--history", "5", "--end", "2999-01-01" }, "future" },
+  { "future",          { "--history", "5", "--end", "2199-01-01" }, "future" },
+  /* Numbers GOption would take: each is refused before anything connects. */
+  { "nan-rate",        { "--live", "--rate", "nan" }, "--rate takes a number above 0" },
+  { "hex-rate",        { "--live", "--rate", "0x10" }, "--rate" },
+  { "spaced-rate",     { "--live", "--rate", " 5" }, "--rate" },
+  { "inf-duration",    { "--live", "--duration", "inf" }, "--duration" },
+  { "nan-duration",    { "--live", "--duration", "nan" }, "--duration" },
+  { "huge-duration",   { "--live", "--duration", "1e300" }, "--duration" },
+  { "nan-rows",        { "--history", "5", "--rows-per-day", "nan" }, "--rows-per-day" },
+  { "negative-rows",   { "--history", "5", "--rows-per-day", "-10" }, "--rows-per-day" },
+  { "nan-scale",       { "--history", "5", "--scale", "nan" }, "--scale" },
+  { "inf-scale",       { "--history", "5", "--scale", "inf" }, "--scale" },
+  { "zero-jobs",       { "--history", "5", "--jobs", "0" }, "--jobs" },
+  { "fraction-days",   { "--history", "1.5" }, "--history takes a whole number" },
+  { "min-int-days",    { "--history", "-2147483648" }, "--history takes a whole number" },
+  /* Dates outside the supported ones, and a history that would begin before them. */
+  { "year-9999",       { "--history", "5", "--end", "9999-12-31" }, "1970-01-01 to 2199-12-31" },
+  { "year-1969",       { "--history", "5", "--end", "1969-12-31" }, "1970-01-01 to 2199-12-31" },
+  { "before-1970",     { "--history", "30", "--end", "1970-01-10" }, "1970-01-01 to 2199-12-31" },
 };
 
 static void
@@ -838,6 +856,527 @@ test_copy_failure (void)
   g_assert_nonnull (strstr (result.err, "test_no_openai"));
 }
 
+/* The days @list names ("2025-01-27..2025-01-31, 2025-02-02"), one "YYYY-MM-DD" each. */
+static GPtrArray *
+expand_days (const char *list)
+{
+  g_autoptr(GPtrArray) days = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) items = g_strsplit (list, ", ", -1);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_auto(GStrv) ends = g_strsplit (items[i], "..", 2);
+      GDate first, last;
+
+      g_date_clear (&first, 1);
+      g_date_clear (&last, 1);
+      g_date_set_parse (&first, ends[0]);
+      g_date_set_parse (&last, ends[1] != NULL ? ends[1] : ends[0]);
+      g_assert_true (g_date_valid (&first) && g_date_valid (&last));
+      for (; g_date_compare (&first, &last) <= 0; g_date_add_days (&first, 1))
+        g_ptr_array_add (days, g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&first),
+                                                g_date_get_month (&first),
+                                                g_date_get_day (&first)));
+    }
+
+  return g_steal_pointer (&days);
+}
+
+/* The days a failed run's message puts on the line that ends with @suffix, joined by
+ * commas; "" when no line does.
+ */
+static char *
+days_said (const char *message,
+           const char *suffix)
+{
+  g_auto(GStrv) lines = g_strsplit (message, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *colon = strstr (lines[i], ": ");
+      g_autofree char *list = NULL;
+      g_autoptr(GPtrArray) days = NULL;
+
+      if (colon == NULL || !g_str_has_suffix (lines[i], suffix))
+        continue;
+      list = g_strndup (lines[i], colon - lines[i]);
+      days = expand_days (list);
+      g_ptr_array_add (days, NULL);
+      return g_strjoinv (",", (char **)days->pdata);
+    }
+
+  return g_strdup ("");
+}
+
+/* The usage rows of each UTC day, "2025-01-27:1219,…"; with @days, of those days only. */
+static char *
+rows_per_day_of (TgTestDb   *db,
+                 const char *days)
+{
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *params[] = { days };
+
+  result = tg_db_query (db->conn,
+    "SELECT coalesce (string_agg (d || ':' || n, ',' ORDER BY d), '') FROM ("
+    "  SELECT to_char (created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d, count(*) AS n"
+    "  FROM tollgate.api_usage_tracking GROUP BY 1) s"
+    " WHERE $1::text IS NULL OR d = ANY (string_to_array ($1, ','))",
+    1, params, &error);
+  g_assert_no_error (error);
+  return g_strdup (PQgetvalue (result, 0, 0));
+}
+
+/* How many items a comma-separated list has. */
+static guint
+count_items (const char *list)
+{
+  g_auto(GStrv) items = g_strsplit (list, ",", -1);
+
+  return *list != '\0' ? g_strv_length (items) : 0;
+}
+
+/* Reruns @db's run with @jobs connections; returns its JSON summary. */
+static JsonObject *
+simulate_json (TgTestDb   *db,
+               const char *seed,
+               const char *days,
+               const char *end,
+               const char *rows_per_day,
+               const char *jobs)
+{
+  g_auto(CtlResult) result = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_arg = db_option (db);
+
+  run_ctl (&result, "simulate", db_arg, "--history", days, "--end", end, "--seed", seed,
+           "--rows-per-day", rows_per_day, "--jobs", jobs, "--json", NULL);
+  if (result.status != 0)
+    g_error ("simulate failed (%d): %s", result.status, result.err);
+
+  json_parser_load_from_data (parser, result.out, -1, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* How test_resume() stops a run while both its connections wait with a COPY. */
+typedef enum
+{
+  STOP_TERMINATE,   /* one connection's backend is terminated: the connection dies */
+  STOP_SIGINT,      /* Ctrl+C */
+} StopHow;
+
+/* A run that stops halfway keeps the days it committed — those its other connection
+ * finished after one died, or those under way at Ctrl+C — says which days are in and which
+ * are not, and the rerun it prints writes exactly the rest: the same rows as a run that
+ * never stopped, over another number of connections. The interleaving is forced: the test
+ * holds a SHARE lock on the February partition, so both connections finish every January
+ * day and then wait with a February day's COPY; it stops the run while they wait, then
+ * lets them go on.
+ */
+static void
+test_resume (gconstpointer data)
+{
+  StopHow how = GPOINTER_TO_INT (data);
+  g_autoptr(TgTestDb) clean = tg_test_db_new (TRUE);
+  g_autoptr(TgTestDb) db = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autofree char *application_name = tg_test_unique_name ("tgresume");
+  g_autofree char *db_arg = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *present = NULL;
+  g_autofree char *absent = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *not_written = NULL;
+  g_autofree char *kept_rows = NULL;
+  g_autofree char *clean_rows = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *clean_digest = NULL;
+
+  if (clean == NULL)
+    return;
+  db = tg_test_db_new (TRUE);
+
+  simulate (clean, "13", "10", "2025-02-05", "1000", "1");
+  clean_digest = content_digest (clean);
+
+  /* The partitions first: making one takes locks the held one would block. */
+  tg_test_db_exec (db, "SELECT tollgate.ensure_usage_partitions (date '2025-01-27', "
+                       "                                         date '2025-02-06')");
+  tg_test_db_exec (db, "BEGIN");
+  tg_test_db_exec (db, "LOCK TABLE tollgate.api_usage_tracking_y2025m02 IN SHARE MODE");
+
+  db_arg = g_strdup_printf ("--db=%s application_name=%s", db->conninfo, application_name);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, tollgatectl (), "simulate", db_arg, "--history", "10",
+                              "--end", "2025-02-05", "--seed", "13", "--rows-per-day", "1000",
+                              "--jobs", "2", NULL);
+  g_assert_no_error (error);
+
+  tg_test_wait_for_lock_waits (db, application_name, 2);
+  if (how == STOP_TERMINATE)
+    {
+      g_autofree char *terminate = NULL;
+
+      /* pg_terminate_backend() with a timeout returns once the backend is gone. */
+      terminate = g_strdup_printf ("SELECT pg_terminate_backend (pid, 60000)"
+                                   " FROM pg_stat_activity"
+                                   " WHERE application_name = '%s' AND wait_event_type = 'Lock'"
+                                   " ORDER BY pid LIMIT 1", application_name);
+      g_assert_cmpstr (tg_test_db_scalar (db, terminate), ==, "t");
+    }
+  else
+    g_subprocess_send_signal (process, SIGINT);
+  tg_test_db_exec (db, "COMMIT");
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  if (how == STOP_SIGINT)
+    g_assert_nonnull (strstr (err, "Interrupted"));
+
+  /* Every day it says is written is there whole; every day it says is not, is not. The
+   * January days were all in before the stop; the terminated connection's day is not.
+   */
+  present = tg_test_db_scalar (db,
+    "SELECT coalesce (string_agg (DISTINCT to_char (created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),"
+    "                             ',' ORDER BY to_char (created_at AT TIME ZONE 'UTC',"
+    "                                                   'YYYY-MM-DD')), '')"
+    " FROM tollgate.api_usage_tracking");
+  absent = tg_test_db_scalar (db,
+    "SELECT coalesce (string_agg (to_char (d, 'YYYY-MM-DD'), ',' ORDER BY d), '')"
+    " FROM generate_series (date '2025-01-27', date '2025-02-05', interval '1 day') d"
+    " WHERE NOT EXISTS (SELECT FROM tollgate.api_usage_tracking u"
+    "                   WHERE (u.created_at AT TIME ZONE 'UTC')::date = d)");
+  written = days_said (err, "kept.");
+  not_written = days_said (err, "not written.");
+  g_assert_cmpstr (written, ==, present);
+  g_assert_cmpstr (not_written, ==, absent);
+  g_assert_true (g_str_has_prefix (present, "2025-01-27,2025-01-28,2025-01-29,2025-01-30,"
+                                            "2025-01-31,2025-02-0"));
+  if (how == STOP_TERMINATE)
+    g_assert_cmpstr (absent, !=, "");
+  kept_rows = rows_per_day_of (db, NULL);
+  clean_rows = rows_per_day_of (clean, present);
+  g_assert_cmpstr (kept_rows, ==, clean_rows);
+  g_assert_nonnull (strstr (err, "tollgatectl simulate --history 10 --end 2025-02-05 --seed 13"
+                                 " --rows-per-day 1000"));
+
+  /* The rerun it asks for, over another number of connections, finishes the run. */
+  again = simulate_json (db, "13", "10", "2025-02-05", "1000", "3");
+  g_assert_cmpint (json_object_get_int_member (again, "skipped_days"), ==, count_items (present));
+  digest = content_digest (db);
+  g_assert_cmpstr (digest, ==, clean_digest);
+  g_assert_cmpint (count_usage (db, "true"), ==, count_usage (clean, "true"));
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(DISTINCT day)"
+                                              " FROM tollgate.simulate_progress"), ==, 10);
+
+  /* Once more: nothing is missing, nothing is written. */
+  g_clear_pointer (&again, json_object_unref);
+  again = simulate_json (db, "13", "10", "2025-02-05", "1000", "1");
+  g_assert_cmpint (json_object_get_int_member (again, "skipped_days"), ==, 10);
+  g_assert_cmpint (json_object_get_int_member (again, "rows"), ==, 0);
+  g_clear_pointer (&digest, g_free);
+  digest = content_digest (db);
+  g_assert_cmpstr (digest, ==, clean_digest);
+}
+
+/* Two runs of the same options at once write each day once: the test holds a SHARE lock
+ * on the usage table until both have their first day's COPY waiting on it, so both copy
+ * the same day; the second to record it waits for the first's commit, finds the day
+ * taken and rolls its copy back. Between them they write what one run would.
+ */
+static void
+test_concurrent_runs (void)
+{
+  g_autoptr(TgTestDb) clean = tg_test_db_new (TRUE);
+  g_autoptr(TgTestDb) db = NULL;
+  char *names[2] = { NULL, NULL };
+  GSubprocess *processes[2] = { NULL, NULL };
+  g_autofree char *digest = NULL;
+  g_autofree char *clean_digest = NULL;
+  gint64 rows = 0;
+  gint64 skipped = 0;
+
+  if (clean == NULL)
+    return;
+  db = tg_test_db_new (TRUE);
+
+  simulate (clean, "19", "6", "2025-03-06", "1000", "1");
+  clean_digest = content_digest (clean);
+
+  tg_test_db_exec (db, "SELECT tollgate.ensure_usage_partitions (date '2025-03-01', "
+                       "                                         date '2025-03-07')");
+  tg_test_db_exec (db, "BEGIN");
+  tg_test_db_exec (db, "LOCK TABLE tollgate.api_usage_tracking IN SHARE MODE");
+
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *db_arg = NULL;
+
+      names[i] = tg_test_unique_name ("tgtwice");
+      db_arg = g_strdup_printf ("--db=%s application_name=%s", db->conninfo, names[i]);
+      processes[i] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                       &error, tollgatectl (), "simulate", db_arg,
+                                       "--history", "6", "--end", "2025-03-06", "--seed", "19",
+                                       "--rows-per-day", "1000", "--jobs", "1", "--json", NULL);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    tg_test_wait_for_lock_waits (db, names[i], 1);
+  tg_test_db_exec (db, "COMMIT");
+
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      JsonObject *summary;
+
+      g_subprocess_communicate_utf8 (processes[i], NULL, NULL, &out, &err, &error);
+      g_assert_no_error (error);
+      if (!g_subprocess_get_successful (processes[i]))
+        g_error ("simulate failed: %s", err);
+
+      json_parser_load_from_data (parser, out, -1, &error);
+      g_assert_no_error (error);
+      summary = json_node_get_object (json_parser_get_root (parser));
+      /* Checked after the rows themselves, which say more when this goes wrong. */
+      g_test_message ("run %u: %" G_GINT64_FORMAT " rows, %" G_GINT64_FORMAT " days skipped", i,
+                      json_object_get_int_member_with_default (summary, "rows", -1),
+                      json_object_get_int_member_with_default (summary, "skipped_days", -1));
+      rows += json_object_get_int_member_with_default (summary, "rows", -1);
+      skipped += json_object_get_int_member_with_default (summary, "skipped_days", -1);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_clear_object (&processes[i]);
+      g_clear_pointer (&names[i], g_free);
+    }
+
+  digest = content_digest (db);
+  g_assert_cmpstr (digest, ==, clean_digest);
+  g_assert_cmpint (rows, ==, count_usage (clean, "true"));
+  g_assert_cmpint (skipped, ==, 6);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.simulate_progress"),
+                   ==, 6);
+}
+
+/* History stops at the current time: the last day of a range that ends today is written up
+ * to the moment the run starts, and a rerun writes the rest of it up to its own start —
+ * not again what is there.
+ */
+static void
+test_resume_today (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(TgTrafficModel) model = NULL;
+  g_autoptr(TgTrafficDay) day = NULL;
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *pieces_sql = NULL;
+  g_autofree char *until_sql = NULL;
+  g_autofree char *rows_sql = NULL;
+  gint64 today_number;
+  gint64 until;
+  gint64 expected = 0;
+  TgTrafficRow row;
+
+  if (db == NULL)
+    return;
+
+  simulate (db, "17", "2", today, "2000", "1");
+  simulate (db, "17", "2", today, "2000", "2");
+
+  /* Each run wrote a piece of today, the second from where the first stopped. */
+  pieces_sql = g_strdup_printf ("SELECT count(*) FROM tollgate.simulate_progress"
+                                " WHERE day = date '%s'", today);
+  g_assert_cmpint (tg_test_db_scalar_int (db, pieces_sql), ==, 2);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM (SELECT written_from,"
+    "                             lag (written_until) OVER (PARTITION BY day"
+    "                                                       ORDER BY written_from) AS prev"
+    "                      FROM tollgate.simulate_progress) s"
+    " WHERE prev IS NOT NULL AND prev <> written_from"), ==, 0);
+
+  /* Today holds exactly the model's rows before the second run started, each once. */
+  until_sql = g_strdup_printf ("SELECT (extract (epoch FROM max (written_until)) * 1000000)::bigint"
+                               " FROM tollgate.simulate_progress WHERE day = date '%s'", today);
+  until = tg_test_db_scalar_int (db, until_sql);
+  today_number = g_date_time_to_unix (now) / 86400;
+  model = tg_traffic_model_new (17, 2000);
+  tg_traffic_model_set_range (model, today_number - 1, 2);
+  day = tg_traffic_model_generate_day (model, today_number);
+  for (guint i = 0; i < tg_traffic_day_get_n_rows (day); i++)
+    {
+      tg_traffic_day_get_row (day, i, &row);
+      expected += row.created_at < until;
+    }
+  rows_sql = g_strdup_printf ("SELECT count(*) FROM tollgate.api_usage_tracking"
+                              " WHERE created_at >= date '%s'::timestamp AT TIME ZONE 'UTC'",
+                              today);
+  g_assert_cmpint (tg_test_db_scalar_int (db, rows_sql), ==, expected);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) - count(DISTINCT (user_id, api_provider, api_endpoint, request_type,"
+    "                                  call_count, credit_cost, response_time, request_data,"
+    "                                  response_status, response_data, created_at, ip_address,"
+    "                                  user_agent, feature, region))"
+    " FROM tollgate.api_usage_tracking"), ==, 0);
+}
+
+/* A LOGIN role, in @in_role when given, unique in the cluster (roles are cluster-wide). */
+static char *
+create_role (TgTestDb   *db,
+             const char *prefix,
+             const char *in_role)
+{
+  g_autofree char *name = tg_test_unique_name (prefix);
+  g_autofree char *sql = NULL;
+
+  sql = g_strdup_printf ("CREATE ROLE %s LOGIN%s%s", name, in_role != NULL ? " IN ROLE " : "",
+                         in_role != NULL ? in_role : "");
+  tg_test_db_exec (db, sql);
+  return g_steal_pointer (&name);
+}
+
+static void
+drop_role (TgTestDb   *db,
+           const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("DROP OWNED BY %s; DROP ROLE %s", name, name);
+
+  tg_test_db_exec (db, sql);
+}
+
+static void
+simulate_as (CtlResult  *result,
+             TgTestDb   *db,
+             const char *role)
+{
+  g_autofree char *conninfo = tg_test_db_conninfo_as (db, role);
+  g_autofree char *db_arg = g_strdup_printf ("--db=%s", conninfo);
+
+  run_ctl (result, "simulate", db_arg, "--history", "2", "--end", "2025-01-10", "--seed", "1",
+           "--rows-per-day", "200", NULL);
+  g_test_message ("simulate as %s: %d, stderr: %s", role, result->status, result->err);
+}
+
+static void
+assert_says (const char *text,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static void
+assert_says (const char *text,
+             const char *format,
+             ...)
+{
+  g_autofree char *expected = NULL;
+  va_list args;
+
+  va_start (args, format);
+  expected = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (strstr (text, expected) == NULL)
+    g_error ("“%s” does not say “%s”", text, expected);
+}
+
+static void
+assert_nothing_written (TgTestDb *db,
+                        gint64    audit_rows)
+{
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.users"), ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT (SELECT count(*) FROM tollgate.features)"
+    " + (SELECT count(*) FROM tollgate.cost_centres)"
+    " + (SELECT count(*) FROM tollgate.api_usage_tracking)"
+    " + (SELECT count(*) FROM tollgate.simulate_progress)"), ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.audit_log"), ==,
+                   audit_rows);
+}
+
+/* A Tollgate administrator who does not own the schema may write users and features but
+ * not usage rows or partitions: the run is refused before it writes anything (users,
+ * features, audit rows), naming each right missing and who holds it. A role granted
+ * exactly the rights a refusal names runs it: the list is complete.
+ */
+static void
+test_rights (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_auto(CtlResult) as_admin = { 0 };
+  g_auto(CtlResult) as_finance = { 0 };
+  g_auto(CtlResult) as_writer = { 0 };
+  g_autofree char *owner = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *finance = NULL;
+  g_autofree char *writer = NULL;
+  g_autofree char *grants = NULL;
+  g_autofree char *audited = NULL;
+  gint64 audit_rows;
+
+  if (db == NULL)
+    return;
+
+  owner = tg_test_db_scalar (db, "SELECT tableowner FROM pg_tables"
+                                 " WHERE schemaname = 'tollgate'"
+                                 "   AND tablename = 'api_usage_tracking'");
+  admin = create_role (db, "tgsimadmin", "tollgate_admin");
+  finance = create_role (db, "tgsimfinance", "tollgate_finance");
+  audit_rows = tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.audit_log");
+
+  /* Refused, and nothing written: no user, feature or cost centre, no audit row. */
+  simulate_as (&as_admin, db, admin);
+  g_assert_cmpint (as_admin.status, ==, 1);
+  assert_nothing_written (db, audit_rows);
+  assert_says (as_admin.err, "%s may not write simulated history, so nothing was written", admin);
+  assert_says (as_admin.err, "INSERT on tollgate.api_usage_tracking, held by its owner %s", owner);
+  assert_says (as_admin.err, "EXECUTE on tollgate.ensure_usage_partitions(), held by its owner %s",
+               owner);
+  assert_says (as_admin.err, "INSERT on tollgate.simulate_progress, held by its owner %s", owner);
+  g_assert_null (strstr (as_admin.err, "tollgate.users"));
+
+  simulate_as (&as_finance, db, finance);
+  g_assert_cmpint (as_finance.status, ==, 1);
+  assert_nothing_written (db, audit_rows);
+  assert_says (as_finance.err, "INSERT on tollgate.users, held by tollgate_admin and its owner %s",
+               owner);
+  g_assert_null (strstr (as_finance.err, "tollgate.cost_centres"));
+
+  writer = create_role (db, "tgsimwriter", NULL);
+  grants = g_strdup_printf (
+    "GRANT USAGE ON SCHEMA tollgate TO %s;"
+    "GRANT INSERT ON tollgate.api_usage_tracking, tollgate.cost_centres, tollgate.features,"
+    "  tollgate.users, tollgate.simulate_progress TO %s;"
+    "GRANT SELECT ON tollgate.simulate_progress TO %s;"
+    "GRANT EXECUTE ON FUNCTION tollgate.ensure_usage_partitions (timestamptz, timestamptz) TO %s",
+    writer, writer, writer, writer);
+  tg_test_db_exec (db, grants);
+
+  simulate_as (&as_writer, db, writer);
+  g_assert_cmpint (as_writer.status, ==, 0);
+  g_assert_cmpint (count_usage (db, "true"), >, 0);
+  audited = g_strdup_printf ("SELECT count(*) FROM tollgate.audit_log"
+                             " WHERE table_name = 'users' AND acting_role = '%s'", writer);
+  g_assert_cmpint (tg_test_db_scalar_int (db, audited), >=, 1000);
+
+  drop_role (db, writer);
+  drop_role (db, finance);
+  drop_role (db, admin);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -864,6 +1403,13 @@ main (int   argc,
     }
   g_test_add_func ("/tollgate/db/simulate/failures", test_failures);
   g_test_add_func ("/tollgate/db/simulate/copy-failure", test_copy_failure);
+  g_test_add_data_func ("/tollgate/db/simulate/resume/terminated",
+                        GINT_TO_POINTER (STOP_TERMINATE), test_resume);
+  g_test_add_data_func ("/tollgate/db/simulate/resume/interrupted",
+                        GINT_TO_POINTER (STOP_SIGINT), test_resume);
+  g_test_add_func ("/tollgate/db/simulate/resume-today", test_resume_today);
+  g_test_add_func ("/tollgate/db/simulate/concurrent-runs", test_concurrent_runs);
+  g_test_add_func ("/tollgate/db/simulate/rights", test_rights);
 
   status = g_test_run ();
   g_clear_pointer (&shape_db, tg_test_db_free);

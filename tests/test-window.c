@@ -1369,15 +1369,15 @@ lookup_password (TgSecretStore  *store,
                  const char     *user,
                  GError        **error)
 {
+  g_autoptr(TgSecretKey) key = tg_secret_key_new_database (host, port, dbname, user);
   g_autoptr(GAsyncResult) result = NULL;
   char *secret;
   char *copy;
 
-  tg_secret_store_lookup_database_password_async (store, host, port, dbname, user, NULL,
-                                                  store_result, &result);
+  tg_secret_store_lookup_async (store, key, NULL, store_result, &result);
   TG_TEST_ITERATE_UNTIL (result != NULL);
 
-  secret = tg_secret_store_lookup_database_password_finish (store, result, error);
+  secret = tg_secret_store_lookup_finish (store, result, error);
   copy = g_strdup (secret);
   tg_secret_free (secret);
 
@@ -1411,13 +1411,13 @@ clear_password (TgSecretStore *store,
                 const char    *dbname,
                 const char    *user)
 {
+  g_autoptr(TgSecretKey) key = tg_secret_key_new_database (host, port, dbname, user);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  tg_secret_store_clear_database_password_async (store, host, port, dbname, user, NULL,
-                                                 store_result, &result);
+  tg_secret_store_clear_async (store, key, NULL, store_result, &result);
   TG_TEST_ITERATE_UNTIL (result != NULL);
-  tg_secret_store_clear_database_password_finish (store, result, &error);
+  tg_secret_store_clear_finish (store, result, &error);
   g_assert_no_error (error);
 }
 

@@ -391,14 +391,19 @@ ranges_clear (Ranges *ranges)
 }
 
 static GArray *
-series_bounds (GTimeZone    *tz,
-               TgBucketSize  size,
-               const GDate  *from,
-               const GDate  *to)
+series_bounds (GTimeZone     *tz,
+               TgBucketSize   size,
+               const GDate   *from,
+               const GDate   *to,
+               GError       **error)
 {
-  GArray *bounds = tg_time_bucket_range (tz, size, from, to);
-  gint64 end = tg_time_bucket_next (tz, size, g_array_index (bounds, gint64, bounds->len - 1));
+  GArray *bounds = tg_time_bucket_range (tz, size, from, to, error);
+  gint64 end;
 
+  if (bounds == NULL)
+    return NULL;
+
+  end = tg_time_bucket_next (tz, size, g_array_index (bounds, gint64, bounds->len - 1));
   g_array_append_val (bounds, end);
   return bounds;
 }
@@ -429,8 +434,12 @@ ranges_init (Ranges     *ranges,
   after = today;
   g_date_add_days (&after, 1);
 
-  ranges->hours30 = series_bounds (tz, TG_BUCKET_HOUR, &from30, &today);
-  ranges->days92 = series_bounds (tz, TG_BUCKET_DAY, &from92, &today);
+  ranges->hours30 = series_bounds (tz, TG_BUCKET_HOUR, &from30, &today, error);
+  if (ranges->hours30 == NULL)
+    return FALSE;
+  ranges->days92 = series_bounds (tz, TG_BUCKET_DAY, &from92, &today, error);
+  if (ranges->days92 == NULL)
+    return FALSE;
   ranges->range30 = g_array_new (FALSE, FALSE, sizeof (gint64));
   start = tg_time_bucket_day_start (tz, &from30);
   end = tg_time_bucket_day_start (tz, &after);

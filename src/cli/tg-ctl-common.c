@@ -7,10 +7,13 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "tg-ctl-common.h"
+#include "tg-ctl-table.h"
 #include "tg-db-util.h"
+#include "tg-format.h"
 
 /**
  * tg_ctl_parse:
@@ -43,6 +46,24 @@ tg_ctl_parse (GOptionContext   *context,
   return -1;
 }
 
+/* Messages may quote the database or the command line: each line is escaped
+ * (tg_ctl_text_escape()) before it reaches the terminal, and the lines stay lines.
+ */
+static void
+print_message (const char *message)
+{
+  g_auto(GStrv) lines = g_strsplit (message, "\n", -1);
+
+  g_printerr ("tollgatectl: ");
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *line = tg_ctl_text_escape (lines[i]);
+
+      g_printerr ("%s%s", i > 0 ? "\n" : "", line);
+    }
+  g_printerr ("\n");
+}
+
 int
 tg_ctl_usage_error (GOptionContext *context,
                     const char     *format,
@@ -55,7 +76,7 @@ tg_ctl_usage_error (GOptionContext *context,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_printerr ("tollgatectl: %s\n", message);
+  print_message (message);
   if (context != NULL)
     g_printerr ("Try “%s --help”.\n", g_get_prgname ());
 
@@ -73,9 +94,71 @@ tg_ctl_connect (TgCtlGlobals  *globals,
 int
 tg_ctl_fail (GError *error)
 {
-  g_printerr ("tollgatectl: %s\n", error != NULL ? error->message : "failed");
+  print_message (error != NULL ? error->message : "failed");
   g_clear_error (&error);
   return TG_CTL_EXIT_FAILURE;
+}
+
+/* A bound of a numeric option as people read it: "10,000", "0.1". */
+static char *
+format_bound (double value)
+{
+  if (value == floor (value) && fabs (value) < 1e15)
+    return tg_format_count ((gint64)value);
+
+  return g_strdup_printf ("%g", value);
+}
+
+/**
+ * tg_ctl_parse_number:
+ * @range: what the option accepts
+ * @text: the option's argument as given
+ * @value: (out): the number, when it is accepted
+ *
+ * The one reader of numeric options. GOption's own take "nan", "inf", "0x10" and " 5":
+ * a NaN was read as an option not given and an infinity overflowed the conversion to
+ * microseconds. Here a number is written in decimal, with an optional exponent, and must
+ * be finite, within @range and, where asked, whole.
+ *
+ * Returns: %FALSE with @error saying what the option takes
+ */
+gboolean
+tg_ctl_parse_number (const TgCtlNumberRange  *range,
+                     const char              *text,
+                     double                  *value,
+                     GError                 **error)
+{
+  g_autofree char *min = NULL;
+  g_autofree char *max = NULL;
+  double number = NAN;
+
+  g_return_val_if_fail (range != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (text != NULL &&
+      g_regex_match_simple ("^[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?$", text,
+                            0, 0))
+    number = g_ascii_strtod (text, NULL);
+
+  if (isfinite (number) &&
+      (range->above_min ? number > range->min : number >= range->min) &&
+      number <= range->max &&
+      (!range->whole || number == floor (number)))
+    {
+      *value = number;
+      return TRUE;
+    }
+
+  min = format_bound (range->min);
+  max = format_bound (range->max);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "%s takes a %s %s %s %s %s%s%s%s, not “%s”", range->option,
+               range->whole ? "whole number" : "number",
+               range->above_min ? "above" : "from", min,
+               range->above_min ? "and at most" : "to", max,
+               range->unit != NULL ? " (" : "", range->unit != NULL ? range->unit : "",
+               range->unit != NULL ? ")" : "", text != NULL ? text : "");
+  return FALSE;
 }
 
 /* Does the root hold an array or an object, or only plain values? */

@@ -25,6 +25,17 @@ typedef struct
   gboolean  json;   /* --json */
 } TgCtlGlobals;
 
+/* What a numeric option accepts, for tg_ctl_parse_number(). */
+typedef struct
+{
+  const char *option;      /* "--rate" */
+  double      min;
+  double      max;
+  gboolean    above_min;   /* strictly above @min rather than from it */
+  gboolean    whole;       /* whole numbers only */
+  const char *unit;        /* "calls a second", said in a refusal; NULL: none */
+} TgCtlNumberRange;
+
 typedef int (*TgCtlCommandFunc) (TgCtlGlobals  *globals,
                                  int            argc,
                                  char         **argv);
@@ -39,6 +50,10 @@ int       tg_ctl_fail               (GError          *error);
 int       tg_ctl_usage_error        (GOptionContext  *context,
                                      const char      *format,
                                      ...) G_GNUC_PRINTF (2, 3);
+gboolean  tg_ctl_parse_number       (const TgCtlNumberRange  *range,
+                                     const char              *text,
+                                     double                  *value,
+                                     GError                 **error);
 void      tg_ctl_print_json         (JsonBuilder     *builder);
 void      tg_ctl_json_add_int       (JsonBuilder     *builder,
                                      const char      *name,

@@ -81,7 +81,8 @@ print_status (PGconn   *conn,
     }
   else
     {
-      g_autofree char *target = tg_db_describe_target (conn);
+      g_autofree char *described = tg_db_describe_target (conn);
+      g_autofree char *target = tg_ctl_text_escape (described);
       g_autoptr(TgCtlTable) table = tg_ctl_table_new (2);
 
       g_print ("Database: %s\n", target);

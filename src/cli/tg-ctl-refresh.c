@@ -96,6 +96,10 @@ on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A tick at least every day, and not so often that refreshing is all the server does. */
+static const TgCtlNumberRange interval_range =
+  { "--interval", 0.1, 86400, FALSE, FALSE, "seconds" };
+
 int
 tg_ctl_refresh (TgCtlGlobals  *globals,
                 int            argc,
@@ -105,14 +109,16 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
   g_autoptr(GError) error = NULL;
   g_autoptr(PGconn) conn = NULL;
   g_autofree char *from = NULL;
+  g_autofree char *interval_text = NULL;
   gboolean follow = FALSE;
   gboolean recompute = FALSE;
   double interval = 5.0;
   gint64 added = 0;
   gint64 last_id = 0;
+  GDate date;
   GOptionEntry entries[] = {
     { "follow", 0, 0, G_OPTION_ARG_NONE, &follow, "Keep refreshing until stopped", NULL },
-    { "interval", 0, 0, G_OPTION_ARG_DOUBLE, &interval,
+    { "interval", 0, 0, G_OPTION_ARG_STRING, &interval_text,
       "Seconds between refreshes with --follow (default 5)", "S" },
     { "recompute", 0, 0, G_OPTION_ARG_NONE, &recompute,
       "Rebuild the rollups from --from on (after a price or rate changed)", NULL },
@@ -135,8 +141,13 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
     return tg_ctl_usage_error (context, "--from goes with --recompute");
   if (recompute && follow)
     return tg_ctl_usage_error (context, "--recompute and --follow do not go together");
-  if (!(interval >= 0.1 && interval <= 86400))
-    return tg_ctl_usage_error (context, "--interval must be between 0.1 and 86400 seconds");
+  if (interval_text != NULL && !tg_ctl_parse_number (&interval_range, interval_text, &interval,
+                                                     &error))
+    return tg_ctl_usage_error (context, "%s", error->message);
+
+  /* A date is checked before anything connects, like every mistake in the call. */
+  if (recompute && !tg_time_bucket_parse_date (from, &date, &error))
+    return tg_ctl_usage_error (context, "--from: %s", error->message);
 
   conn = tg_ctl_connect (globals, &error);
   if (conn == NULL)
@@ -146,10 +157,6 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
     {
       g_autofree char *zone = NULL;
       g_autoptr(GTimeZone) tz = NULL;
-      GDate date;
-
-      if (!tg_time_bucket_parse_date (from, &date, &error))
-        return tg_ctl_usage_error (context, "%s", error->message);
 
       zone = tg_settings_fetch_value (conn, "billing-timezone", &error);
       if (zone == NULL || (tz = tg_time_zone_new_checked (zone, &error)) == NULL)

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "tg-ctl-common.h"
+#include "tg-ctl-table.h"
 #include "tg-db-util.h"
 #include "tg-money.h"
 #include "tg-settings-queries.h"
@@ -44,7 +45,8 @@ tg_ctl_settings (TgCtlGlobals  *globals,
   g_option_context_set_summary (context,
     "Reads or changes a setting shared by every Tollgate on this database:\n"
     "  billing-timezone    IANA time zone of days, weeks, months and billing periods\n"
-    "  reporting-currency  ISO 4217 code that reports and budgets use");
+    "  reporting-currency  ISO 4217 code that reports and budgets use: one that an\n"
+    "                      exchange rate leads into or that a provider bills in");
   if ((ret = tg_ctl_parse (context, globals, &argc, &argv)) >= 0)
     return ret;
 
@@ -81,6 +83,27 @@ tg_ctl_settings (TgCtlGlobals  *globals,
       if (conn == NULL)
         return tg_ctl_fail (g_steal_pointer (&error));
 
+      /* A currency no cost can be stated in would make every cost 0.00. The server
+       * refuses it too (tollgate.change_setting()); asking first makes it a mistake in
+       * the call, with the currencies there are.
+       */
+      if (g_str_equal (key, "reporting-currency"))
+        {
+          g_auto(GStrv) currencies = tg_settings_fetch_currencies (conn, &error);
+          g_autofree char *list = NULL;
+
+          if (currencies == NULL)
+            return tg_ctl_fail (g_steal_pointer (&error));
+          if (!g_strv_contains ((const char * const *)currencies, value))
+            {
+              list = g_strjoinv (", ", currencies);
+              return tg_ctl_usage_error (context, "cannot report costs in %s: no exchange rate "
+                                         "leads into it and no provider bills in it; the "
+                                         "possible currencies are %s", value,
+                                         *list != '\0' ? list : "none yet");
+            }
+        }
+
       /* Costs are kept in the reporting currency: the change rebuilds them with it. */
       if (g_str_equal (key, "reporting-currency") && !globals->json)
         g_printerr ("Converting every cost to %s…\n", value);
@@ -108,7 +131,11 @@ tg_ctl_settings (TgCtlGlobals  *globals,
       if (globals->json)
         print_setting_json (key, value);
       else
-        g_print ("%s\n", value);
+        {
+          g_autofree char *text = tg_ctl_text_escape (value);
+
+          g_print ("%s\n", text);
+        }
       return TG_CTL_EXIT_OK;
     }
 }

@@ -17,14 +17,10 @@
 #include "tg-ctl-common.h"
 #include "tg-db-util.h"
 #include "tg-format.h"
+#include "tg-simulate-queries.h"
 #include "tg-time-bucket.h"
 #include "tg-traffic-model.h"
 #include "tg-usage-writer.h"
-
-/* Rows per COPY statement: large enough that the statement's own cost vanishes, small
- * enough that a server-side failure is noticed soon.
- */
-#define COPY_BATCH_ROWS 250000
 
 /* Live rows go in with one INSERT this often. */
 #define LIVE_TICK_MS 100
@@ -38,6 +34,7 @@ typedef struct
   gint64    started;      /* monotonic µs */
   guint64   rows;
   guint64   calls;
+  guint     skipped_days; /* history: written by an earlier run of the same options */
 } Totals;
 
 typedef struct
@@ -69,8 +66,8 @@ format_day (gint64 day)
   return g_strdup_printf ("%04d-%02d-%02d", year, month, mday);
 }
 
-/* --end: a strict YYYY-MM-DD (tg_time_bucket_parse_date()) no earlier than 1970, where
- * the model's day numbers begin.
+/* --end: a strict YYYY-MM-DD (tg_time_bucket_parse_date()), so one of the supported
+ * dates, which begin in 1970 as the model's day numbers do.
  */
 static gboolean
 parse_end (const char  *text,
@@ -81,13 +78,6 @@ parse_end (const char  *text,
 
   if (!tg_time_bucket_parse_date (text, &date, error))
     return FALSE;
-
-  if (g_date_get_year (&date) < 1970)
-    {
-      g_set_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_INVALID_DATE,
-                   "“%s” is before 1970, where simulated time begins", text);
-      return FALSE;
-    }
 
   *day = tg_traffic_day_from_date (g_date_get_year (&date), g_date_get_month (&date),
                                    g_date_get_day (&date));
@@ -129,6 +119,7 @@ print_summary (const char *mode,
           tg_ctl_json_add_int (builder, "days", n_days);
           json_builder_set_member_name (builder, "stopped_at_now");
           json_builder_add_boolean_value (builder, clipped);
+          tg_ctl_json_add_int (builder, "skipped_days", totals->skipped_days);
         }
       tg_ctl_json_add_int (builder, "rows", (gint64)totals->rows);
       tg_ctl_json_add_int (builder, "calls", (gint64)totals->calls);
@@ -150,6 +141,9 @@ print_summary (const char *mode,
                  clipped ? "; stopped at the current time" : "");
       else
         g_print ("Simulated live traffic, seed %" G_GUINT64_FORMAT "\n", totals->seed);
+      if (totals->skipped_days > 0)
+        g_print ("%u of them written by another run of these options, left as they were\n",
+                 totals->skipped_days);
       g_print ("%s rows, %s calls in %.2f s: %.0f rows/s, %.0f calls/s\n",
                rows, calls, seconds, rows_per_second, calls_per_second);
     }
@@ -192,24 +186,47 @@ prepare (PGconn          *conn,
   return tg_usage_writer_ensure_partitions (conn, from, to, error);
 }
 
-/* One connection's share of the history: it takes the next day not taken yet until none
- * is left, so the connections' servers work in parallel (one core each) while the days,
- * which are independent of each other, stay the same whoever writes them.
+/* ---- history ----------------------------------------------------------------------- */
+
+/* A history run writes each day in a transaction of its own that also records the day in
+ * tollgate.simulate_progress (src/db/tg-simulate-queries.c), so whatever stops it, every
+ * day is in whole or not at all, the command can say which, and running it again with
+ * the same options writes only what is missing: the same rows as a run that never
+ * stopped, whatever --jobs and however many reruns. Before anything is written it checks
+ * that the session may do all of it, so that a role that could not finish does not start.
+ */
+
+/* What became of one day of the range. */
+typedef enum
+{
+  DAY_TO_WRITE,     /* not written (yet) */
+  DAY_WRITTEN,      /* committed by this run */
+  DAY_WAS_WRITTEN,  /* by another run of the same options, before or meanwhile: left */
+  DAY_IN_DOUBT,     /* the connection was lost during its COMMIT */
+  DAY_FUTURE,       /* starts after the run started: a later run writes it */
+} DayState;
+
+/* The days are shared by the connections' threads: each takes the next day not taken yet
+ * until none is left, so the servers work in parallel (one core each) while the days,
+ * independent of each other, stay the same whoever writes them.
  */
 typedef struct
 {
   TgTrafficModel *model;       /* read-only while workers run */
-  gint64          first_day;
-  guint           n_days;
+  TgSimulateRun   key;
   gint64          now;         /* history stops here */
+  gint64         *resume_from; /* per day: where its rows go on (its start when none are in) */
+  DayState       *states;      /* per day: written by the worker that took it */
   gint            next_day;    /* atomic */
   gint            days_done;   /* atomic */
   gint            failed;      /* atomic */
   gint            running;     /* atomic: workers not finished */
   GMutex          lock;
-  guint64         rows;        /* under lock */
+  guint64         rows;        /* under lock: written by this run */
   guint64         calls;       /* under lock */
   GError         *error;       /* under lock: the first failure */
+  guint           int_id;      /* main thread: the signal handlers */
+  guint           term_id;
 } HistoryRun;
 
 typedef struct
@@ -232,48 +249,85 @@ history_fail (HistoryRun *run,
   g_atomic_int_set (&run->failed, 1);
 }
 
-/* Writes one day; FALSE with @error set when writing failed. */
+/* Writes what is missing of day @d of the range in one transaction; FALSE with @error set
+ * when that failed, and then nothing of it is in (or, DAY_IN_DOUBT, maybe all of it).
+ */
 static gboolean
 history_write_day (HistoryRun     *run,
+                   PGconn         *conn,
                    TgUsageWriter  *writer,
-                   gint64          day_number,
+                   guint           d,
                    GError        **error)
 {
+  gint64 day_number = run->key.first_day + d;
   g_autoptr(TgTrafficDay) day = tg_traffic_model_generate_day (run->model, day_number);
   guint n_rows = tg_traffic_day_get_n_rows (day);
-  guint64 rows = 0;
-  guint64 calls = 0;
+  TgSimulatePiece piece = { 0 };
+  gboolean claimed = FALSE;
+  gboolean in_doubt = FALSE;
   TgTrafficRow row;
 
-  if (!tg_usage_writer_is_copying (writer) && !tg_usage_writer_copy_begin (writer, error))
-    return FALSE;
+  piece.day = day_number;
+  piece.from = run->resume_from[d];
+  piece.until = MIN ((day_number + 1) * TG_TRAFFIC_USEC_PER_DAY, run->now);
 
+  if (!tg_simulate_piece_begin (conn, error))
+    return FALSE;
+  if (!tg_usage_writer_copy_begin (writer, error))
+    goto abort;
+
+  /* The day's rows come in time order: the piece is a run of them. */
   for (guint i = 0; i < n_rows; i++)
     {
       tg_traffic_day_get_row (day, i, &row);
-      if (row.created_at >= run->now)
+      if (row.created_at < piece.from)
+        continue;
+      if (row.created_at >= piece.until)
         break;
 
       if (!tg_usage_writer_copy_row (writer, &row, error))
-        return FALSE;
-      rows++;
-      calls += row.call_count;
+        goto abort;
+      piece.rows++;
+      piece.calls += row.call_count;
+    }
+  if (!tg_usage_writer_copy_end (writer, error))
+    goto abort;
+
+  if (!tg_simulate_piece_commit (conn, &run->key, &piece, &claimed, &in_doubt, error))
+    {
+      if (in_doubt)
+        run->states[d] = DAY_IN_DOUBT;
+      return FALSE;
     }
 
-  if (tg_usage_writer_get_copy_rows (writer) >= COPY_BATCH_ROWS
-      && !tg_usage_writer_copy_end (writer, error))
-    return FALSE;
+  /* Another run of the same options wrote it since this one read the progress: this
+   * one's copy was rolled back.
+   */
+  if (!claimed)
+    {
+      run->states[d] = DAY_WAS_WRITTEN;
+      g_atomic_int_inc (&run->days_done);
+      return TRUE;
+    }
 
+  run->states[d] = DAY_WRITTEN;
   g_mutex_lock (&run->lock);
-  run->rows += rows;
-  run->calls += calls;
+  run->rows += piece.rows;
+  run->calls += piece.calls;
   g_mutex_unlock (&run->lock);
   g_atomic_int_inc (&run->days_done);
 
   return TRUE;
+
+abort:
+  tg_usage_writer_copy_abort (writer);
+  tg_simulate_piece_abort (conn);
+  return FALSE;
 }
 
-/* Takes days until none is left; the first worker also reports progress. */
+/* Takes days until none is left or a connection failed; a day under way when another
+ * connection fails is finished, and said to be written.
+ */
 static gpointer
 history_work (gpointer data)
 {
@@ -286,23 +340,163 @@ history_work (gpointer data)
     {
       guint d = (guint)g_atomic_int_add (&run->next_day, 1);
 
-      /* History stops at the current time: the live mode writes what comes after. */
-      if (d >= run->n_days || (run->first_day + d) * TG_TRAFFIC_USEC_PER_DAY >= run->now)
+      if (d >= run->key.n_days)
         break;
 
-      if (!history_write_day (run, writer, run->first_day + d, &error))
+      if (run->states[d] != DAY_TO_WRITE)
+        {
+          g_atomic_int_inc (&run->days_done);
+          continue;
+        }
+
+      if (!history_write_day (run, worker->conn, writer, d, &error))
         {
           history_fail (run, g_steal_pointer (&error));
           break;
         }
     }
 
-  /* After a failure this commits what the connection had sent; the run fails anyway. */
-  if (tg_usage_writer_is_copying (writer) && !tg_usage_writer_copy_end (writer, &error))
-    history_fail (run, g_steal_pointer (&error));
-
   g_atomic_int_dec_and_test (&run->running);
   return NULL;
+}
+
+/* The first SIGINT or SIGTERM: no new day is started. Both handlers go, so that GLib
+ * gives the signals back their default action.
+ */
+static gboolean
+history_signal (gpointer user_data)
+{
+  HistoryRun *run = user_data;
+
+  history_fail (run, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                          "Interrupted; the days under way were finished"));
+  g_clear_handle_id (&run->int_id, g_source_remove);
+  g_clear_handle_id (&run->term_id, g_source_remove);
+  return G_SOURCE_REMOVE;
+}
+
+/* "2025-01-27..2025-01-31, 2025-02-02": the days of the range in @state, as runs. */
+static guint
+append_days (GString          *text,
+             const HistoryRun *run,
+             DayState          state)
+{
+  guint n = 0;
+
+  for (guint d = 0; d < run->key.n_days; d++)
+    {
+      g_autofree char *start = NULL;
+      guint e;
+
+      if (run->states[d] != state)
+        continue;
+
+      for (e = d; e + 1 < run->key.n_days && run->states[e + 1] == state; e++)
+        ;
+      start = format_day (run->key.first_day + d);
+      g_string_append_printf (text, "%s%s", n > 0 ? ", " : "", start);
+      if (e > d)
+        {
+          g_autofree char *last = format_day (run->key.first_day + e);
+
+          g_string_append_printf (text, "..%s", last);
+        }
+      n += e - d + 1;
+      d = e;
+    }
+
+  return n;
+}
+
+/* Refuses a run the session could not finish, before it writes anything, naming each
+ * right it lacks and who has it.
+ */
+static int
+fail_missing_rights (PGconn    *conn,
+                     GPtrArray *missing)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *owner = NULL;
+  gboolean migrate = FALSE;
+
+  g_string_append_printf (text, "%s may not write simulated history, so nothing was written. "
+                                "It lacks:", PQuser (conn));
+
+  for (guint i = 0; i < missing->len; i++)
+    {
+      const TgSimulateMissingRight *right = g_ptr_array_index (missing, i);
+
+      if (!right->exists)
+        {
+          g_string_append_printf (text, "\n  %s on %s, which the schema does not have yet",
+                                  right->privilege, right->object);
+          migrate = TRUE;
+          continue;
+        }
+
+      g_string_append_printf (text, "\n  %s on %s, held by ", right->privilege, right->object);
+      if (right->grantees != NULL)
+        g_string_append_printf (text, "%s and ", right->grantees);
+      g_string_append_printf (text, "its owner %s", right->owner);
+      owner = right->owner;
+    }
+
+  if (migrate)
+    g_string_append (text, "\nRun “tollgatectl migrate” to bring the schema up to date.");
+  if (owner != NULL)
+    g_string_append_printf (text, "\nRun it as %s (the role that owns the schema's tables), or "
+                                  "have %s grant %s these rights.", owner, owner, PQuser (conn));
+
+  return tg_ctl_fail (g_error_new_literal (TG_DB_ERROR, TG_DB_ERROR_PERMISSION_DENIED, text->str));
+}
+
+/* What a run that failed leaves behind, in the words of the error: which days are in,
+ * which are not, and the command that finishes it.
+ */
+static void
+history_explain_failure (GError           *error,
+                         const HistoryRun *run,
+                         const char       *rerun)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) days = g_string_new (NULL);
+  g_autofree char *rows = tg_format_count ((gint64)run->rows);
+  g_autofree char *old_message = NULL;
+  guint n_written, n_before, n_doubt, n_missing;
+
+  /* Only called once the population is in: its rows are there whatever else failed. */
+  g_string_append (text, "\nThe simulated users, features and cost centres are in; a rerun "
+                         "leaves them as they are.");
+
+  n_written = append_days (days, run, DAY_WRITTEN);
+  if (n_written > 0)
+    g_string_append_printf (text, "\n%s: written by this run (%s rows), kept.", days->str, rows);
+
+  g_string_truncate (days, 0);
+  n_before = append_days (days, run, DAY_WAS_WRITTEN);
+  if (n_before > 0)
+    g_string_append_printf (text, "\n%s: written by another run of these options, left as "
+                                  "they were.", days->str);
+
+  g_string_truncate (days, 0);
+  n_doubt = append_days (days, run, DAY_IN_DOUBT);
+  if (n_doubt > 0)
+    g_string_append_printf (text, "\n%s: the connection was lost while committing; "
+                                  "in whole or not at all.", days->str);
+
+  g_string_truncate (days, 0);
+  n_missing = append_days (days, run, DAY_TO_WRITE);
+  if (n_missing > 0)
+    g_string_append_printf (text, "\n%s: not written.", days->str);
+
+  if (n_written + n_before + n_doubt == 0)
+    g_string_append (text, "\nNo day of the history was written.");
+
+  g_string_append_printf (text, "\nRerun with the same --db to finish; it writes only the days "
+                                "not written:\n  %s", rerun);
+
+  old_message = error->message;
+  error->message = g_strconcat (old_message, text->str, NULL);
 }
 
 static int
@@ -312,34 +506,94 @@ run_history (TgCtlGlobals   *globals,
              gint64          first_day,
              guint           n_days,
              guint           n_jobs,
+             const char     *rerun,
              Totals         *totals)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GArray) progress = NULL;
   g_autofree char *from = format_day (first_day);
   g_autofree char *to = format_day (first_day + n_days - 1);
   g_autofree HistoryWorker *workers = NULL;
+  g_autofree gint64 *resume_from = g_new0 (gint64, n_days);
+  g_autofree DayState *states = g_new0 (DayState, n_days);
   HistoryRun run = { 0 };
+  const TgTrafficUser *users;
   gint64 range_start = first_day * TG_TRAFFIC_USEC_PER_DAY;
   gint64 range_end = (first_day + n_days) * TG_TRAFFIC_USEC_PER_DAY;
+  guint n_users;
   guint n_reports = 0;
+  guint n_to_write = 0;
   gboolean clipped;
   guint n_workers;
   int status = TG_CTL_EXIT_OK;
 
   run.model = model;
-  run.first_day = first_day;
-  run.n_days = n_days;
+  run.key.seed = tg_traffic_model_get_seed (model);
+  run.key.rows_per_day = tg_traffic_model_get_rows_per_day (model);
+  run.key.first_day = first_day;
+  run.key.n_days = n_days;
   run.now = g_get_real_time ();
+  run.resume_from = resume_from;
+  run.states = states;
   g_mutex_init (&run.lock);
   clipped = range_end > run.now;
 
   tg_traffic_model_set_range (model, first_day, n_days);
 
-  if (!prepare (conn, model, range_start, MAX (range_start, MIN (range_end, run.now)), &error))
+  /* Nothing is written until the session is known to be able to write all of it. */
+  if (!tg_usage_writer_check_schema (conn, &error))
     return tg_ctl_fail (g_steal_pointer (&error));
+  missing = tg_simulate_fetch_missing_rights (conn, &error);
+  if (missing == NULL)
+    return tg_ctl_fail (g_steal_pointer (&error));
+  if (missing->len > 0)
+    return fail_missing_rights (conn, missing);
 
-  /* No more connections than days; every one of them made before any writing starts. */
-  n_workers = MAX (1, MIN (n_jobs, n_days));
+  /* What earlier runs of the same options wrote; days after the start of this run are
+   * not history yet.
+   */
+  progress = tg_simulate_fetch_progress (conn, &run.key, &error);
+  if (progress == NULL)
+    return tg_ctl_fail (g_steal_pointer (&error));
+  for (guint d = 0; d < n_days; d++)
+    {
+      resume_from[d] = (first_day + d) * TG_TRAFFIC_USEC_PER_DAY;
+      if (resume_from[d] >= run.now)
+        states[d] = DAY_FUTURE;
+    }
+  for (guint i = 0; i < progress->len; i++)
+    {
+      const TgSimulatePiece *piece = &g_array_index (progress, TgSimulatePiece, i);
+      gint64 d = piece->day - first_day;
+
+      if (d < 0 || d >= n_days || states[d] == DAY_FUTURE)
+        continue;
+      resume_from[d] = piece->until;
+      if (piece->until >= MIN ((piece->day + 1) * TG_TRAFFIC_USEC_PER_DAY, run.now))
+        states[d] = DAY_WAS_WRITTEN;
+    }
+  for (guint d = 0; d < n_days; d++)
+    n_to_write += states[d] == DAY_TO_WRITE;
+
+  /* The population first (its own transaction; a rerun leaves rows that are there as
+   * they are), then the months' partitions, so COPY routes rows straight into them.
+   */
+  users = tg_traffic_model_get_users (model, &n_users);
+  if (!tg_usage_writer_write_population (conn, users, n_users, &error))
+    return tg_ctl_fail (g_steal_pointer (&error));
+  if (n_to_write > 0
+      && !tg_usage_writer_ensure_partitions (conn, range_start,
+                                             MAX (range_start, MIN (range_end, run.now)), &error))
+    {
+      history_explain_failure (error, &run, rerun);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+
+  /* No more connections than days to write; every one of them made before any writing
+   * starts.
+   */
+  n_workers = MAX (1, MIN (n_jobs, n_to_write));
   workers = g_new0 (HistoryWorker, n_workers);
   workers[0].conn = conn;
   for (guint i = 1; i < n_workers; i++)
@@ -347,6 +601,7 @@ run_history (TgCtlGlobals   *globals,
       workers[i].conn = tg_ctl_connect (globals, &error);
       if (workers[i].conn == NULL)
         {
+          history_explain_failure (error, &run, rerun);
           status = tg_ctl_fail (g_steal_pointer (&error));
           goto out;
         }
@@ -361,6 +616,13 @@ run_history (TgCtlGlobals   *globals,
       workers[i].thread = g_thread_new ("tg-simulate", history_work, &workers[i]);
     }
 
+  /* Ctrl+C or SIGTERM stops the run after the days under way, which then says what it
+   * kept; the handlers go after the first signal, so a second one stops it at once (and
+   * the days under way are rolled back).
+   */
+  run.int_id = g_unix_signal_add (SIGINT, history_signal, &run);
+  run.term_id = g_unix_signal_add (SIGTERM, history_signal, &run);
+
   /* Progress while the workers write: a line a second, only for runs that long. */
   for (;;)
     {
@@ -371,6 +633,8 @@ run_history (TgCtlGlobals   *globals,
         break;
 
       g_usleep (G_USEC_PER_SEC / 20);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
       if (totals->json
           || g_get_monotonic_time () - totals->started < G_USEC_PER_SEC * (n_reports + 1))
         continue;
@@ -384,6 +648,8 @@ run_history (TgCtlGlobals   *globals,
 
   for (guint i = 0; i < n_workers; i++)
     g_thread_join (workers[i].thread);
+  g_clear_handle_id (&run.int_id, g_source_remove);
+  g_clear_handle_id (&run.term_id, g_source_remove);
 
   if (n_reports > 0 && isatty (STDERR_FILENO))
     g_printerr ("\n");
@@ -393,10 +659,14 @@ run_history (TgCtlGlobals   *globals,
 
   if (run.error != NULL)
     {
+      history_explain_failure (run.error, &run, rerun);
       status = tg_ctl_fail (g_steal_pointer (&run.error));
       goto out;
     }
 
+  /* Before this run, or by another one of the same options while it ran. */
+  for (guint d = 0; d < n_days; d++)
+    totals->skipped_days += states[d] == DAY_WAS_WRITTEN;
   print_summary ("history", totals, from, to, n_days, clipped);
 
 out:
@@ -560,6 +830,40 @@ run_live (PGconn         *conn,
 
 /* ---- the command ------------------------------------------------------------------- */
 
+/* The numeric options and what each accepts (tg_ctl_parse_number()). A day is generated
+ * whole before it is written, so --rows-per-day keeps one within a few hundred MB; live
+ * rows go in as a platform writes them, with INSERTs, thousands a second at most; a live
+ * run meant to last longer than a year leaves out --duration.
+ */
+static const TgCtlNumberRange history_range =
+  { "--history", 1, MAX_HISTORY_DAYS, FALSE, TRUE, "days" };
+static const TgCtlNumberRange jobs_range =
+  { "--jobs", 1, 64, FALSE, TRUE, "connections" };
+static const TgCtlNumberRange rate_range =
+  { "--rate", 0, 1e4, TRUE, FALSE, "calls a second" };
+static const TgCtlNumberRange duration_range =
+  { "--duration", 0, 366 * 86400, TRUE, FALSE, "seconds" };
+static const TgCtlNumberRange rows_per_day_range =
+  { "--rows-per-day", 0, 5e6, TRUE, FALSE, "rows" };
+static const TgCtlNumberRange scale_range =
+  { "--scale", 0, 500, TRUE, FALSE, NULL };
+
+/* Reads @text (when given) into @value; %FALSE with the usage message printed otherwise. */
+static gboolean
+parse_option (GOptionContext         *context,
+              const TgCtlNumberRange *range,
+              const char             *text,
+              double                 *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (text == NULL || tg_ctl_parse_number (range, text, value, &error))
+    return TRUE;
+
+  tg_ctl_usage_error (context, "%s", error->message);
+  return FALSE;
+}
+
 int
 tg_ctl_simulate (TgCtlGlobals  *globals,
                  int            argc,
@@ -571,35 +875,45 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
   g_autoptr(TgTrafficModel) model = NULL;
   g_autofree char *end = NULL;
   g_autofree char *seed_text = NULL;
-  int history = G_MININT;
-  int jobs = 0;
+  g_autofree char *history_text = NULL;
+  g_autofree char *jobs_text = NULL;
+  g_autofree char *rate_text = NULL;
+  g_autofree char *duration_text = NULL;
+  g_autofree char *rows_per_day_text = NULL;
+  g_autofree char *scale_text = NULL;
+  g_autofree char *end_text = NULL;
+  g_autofree char *volume = NULL;
+  g_autofree char *rerun = NULL;
   gboolean live = FALSE;
-  double rate = NAN;
-  double duration = NAN;
-  double rows_per_day = NAN;
-  double scale = NAN;
+  double history = 0;
+  double jobs = 0;
+  double rate = 20.0;
+  double duration = 0;
+  double rows_per_day = TG_TRAFFIC_DEFAULT_ROWS_PER_DAY;
+  double scale = 1.0;
   gint64 end_day;
+  guint n_days;
   Totals totals = { 0 };
   GOptionEntry entries[] = {
-    { "history", 0, 0, G_OPTION_ARG_INT, &history,
+    { "history", 0, 0, G_OPTION_ARG_STRING, &history_text,
       "Back-fill DAYS days of traffic with COPY", "DAYS" },
     { "end", 0, 0, G_OPTION_ARG_STRING, &end,
       "Last day of the history, YYYY-MM-DD in UTC (default: today; never past the current time)",
       "DATE" },
     { "live", 0, 0, G_OPTION_ARG_NONE, &live,
       "Insert calls as they happen, in small batches, until --duration passes or a signal", NULL },
-    { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &rate,
+    { "rate", 0, 0, G_OPTION_ARG_STRING, &rate_text,
       "Live calls per second (default 20)", "N" },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration,
+    { "duration", 0, 0, G_OPTION_ARG_STRING, &duration_text,
       "Stop live traffic after S seconds (default: run until interrupted)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
       "Seed of the simulation: the same seed and options give the same rows (default: random)",
       "N" },
-    { "jobs", 0, 0, G_OPTION_ARG_INT, &jobs,
+    { "jobs", 0, 0, G_OPTION_ARG_STRING, &jobs_text,
       "Connections writing history in parallel (default: one per processor, at most 4)", "N" },
-    { "rows-per-day", 0, 0, G_OPTION_ARG_DOUBLE, &rows_per_day,
+    { "rows-per-day", 0, 0, G_OPTION_ARG_STRING, &rows_per_day_text,
       "Mean rows per day of history (default 9300: 90 days hold about a million calls)", "N" },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale,
+    { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_text,
       "Multiply the default volume of history by F", "F" },
     { NULL }
   };
@@ -620,36 +934,28 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
   if (argc > 1)
     return tg_ctl_usage_error (context, "unexpected argument “%s”", argv[1]);
 
-  if (history != G_MININT && live)
+  if (history_text != NULL && live)
     return tg_ctl_usage_error (context, "choose one of --history and --live");
-  if (history == G_MININT && !live)
+  if (history_text == NULL && !live)
     return tg_ctl_usage_error (context, "say what to simulate: --history DAYS or --live");
-  if (history != G_MININT && (history < 1 || history > MAX_HISTORY_DAYS))
-    return tg_ctl_usage_error (context, "--history takes a number of days from 1 to %d, not %d",
-                               MAX_HISTORY_DAYS, history);
   if (live && end != NULL)
     return tg_ctl_usage_error (context, "--end applies to --history only");
-  if (live && (!isnan (rows_per_day) || !isnan (scale)))
+  if (live && (rows_per_day_text != NULL || scale_text != NULL))
     return tg_ctl_usage_error (context,
                                "--rows-per-day and --scale apply to --history; use --rate");
-  if (!live && (!isnan (rate) || !isnan (duration)))
+  if (!live && (rate_text != NULL || duration_text != NULL))
     return tg_ctl_usage_error (context, "--rate and --duration apply to --live only");
-  if (live && jobs != 0)
+  if (live && jobs_text != NULL)
     return tg_ctl_usage_error (context, "--jobs applies to --history only");
-  if (jobs < 0 || jobs > 64)
-    return tg_ctl_usage_error (context, "--jobs takes a number of connections from 1 to 64");
-  if (!isnan (rows_per_day) && !isnan (scale))
+  if (rows_per_day_text != NULL && scale_text != NULL)
     return tg_ctl_usage_error (context, "give --rows-per-day or --scale, not both");
-  /* A day is generated whole before it is written: keep one within a few hundred MB. */
-  if (!isnan (rows_per_day) && !(rows_per_day > 0 && rows_per_day <= 5e6))
-    return tg_ctl_usage_error (context, "--rows-per-day must be above 0 (and at most 5000000)");
-  if (!isnan (scale) && !(scale > 0 && scale <= 500))
-    return tg_ctl_usage_error (context, "--scale must be above 0 (and at most 500)");
-  /* Live rows go in as a platform writes them, with INSERTs: thousands a second at most. */
-  if (!isnan (rate) && !(rate > 0 && rate <= 1e4))
-    return tg_ctl_usage_error (context, "--rate must be above 0 (and at most 10000)");
-  if (!isnan (duration) && !(duration > 0))
-    return tg_ctl_usage_error (context, "--duration must be a positive number of seconds");
+  if (!parse_option (context, &history_range, history_text, &history) ||
+      !parse_option (context, &jobs_range, jobs_text, &jobs) ||
+      !parse_option (context, &rate_range, rate_text, &rate) ||
+      !parse_option (context, &duration_range, duration_text, &duration) ||
+      !parse_option (context, &rows_per_day_range, rows_per_day_text, &rows_per_day) ||
+      !parse_option (context, &scale_range, scale_text, &scale))
+    return TG_CTL_EXIT_USAGE;
 
   if (end != NULL)
     {
@@ -674,11 +980,20 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
     }
   totals.json = globals->json;
 
-  if (!live && (end_day - history + 1) * TG_TRAFFIC_USEC_PER_DAY > g_get_real_time ())
+  n_days = (guint)history;
+  if (!live && (end_day - n_days + 1) * TG_TRAFFIC_USEC_PER_DAY > g_get_real_time ())
     return tg_ctl_usage_error (context, "--end %s: the whole history would be in the future", end);
+  /* Day 0 of the model is 1970-01-01, the first of the supported dates. */
+  if (!live && end_day - n_days + 1 < 0)
+    {
+      g_autofree char *last = format_day (end_day);
 
-  if (isnan (rows_per_day))
-    rows_per_day = TG_TRAFFIC_DEFAULT_ROWS_PER_DAY * (isnan (scale) ? 1.0 : scale);
+      return tg_ctl_usage_error (context, "%u days of history up to %s would begin before "
+                                 "the supported dates, " TG_TIME_SUPPORTED_DATES, n_days, last);
+    }
+
+  if (scale_text != NULL)
+    rows_per_day = TG_TRAFFIC_DEFAULT_ROWS_PER_DAY * scale;
 
   conn = tg_ctl_connect (globals, &error);
   if (conn == NULL)
@@ -687,12 +1002,22 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
   model = tg_traffic_model_new (totals.seed, rows_per_day);
 
   if (live)
-    return run_live (conn, model, isnan (rate) ? 20.0 : rate, isnan (duration) ? 0.0 : duration,
-                     &totals);
+    return run_live (conn, model, rate, duration, &totals);
 
-  if (jobs == 0)
+  if (jobs_text == NULL)
     jobs = CLAMP (g_get_num_processors (), 1, 4);
 
-  return run_history (globals, conn, model, end_day - history + 1, (guint)history, (guint)jobs,
-                      &totals);
+  /* Everything that decides the rows, spelled out: --end and --seed have defaults that
+   * change from run to run. Not --db, which may hold a password.
+   */
+  end_text = format_day (end_day);
+  if (scale_text != NULL)
+    volume = g_strdup_printf (" --scale %s", scale_text);
+  else if (rows_per_day_text != NULL)
+    volume = g_strdup_printf (" --rows-per-day %s", rows_per_day_text);
+  rerun = g_strdup_printf ("tollgatectl simulate --history %u --end %s --seed %" G_GUINT64_FORMAT
+                           "%s", n_days, end_text, totals.seed, volume != NULL ? volume : "");
+
+  return run_history (globals, conn, model, end_day - n_days + 1, n_days, (guint)jobs,
+                      rerun, &totals);
 }

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "tg-ctl-table.h"
 
@@ -80,7 +81,7 @@ tg_ctl_table_add_column (TgCtlTable *self,
                          const char *title,
                          TgCtlAlign  align)
 {
-  Column column = { g_strdup (title != NULL ? title : ""), align };
+  Column column = { tg_ctl_text_escape (title != NULL ? title : ""), align };
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (self->rows->len == 0);
@@ -90,21 +91,23 @@ tg_ctl_table_add_column (TgCtlTable *self,
 
 /**
  * tg_ctl_table_add_rowv:
- * @cells: one text a column, in UTF-8
+ * @cells: one text a column, as it came (tg_ctl_text_escape() makes it safe to print)
  */
 void
 tg_ctl_table_add_rowv (TgCtlTable         *self,
                        const char * const *cells)
 {
   char **row;
+  guint n;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (cells != NULL);
   g_return_if_fail (g_strv_length ((char **)cells) == self->columns->len);
-  for (guint i = 0; cells[i] != NULL; i++)
-    g_return_if_fail (g_utf8_validate (cells[i], -1, NULL));
 
-  row = g_strdupv ((char **)cells);
+  n = self->columns->len;
+  row = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    row[i] = tg_ctl_text_escape (cells[i]);
   g_ptr_array_add (self->rows, row);
 }
 
@@ -161,6 +164,79 @@ tg_ctl_text_width (const char *text)
     }
 
   return width;
+}
+
+/* Characters that steer the terminal or the direction of text rather than show: C1
+ * controls, and the marks, embeddings, overrides and isolates of bidirectional text, which
+ * can make a cell read backwards or run its text into the next column.
+ */
+static gboolean
+is_steering (gunichar c)
+{
+  return (c >= 0x80 && c <= 0x9f) ||
+         c == 0x061c || c == 0x200e || c == 0x200f ||
+         (c >= 0x202a && c <= 0x202e) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+/**
+ * tg_ctl_text_escape:
+ * @text: (nullable): text to print, from the database or any other outside source; not
+ *   necessarily valid UTF-8
+ *
+ * Every text output of tollgatectl goes through this, so that text from the database can
+ * never act on the terminal (an ESC sequence retitles it, moves the cursor or draws a
+ * table line of its own; a right-to-left override turns a cell around). What a terminal
+ * would act on is written out instead: C0 controls and DEL as "\xNN" (tab, newline and
+ * return as "\t", "\n", "\r"), bytes that are not UTF-8 as "\xNN", C1 controls and
+ * the controls of bidirectional text as "\u202E", and the backslash as "\\", so that
+ * the escaped text tells them apart from text that looks like an escape. JSON output does
+ * not use it: json-glib escapes what JSON must, and the value stays exact.
+ *
+ * Returns: (transfer full): the text to print, valid UTF-8; "" for %NULL
+ */
+char *
+tg_ctl_text_escape (const char *text)
+{
+  GString *escaped;
+  const char *p;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  escaped = g_string_sized_new (strlen (text));
+  p = text;
+  while (*p != '\0')
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+      guchar byte = (guchar)*p;
+
+      if (c == (gunichar)-1 || c == (gunichar)-2)
+        {
+          g_string_append_printf (escaped, "\\x%02X", byte);
+          p++;
+          continue;
+        }
+
+      if (c == '\\')
+        g_string_append (escaped, "\\\\");
+      else if (c == '\t')
+        g_string_append (escaped, "\\t");
+      else if (c == '\n')
+        g_string_append (escaped, "\\n");
+      else if (c == '\r')
+        g_string_append (escaped, "\\r");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (escaped, "\\x%02X", (guint)c);
+      else if (is_steering (c))
+        g_string_append_printf (escaped, "\\u%04X", (guint)c);
+      else
+        g_string_append_len (escaped, p, g_utf8_next_char (p) - p);
+
+      p = g_utf8_next_char (p);
+    }
+
+  return g_string_free (escaped, FALSE);
 }
 
 static void

@@ -34,6 +34,7 @@ char       *tg_ctl_table_to_string    (TgCtlTable  *self);
 void        tg_ctl_table_print        (TgCtlTable  *self);
 
 guint       tg_ctl_text_width         (const char  *text);
+char       *tg_ctl_text_escape        (const char  *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgCtlTable, tg_ctl_table_free)
 

@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "tg-catalog-queries.h"
 #include "tg-ctl-common.h"
 #include "tg-ctl-table.h"
 #include "tg-db-util.h"
@@ -203,6 +205,130 @@ figures_table_add (TgCtlTable       *table,
 }
 
 static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return g_strcmp0 (*(char * const *)a, *(char * const *)b);
+}
+
+/* The first line of a text report. The time zone passed tg_time_zone_new_checked(); the
+ * currency is the database's text like any other, and escaped as the table's cells are.
+ */
+static void
+print_heading (const char    *what,
+               const Context *ctx)
+{
+  g_autofree char *currency = tg_ctl_text_escape (ctx->currency);
+
+  g_print ("%s (%s), cost in %s\n\n", what, ctx->tz_name, currency);
+}
+
+/* What the window's header says with its warning icon, said under a table: costs leave
+ * out the billable calls without a price or an exchange rate into the reporting currency,
+ * so a cost of 0.00 is not read as free. Up to a few groups are named, most first; the
+ * JSON has the same count per row as "unpriced_calls".
+ */
+#define MAX_UNPRICED_GROUPS 5
+
+static int
+compare_unpriced (gconstpointer a,
+                  gconstpointer b)
+{
+  const TgUsageRow *x = *(const TgUsageRow * const *)a;
+  const TgUsageRow *y = *(const TgUsageRow * const *)b;
+
+  if (x->unpriced_calls != y->unpriced_calls)
+    return x->unpriced_calls > y->unpriced_calls ? -1 : 1;
+  return g_strcmp0 (x->group, y->group);
+}
+
+static void
+print_unpriced_note (GPtrArray  *rows,
+                     const char *currency)
+{
+  g_autoptr(GHashTable) by_group = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_usage_row_unref);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *count = NULL;
+  g_autofree char *escaped_currency = tg_ctl_text_escape (currency);
+  gint64 unpriced = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TgUsageRow *row = g_ptr_array_index (rows, i);
+      TgUsageRow *group;
+
+      if (row->unpriced_calls == 0)
+        continue;
+      unpriced += row->unpriced_calls;
+
+      group = g_hash_table_lookup (by_group, row->group);
+      if (group == NULL)
+        {
+          group = tg_usage_row_new ();
+          g_free (group->group);
+          group->group = g_strdup (row->group);
+          g_ptr_array_add (groups, group);
+          g_hash_table_insert (by_group, group->group, group);
+        }
+      group->unpriced_calls += row->unpriced_calls;
+    }
+
+  if (unpriced == 0)
+    return;
+
+  g_ptr_array_sort (groups, compare_unpriced);
+  for (guint i = 0; i < groups->len && i < MAX_UNPRICED_GROUPS; i++)
+    {
+      TgUsageRow *group = g_ptr_array_index (groups, i);
+      g_autofree char *name = tg_ctl_text_escape (*group->group != '\0' ? group->group : "–");
+      g_autofree char *calls = tg_format_count (group->unpriced_calls);
+
+      g_string_append_printf (names, "%s%s %s", i > 0 ? ", " : "", name, calls);
+    }
+  if (groups->len > MAX_UNPRICED_GROUPS)
+    g_string_append_printf (names, " and %u more", groups->len - MAX_UNPRICED_GROUPS);
+
+  count = tg_format_count (unpriced);
+  g_print ("\n%s billable call%s no price or no exchange rate into %s and %s not in the "
+           "cost (%s).\n",
+           count, unpriced == 1 ? " has" : "s have", escaped_currency,
+           unpriced == 1 ? "is" : "are", names->str);
+}
+
+/* --provider: a slug of the catalogue, or a usage error that lists them. */
+static int
+check_provider (GOptionContext *context,
+                PGconn         *conn,
+                const char     *provider)
+{
+  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GStrvBuilder) slugs = NULL;
+  g_auto(GStrv) known = NULL;
+  g_autofree char *list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (provider == NULL)
+    return -1;
+
+  providers = tg_catalog_fetch_providers (conn, &error);
+  if (providers == NULL)
+    return tg_ctl_fail (g_steal_pointer (&error));
+  if (tg_catalog_find_provider (providers, provider) != NULL)
+    return -1;
+
+  slugs = g_strv_builder_new ();
+  for (guint i = 0; i < providers->len; i++)
+    g_strv_builder_add (slugs, ((TgProvider *)g_ptr_array_index (providers, i))->slug);
+  known = g_strv_builder_end (slugs);
+  qsort (known, g_strv_length (known), sizeof (char *), compare_strings);
+  list = g_strjoinv (", ", known);
+
+  return tg_ctl_usage_error (context, "--provider: no provider “%s”; the providers are %s",
+                             provider, *list != '\0' ? list : "none yet");
+}
+
+static int
 usage_overview (TgCtlGlobals  *globals,
                 int            argc,
                 char         **argv)
@@ -295,7 +421,9 @@ usage_overview (TgCtlGlobals  *globals,
     {
       g_autoptr(TgCtlTable) table = figures_table_new ("provider", ctx.currency, TRUE);
 
-      g_print ("Usage for %s (%s), cost in %s\n\n", month, ctx.tz_name, ctx.currency);
+      g_autofree char *what = g_strdup_printf ("Usage for %s", month);
+
+      print_heading (what, &ctx);
       for (guint i = 0; i < providers->len; i++)
         {
           TgUsageRow *row = g_ptr_array_index (providers, i);
@@ -304,6 +432,7 @@ usage_overview (TgCtlGlobals  *globals,
         }
       figures_table_add (table, "total", total, ctx.currency, TRUE);
       tg_ctl_table_print (table);
+      print_unpriced_note (providers, ctx.currency);
     }
 
   context_clear (&ctx);
@@ -391,7 +520,8 @@ usage_series_or_latency (TgCtlGlobals  *globals,
     { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_name,
       "provider, endpoint, request-type, feature, cost-centre, region, status-class, none, "
       "or user (with --bucket month)", "GROUP" },
-    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First local date (billing time zone)", "DATE" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+      "First local date (billing time zone), from " TG_TIME_SUPPORTED_DATES, "DATE" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last local date, inclusive", "DATE" },
     { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, "Only this provider", "SLUG" },
     { NULL }
@@ -409,9 +539,10 @@ usage_series_or_latency (TgCtlGlobals  *globals,
 
   if (from == NULL || to == NULL)
     return tg_ctl_usage_error (context, "--from and --to are required (YYYY-MM-DD)");
-  if (!tg_time_bucket_parse_date (from, &from_date, &error) ||
-      !tg_time_bucket_parse_date (to, &to_date, &error))
-    return tg_ctl_usage_error (context, "%s", error->message);
+  if (!tg_time_bucket_parse_date (from, &from_date, &error))
+    return tg_ctl_usage_error (context, "--from: %s", error->message);
+  if (!tg_time_bucket_parse_date (to, &to_date, &error))
+    return tg_ctl_usage_error (context, "--to: %s", error->message);
   if (g_date_compare (&from_date, &to_date) > 0)
     return tg_ctl_usage_error (context, "--from %s is after --to %s", from, to);
   if (latency && bucket_name != NULL)
@@ -434,6 +565,11 @@ usage_series_or_latency (TgCtlGlobals  *globals,
       context_clear (&ctx);
       return tg_ctl_fail (g_steal_pointer (&error));
     }
+  if ((ret = check_provider (context, conn, provider)) >= 0)
+    {
+      context_clear (&ctx);
+      return ret;
+    }
 
   bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (latency)
@@ -451,7 +587,12 @@ usage_series_or_latency (TgCtlGlobals  *globals,
     {
       gint64 end;
 
-      starts = tg_time_bucket_range (ctx.tz, bucket, &from_date, &to_date);
+      starts = tg_time_bucket_range (ctx.tz, bucket, &from_date, &to_date, &error);
+      if (starts == NULL)
+        {
+          context_clear (&ctx);
+          return tg_ctl_usage_error (context, "%s", error->message);
+        }
       g_array_append_vals (bounds, starts->data, starts->len);
       /* Days the zone skipped (Samoa's 2011-12-30) have no bucket: nothing to report. */
       if (starts->len > 0)
@@ -505,8 +646,10 @@ usage_series_or_latency (TgCtlGlobals  *globals,
     {
       g_autoptr(TgCtlTable) table = figures_table_new ("start / group", ctx.currency, FALSE);
 
-      g_print ("%s from %s to %s (%s), cost in %s\n\n",
-               latency ? "Latency" : "Usage", from, to, ctx.tz_name, ctx.currency);
+      g_autofree char *what = g_strdup_printf ("%s from %s to %s", latency ? "Latency" : "Usage",
+                                               from, to);
+
+      print_heading (what, &ctx);
       for (guint i = 0; i < rows->len; i++)
         {
           TgUsageRow *row = g_ptr_array_index (rows, i);
@@ -516,6 +659,7 @@ usage_series_or_latency (TgCtlGlobals  *globals,
           figures_table_add (table, label, row, ctx.currency, FALSE);
         }
       tg_ctl_table_print (table);
+      print_unpriced_note (rows, ctx.currency);
     }
 
   context_clear (&ctx);

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "tg-format.h"
 #include "tg-time-bucket.h"
 
 /* Julian day number (GDate's, 0001-01-01 = 1) of 1970-01-01. */
@@ -20,14 +21,6 @@
  */
 #define MIN_SECONDS G_GINT64_CONSTANT (-62135510400)
 #define MAX_SECONDS G_GINT64_CONSTANT (253402214399)
-
-/* The years of the dates and months the parsers accept. The first and last days of
- * years 0001 and 9999 have buckets (their week, their month, the day itself 14 hours
- * off UTC) that begin or end outside MIN_SECONDS … MAX_SECONDS, where GDate and
- * GDateTime cannot follow; those of every day in between stay well inside.
- */
-#define FIRST_YEAR 2
-#define LAST_YEAR  9998
 
 /* Wider than any UTC offset there has been (Manila's local mean time was −15:56). */
 #define OFFSET_WINDOW (G_GINT64_CONSTANT (27) * 3600)
@@ -278,27 +271,26 @@ is_zone_name (const char *name)
   static const char * const with_digits[] = {
     "GMT0", "GMT+0", "GMT-0", "EST5EDT", "CST6CDT", "MST7MDT", "PST8PDT",
   };
-  static const char * const refused[] = { "localtime", "posixrules" };
   gboolean has_digit = FALSE;
 
-  if (name == NULL || !g_ascii_isalpha (name[0]) || strlen (name) > 255)
+  if (name == NULL || *name == '\0' || strlen (name) > 255)
     return FALSE;
 
+  /* Every component of an IANA name begins with a capital letter. The files beside the
+   * zones in the zoneinfo directory begin with a small one: the variants with leap seconds
+   * or POSIX rules (right/, posix/, posixrules), the system's localtime, and data that is
+   * no zone at all (leapseconds, tzdata.zi), which GLib would try to read as one.
+   */
   for (const char *p = name; *p != '\0'; p++)
     {
+      if ((p == name || p[-1] == '/') && !g_ascii_isupper (*p))
+        return FALSE;
       if (!g_ascii_isalnum (*p) && strchr ("/_+-", *p) == NULL)
         return FALSE;
-      if (*p == '/' && (p[1] == '/' || p[1] == '\0'))
+      if (*p == '/' && p[1] == '\0')
         return FALSE;
       has_digit |= g_ascii_isdigit (*p);
     }
-
-  /* Variants of the database with leap seconds or POSIX rules are not zone names. */
-  if (g_str_has_prefix (name, "posix/") || g_str_has_prefix (name, "right/"))
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
-    if (g_str_equal (name, refused[i]))
-      return FALSE;
 
   /* GLib also accepts POSIX TZ rules such as "ABC5"; an IANA name has digits only in a
    * few fixed zones.
@@ -330,7 +322,8 @@ is_zone_name (const char *name)
  * @identifier: an IANA time zone name such as "Australia/Sydney" or "UTC"
  *
  * Unlike g_time_zone_new(), refuses what it does not know instead of falling back to UTC,
- * and refuses POSIX TZ strings, file paths and the system's "localtime".
+ * and refuses POSIX TZ strings, file paths, the system's "localtime" and the files of the
+ * zoneinfo directory that are not zones ("leapseconds"), without a warning.
  *
  * Returns: (transfer full): the zone, or %NULL with @error set
  */
@@ -460,6 +453,65 @@ tg_time_bucket_next (GTimeZone    *tz,
     }
 }
 
+/* Is @date among the supported dates (TG_TIME_SUPPORTED_DATES)? */
+static gboolean
+check_supported_date (const GDate  *date,
+                      GError      **error)
+{
+  GDateYear year = g_date_get_year (date);
+
+  if (year >= TG_TIME_FIRST_YEAR && year <= TG_TIME_LAST_YEAR)
+    return TRUE;
+
+  g_set_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_INVALID_DATE,
+               "%04u-%02u-%02u is outside the supported dates, %s", (guint)year,
+               (guint)g_date_get_month (date), (guint)g_date_get_day (date),
+               TG_TIME_SUPPORTED_DATES);
+  return FALSE;
+}
+
+/* The usual length of a bucket, to say how many a refused range would have had. */
+static gint64
+nominal_seconds (TgBucketSize size)
+{
+  switch (size)
+    {
+    case TG_BUCKET_15MIN:
+      return 15 * 60;
+    case TG_BUCKET_HOUR:
+      return 60 * 60;
+    case TG_BUCKET_DAY:
+      return SECONDS_PER_DAY;
+    case TG_BUCKET_WEEK:
+      return 7 * SECONDS_PER_DAY;
+    case TG_BUCKET_MONTH:
+    default:
+      /* A Gregorian year's mean month. */
+      return 2629746;
+    }
+}
+
+static void
+set_too_many_error (GError       **error,
+                    TgBucketSize   size,
+                    const GDate   *from,
+                    const GDate   *to,
+                    gint64         seconds)
+{
+  g_autofree char *wanted = tg_format_count (MAX (seconds / nominal_seconds (size),
+                                                  TG_TIME_BUCKET_MAX_BUCKETS + 1));
+  g_autofree char *cap = tg_format_count (TG_TIME_BUCKET_MAX_BUCKETS);
+
+  g_set_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_TOO_MANY_BUCKETS,
+               "%04u-%02u-%02u to %04u-%02u-%02u in %s buckets would be about %s buckets, "
+               "more than the %s one request may have: ask for a larger bucket or a "
+               "shorter range",
+               (guint)g_date_get_year (from), (guint)g_date_get_month (from),
+               (guint)g_date_get_day (from), (guint)g_date_get_year (to),
+               (guint)g_date_get_month (to), (guint)g_date_get_day (to),
+               size_names[size], wanted, cap);
+}
+
 /**
  * tg_time_bucket_range:
  * @tz: the billing time zone
@@ -469,35 +521,67 @@ tg_time_bucket_next (GTimeZone    *tz,
  * The buckets covering [@from 00:00, @to + 1 00:00) local time; the first week or month may
  * begin before @from and the last end after @to.
  *
- * Returns: (transfer full) (element-type gint64): bucket starts in Unix time, ascending
+ * Refuses, rather than loop or fill memory: a day outside the supported dates
+ * (%TG_TIME_BUCKET_ERROR_INVALID_DATE), @to before @from
+ * (%TG_TIME_BUCKET_ERROR_INVALID_RANGE), and more than %TG_TIME_BUCKET_MAX_BUCKETS buckets
+ * (%TG_TIME_BUCKET_ERROR_TOO_MANY_BUCKETS, saying how to ask instead).
+ *
+ * Returns: (transfer full) (element-type gint64): bucket starts in Unix time, ascending, or
+ *   %NULL with @error set
  */
 GArray *
-tg_time_bucket_range (GTimeZone    *tz,
-                      TgBucketSize  size,
-                      const GDate  *from,
-                      const GDate  *to)
+tg_time_bucket_range (GTimeZone     *tz,
+                      TgBucketSize   size,
+                      const GDate   *from,
+                      const GDate   *to,
+                      GError       **error)
 {
-  GArray *starts;
+  g_autoptr(GArray) starts = NULL;
+  gint64 first;
   gint64 end;
-  gint64 start;
 
   g_return_val_if_fail (tz != NULL, NULL);
   g_return_val_if_fail ((guint)size < G_N_ELEMENTS (size_names), NULL);
   g_return_val_if_fail (from != NULL && g_date_valid (from), NULL);
   g_return_val_if_fail (to != NULL && g_date_valid (to), NULL);
-  g_return_val_if_fail (g_date_compare (from, to) <= 0, NULL);
 
-  start = tg_time_bucket_floor (tz, size, day_start (tz, day_from_date (from)));
-  end = day_start (tz, day_from_date (to) + 1);
+  if (!check_supported_date (from, error) || !check_supported_date (to, error))
+    return NULL;
 
-  starts = g_array_new (FALSE, FALSE, sizeof (gint64));
-  while (start < end)
+  if (g_date_compare (from, to) > 0)
     {
-      g_array_append_val (starts, start);
-      start = tg_time_bucket_next (tz, size, start);
+      g_set_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_INVALID_RANGE,
+                   "The range ends (%04u-%02u-%02u) before it begins (%04u-%02u-%02u)",
+                   (guint)g_date_get_year (to), (guint)g_date_get_month (to),
+                   (guint)g_date_get_day (to), (guint)g_date_get_year (from),
+                   (guint)g_date_get_month (from), (guint)g_date_get_day (from));
+      return NULL;
     }
 
-  return starts;
+  first = tg_time_bucket_floor (tz, size, day_start (tz, day_from_date (from)));
+  end = day_start (tz, day_from_date (to) + 1);
+
+  /* Counted before anything is allocated for them. A shift of offset shortens a bucket,
+   * so the nominal count may be a little low; the loop stops at the cap whatever it says.
+   */
+  if ((end - first) / nominal_seconds (size) > TG_TIME_BUCKET_MAX_BUCKETS)
+    {
+      set_too_many_error (error, size, from, to, end - first);
+      return NULL;
+    }
+
+  starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (gint64 start = first; start < end; start = tg_time_bucket_next (tz, size, start))
+    {
+      if (starts->len == TG_TIME_BUCKET_MAX_BUCKETS)
+        {
+          set_too_many_error (error, size, from, to, end - first);
+          return NULL;
+        }
+      g_array_append_val (starts, start);
+    }
+
+  return g_steal_pointer (&starts);
 }
 
 /**
@@ -525,14 +609,7 @@ tg_time_bucket_range_parse (GTimeZone     *tz,
       !tg_time_bucket_parse_date (to, &to_date, error))
     return NULL;
 
-  if (g_date_compare (&from_date, &to_date) > 0)
-    {
-      g_set_error (error, TG_TIME_BUCKET_ERROR, TG_TIME_BUCKET_ERROR_INVALID_RANGE,
-                   "The range ends (%s) before it begins (%s)", to, from);
-      return NULL;
-    }
-
-  return tg_time_bucket_range (tz, size, &from_date, &to_date);
+  return tg_time_bucket_range (tz, size, &from_date, &to_date, error);
 }
 
 /**
@@ -611,7 +688,8 @@ parse_digits (const char *text,
 }
 
 /* The one reader of calendar text: "YYYY-MM-DD", or "YYYY-MM" when @day is %NULL, exactly
- * (no spaces, no times, no shorter fields), and a day the calendar has.
+ * (no spaces, no times, no shorter fields), a day the calendar has, and one of the
+ * supported dates (TG_TIME_SUPPORTED_DATES).
  */
 static gboolean
 parse_calendar (const char  *text,
@@ -635,11 +713,10 @@ parse_calendar (const char  *text,
       return FALSE;
     }
 
-  if (*year < FIRST_YEAR || *year > LAST_YEAR)
+  if (*year < 1)
     {
       g_set_error (error, TG_TIME_BUCKET_ERROR, code,
-                   "“%s” is not a %s Tollgate can use: years go from %04d to %04d", text, what,
-                   FIRST_YEAR, LAST_YEAR);
+                   "“%s” is not a %s: years start at 0001", text, what);
       return FALSE;
     }
   if (*month < 1 || *month > 12)
@@ -657,6 +734,16 @@ parse_calendar (const char  *text,
       return FALSE;
     }
 
+  /* A day the calendar has, but not one Tollgate can count in: refused here, where it
+   * comes in, rather than deep in the bucket arithmetic or on the server.
+   */
+  if (*year < TG_TIME_FIRST_YEAR || *year > TG_TIME_LAST_YEAR)
+    {
+      g_set_error (error, TG_TIME_BUCKET_ERROR, code,
+                   "“%s” is outside the supported dates, %s", text, TG_TIME_SUPPORTED_DATES);
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -666,7 +753,7 @@ parse_calendar (const char  *text,
  * @date: (out caller-allocates): the day
  *
  * Returns: %FALSE with @error (%TG_TIME_BUCKET_ERROR_INVALID_DATE) saying what is wrong:
- *   the form, the month or the day
+ *   the form, the month, the day, or a year outside %TG_TIME_SUPPORTED_DATES
  */
 gboolean
 tg_time_bucket_parse_date (const char  *text,
@@ -692,7 +779,8 @@ tg_time_bucket_parse_date (const char  *text,
  * @text: "YYYY-MM", exactly
  * @first_day: (out caller-allocates): the first day of the month
  *
- * Returns: %FALSE with @error (%TG_TIME_BUCKET_ERROR_INVALID_MONTH) saying what is wrong
+ * Returns: %FALSE with @error (%TG_TIME_BUCKET_ERROR_INVALID_MONTH) saying what is wrong,
+ *   a year outside %TG_TIME_SUPPORTED_DATES included
  */
 gboolean
 tg_time_bucket_parse_month (const char  *text,

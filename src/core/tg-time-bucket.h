@@ -27,6 +27,21 @@ typedef enum
   TG_BUCKET_MONTH,
 } TgBucketSize;
 
+/* The calendar Tollgate supports: local dates of the billing time zone from 1970-01-01 to
+ * 2199-12-31. Usage is recorded from 1970 on, and the last year keeps every bucket, its
+ * end and its offset far inside what GDateTime and PostgreSQL can name. Dates and months
+ * outside it are refused where they come in (docs/architecture.md, "The database").
+ */
+#define TG_TIME_FIRST_YEAR 1970
+#define TG_TIME_LAST_YEAR  2199
+#define TG_TIME_SUPPORTED_DATES \
+  G_STRINGIFY (TG_TIME_FIRST_YEAR) "-01-01 to " G_STRINGIFY (TG_TIME_LAST_YEAR) "-12-31"
+
+/* The most buckets one request may ask for. The finest real use, a year of 15-minute
+ * buckets, has 35,136; anything beyond this is a mistake that would only fill memory.
+ */
+#define TG_TIME_BUCKET_MAX_BUCKETS 100000
+
 #define TG_TIME_BUCKET_ERROR (tg_time_bucket_error_quark ())
 
 typedef enum
@@ -36,6 +51,7 @@ typedef enum
   TG_TIME_BUCKET_ERROR_INVALID_DATE,
   TG_TIME_BUCKET_ERROR_INVALID_MONTH,
   TG_TIME_BUCKET_ERROR_INVALID_RANGE,
+  TG_TIME_BUCKET_ERROR_TOO_MANY_BUCKETS,
 } TgTimeBucketError;
 
 GQuark      tg_time_bucket_error_quark   (void);
@@ -57,7 +73,8 @@ gint64      tg_time_bucket_next          (GTimeZone     *tz,
 GArray     *tg_time_bucket_range         (GTimeZone     *tz,
                                           TgBucketSize   size,
                                           const GDate   *from,
-                                          const GDate   *to);
+                                          const GDate   *to,
+                                          GError       **error);
 GArray     *tg_time_bucket_range_parse   (GTimeZone     *tz,
                                           TgBucketSize   size,
                                           const char    *from,

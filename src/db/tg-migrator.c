@@ -86,6 +86,16 @@ load_sql (const TgMigration  *migration,
   return g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
 }
 
+/* The version of the last of @known (in order), 0 when there is none. */
+static guint
+last_version (GPtrArray *known)
+{
+  if (known->len == 0)
+    return 0;
+
+  return ((TgMigration *)g_ptr_array_index (known, known->len - 1))->version;
+}
+
 /**
  * tg_migrator_list_known:
  *
@@ -140,10 +150,7 @@ tg_migrator_get_latest_version (void)
 {
   g_autoptr(GPtrArray) known = tg_migrator_list_known ();
 
-  if (known->len == 0)
-    return 0;
-
-  return ((TgMigration *)g_ptr_array_index (known, known->len - 1))->version;
+  return last_version (known);
 }
 
 static gboolean
@@ -166,20 +173,23 @@ schema_table_exists (PGconn    *conn,
   return TRUE;
 }
 
-/* Fills @applied (version → TgMigration) from the version table. */
-static gboolean
-read_applied (PGconn      *conn,
-              GHashTable  *applied,
-              GError     **error)
+/* Returns: (transfer full): the applied migrations by version (version → TgMigration),
+ *   empty without a version table, or %NULL with @error set
+ */
+static GHashTable *
+read_applied (PGconn  *conn,
+              GError **error)
 {
+  g_autoptr(GHashTable) applied = NULL;
   g_autoptr(PGresult) result = NULL;
   gboolean exists = FALSE;
 
   if (!schema_table_exists (conn, &exists, error))
-    return FALSE;
+    return NULL;
 
+  applied = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)tg_migration_free);
   if (!exists)
-    return TRUE;
+    return g_steal_pointer (&applied);
 
   result = tg_db_query (conn,
                         "SELECT version, name, checksum, "
@@ -187,7 +197,7 @@ read_applied (PGconn      *conn,
                         "FROM tollgate.schema_migrations ORDER BY version",
                         0, NULL, error);
   if (result == NULL)
-    return FALSE;
+    return NULL;
 
   for (int row = 0; row < PQntuples (result); row++)
     {
@@ -202,7 +212,7 @@ read_applied (PGconn      *conn,
       g_hash_table_insert (applied, GUINT_TO_POINTER (migration->version), migration);
     }
 
-  return TRUE;
+  return g_steal_pointer (&applied);
 }
 
 static guint
@@ -246,8 +256,8 @@ tg_migrator_get_schema_version (PGconn   *conn,
   g_return_val_if_fail (conn != NULL, FALSE);
   g_return_val_if_fail (schema_version != NULL, FALSE);
 
-  applied = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)tg_migration_free);
-  if (!read_applied (conn, applied, error))
+  applied = read_applied (conn, error);
+  if (applied == NULL)
     return FALSE;
 
   *schema_version = max_version (applied);
@@ -322,9 +332,12 @@ tg_migrator_get_status (PGconn     *conn,
   g_return_val_if_fail (conn != NULL, FALSE);
   g_return_val_if_fail (migrations != NULL, FALSE);
 
-  applied = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)tg_migration_free);
-  if (!read_applied (conn, applied, error))
+  applied = read_applied (conn, error);
+  if (applied == NULL)
     return FALSE;
+
+  if (schema_version != NULL)
+    *schema_version = max_version (applied);
 
   known = tg_migrator_list_known ();
   for (guint i = 0; i < known->len; i++)
@@ -348,18 +361,6 @@ tg_migrator_get_status (PGconn     *conn,
       g_hash_table_iter_steal (&iter);
     }
   g_ptr_array_sort (known, compare_migrations);
-
-  if (schema_version != NULL)
-    {
-      *schema_version = 0;
-      for (guint i = 0; i < known->len; i++)
-        {
-          TgMigration *migration = g_ptr_array_index (known, i);
-
-          if (migration->applied)
-            *schema_version = MAX (*schema_version, migration->version);
-        }
-    }
 
   *migrations = g_steal_pointer (&known);
   return TRUE;
@@ -435,12 +436,12 @@ migrate_locked (PGconn              *conn,
   if (!tg_db_exec (conn, bootstrap_sql, error))
     return FALSE;
 
-  applied = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)tg_migration_free);
-  if (!read_applied (conn, applied, error))
+  applied = read_applied (conn, error);
+  if (applied == NULL)
     return FALSE;
 
   known = tg_migrator_list_known ();
-  latest = known->len > 0 ? ((TgMigration *)g_ptr_array_index (known, known->len - 1))->version : 0;
+  latest = last_version (known);
   schema_version = max_version (applied);
 
   if (schema_version > latest)

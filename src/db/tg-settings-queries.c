@@ -30,6 +30,9 @@ enum {
 static const char value_sql[] =
   "SELECT value FROM tollgate.settings WHERE key = $1";
 
+static const char currencies_sql[] =
+  "SELECT c FROM tollgate.reporting_currencies () c";
+
 static const char change_sql[] =
   "SELECT tollgate.change_setting ($1, $2)";
 
@@ -189,6 +192,78 @@ tg_settings_fetch_value (PGconn      *conn,
   return tg_db_typed_query_run (conn, statement, parse_value_cb, (gpointer)key, error);
 }
 
+/* The possible reporting currencies */
+
+/**
+ * tg_settings_currencies_statement_new:
+ *
+ * The currencies that an exchange rate leads into or that a provider bills in: any other
+ * would leave every call unpriced, and tollgate.change_setting() refuses it
+ * (data/sql/0008_currency_check.sql).
+ *
+ * Returns: (transfer full): the statement; read its result with
+ *   tg_settings_currencies_parse_result()
+ */
+TgDbStatement *
+tg_settings_currencies_statement_new (void)
+{
+  return tg_db_statement_new (currencies_sql, NULL, 0, TG_DB_QUERY_FLAGS_NONE);
+}
+
+/**
+ * tg_settings_currencies_parse_result:
+ *
+ * Returns: (transfer full): the ISO 4217 codes, sorted; empty when there are none
+ */
+GStrv
+tg_settings_currencies_parse_result (TgDbResult  *result,
+                                     GError     **error)
+{
+  g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+
+  g_return_val_if_fail (result != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!tg_db_result_check_n_cols (result, 1, "reporting currencies", error))
+    return NULL;
+
+  for (int i = 0; i < tg_db_result_get_n_rows (result); i++)
+    {
+      g_autofree char *code = tg_db_result_dup_text (result, i, 0);
+
+      if (code != NULL)
+        g_strv_builder_add (codes, code);
+    }
+
+  return g_strv_builder_end (codes);
+}
+
+static gpointer
+parse_currencies_cb (TgDbResult  *result,
+                     gpointer     data,
+                     GError     **error)
+{
+  return tg_settings_currencies_parse_result (result, error);
+}
+
+/**
+ * tg_settings_fetch_currencies:
+ *
+ * Blocks until the possible reporting currencies are read.
+ *
+ * Returns: (transfer full): the codes, sorted, or %NULL with @error set
+ */
+GStrv
+tg_settings_fetch_currencies (PGconn  *conn,
+                              GError **error)
+{
+  g_autoptr(TgDbStatement) statement = tg_settings_currencies_statement_new ();
+
+  g_return_val_if_fail (conn != NULL, NULL);
+
+  return tg_db_typed_query_run (conn, statement, parse_currencies_cb, NULL, error);
+}
+
 /* Changing one */
 
 /**
@@ -198,7 +273,8 @@ tg_settings_fetch_value (PGconn      *conn,
  *
  * The change runs with the session user's rights: the server refuses it to anyone who
  * may not UPDATE tollgate.settings (%TG_DB_ERROR_PERMISSION_DENIED), and refuses an
- * unknown key or a value the setting cannot take (%TG_DB_ERROR_QUERY). A new reporting
+ * unknown key or a value the setting cannot take (%TG_DB_ERROR_QUERY), such as a reporting
+ * currency that no cost can be stated in (tg_settings_fetch_currencies()). A new reporting
  * currency rebuilds the rollups in the same transaction, which takes as long as rolling
  * up every usage row afresh: close to a minute per million rows on a two-core machine,
  * longer than the UI connection's statement timeout (tg_settings_change_async() allows

@@ -40,6 +40,13 @@ char            *tg_settings_fetch_value          (PGconn               *conn,
                                                    const char           *key,
                                                    GError              **error);
 
+/* The currencies costs can be reported in, sorted (tollgate.reporting_currencies()). */
+TgDbStatement   *tg_settings_currencies_statement_new (void);
+GStrv            tg_settings_currencies_parse_result  (TgDbResult           *result,
+                                                       GError              **error);
+GStrv            tg_settings_fetch_currencies         (PGconn               *conn,
+                                                       GError              **error);
+
 /* Changing one setting: one statement, atomic on its own (tollgate.change_setting()). */
 TgDbStatement   *tg_settings_change_statement_new (const char           *key,
                                                    const char           *value);

@@ -64,14 +64,7 @@ tg_usage_writer_free (TgUsageWriter *self)
     return;
 
   /* An unfinished COPY is abandoned: the server rolls it back. */
-  if (self->copying)
-    {
-      g_autoptr(PGresult) result = NULL;
-
-      PQputCopyEnd (self->conn, "abandoned by the writer");
-      while ((result = PQgetResult (self->conn)) != NULL)
-        g_clear_pointer (&result, PQclear);
-    }
+  tg_usage_writer_copy_abort (self);
 
   g_free (self->buffer);
   g_free (self);
@@ -393,6 +386,31 @@ tg_usage_writer_copy_end (TgUsageWriter  *self,
     }
 
   return TRUE;
+}
+
+/**
+ * tg_usage_writer_copy_abort:
+ *
+ * Abandons the current COPY, if any: the server fails it, with whatever it had received,
+ * and the transaction it ran in can only be rolled back. For a caller that gives up on a
+ * COPY after an error of its own, where tg_usage_writer_copy_end() would complete it with
+ * the rows sent so far.
+ */
+void
+tg_usage_writer_copy_abort (TgUsageWriter *self)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  if (!self->copying)
+    return;
+
+  self->copying = FALSE;
+  self->length = 0;
+  PQputCopyEnd (self->conn, "abandoned by the writer");
+  while ((result = PQgetResult (self->conn)) != NULL)
+    g_clear_pointer (&result, PQclear);
 }
 
 gboolean

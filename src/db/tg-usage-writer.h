@@ -29,6 +29,7 @@ gboolean       tg_usage_writer_copy_row           (TgUsageWriter        *self,
                                                    GError              **error);
 gboolean       tg_usage_writer_copy_end           (TgUsageWriter        *self,
                                                    GError              **error);
+void           tg_usage_writer_copy_abort         (TgUsageWriter        *self);
 gboolean       tg_usage_writer_is_copying         (TgUsageWriter        *self);
 guint64        tg_usage_writer_get_copy_rows      (TgUsageWriter        *self);
 gboolean       tg_usage_writer_insert             (TgUsageWriter        *self,

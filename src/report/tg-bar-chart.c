@@ -8,8 +8,8 @@
 /* Each row is one line of text high plus padding. The label column is as wide as the
  * widest label (at most a third of the width), the value column as wide as the widest
  * value, and the bars share what is left, the largest value filling it. Text is laid out
- * with Pango at the style's resolution, so one point size reads the same on screen (96
- * dpi) and on paper (72 units to the inch).
+ * with Pango at the style's resolution (tg-chart-color.c), so one point size reads the
+ * same on screen (96 dpi) and on paper (72 units to the inch).
  */
 
 #include "config.h"
@@ -18,24 +18,11 @@
 #include <pango/pangocairo.h>
 
 #include "tg-bar-chart.h"
+#include "tg-chart-private.h"
 
 #define ROW_PADDING    8.0   /* above and below the text of a row, in device units */
 #define COLUMN_GAP    12.0
 #define BAR_THICKNESS  0.6   /* of the text's height */
-
-/* GNOME's palette (the "3" shades of the HIG colours): blue, green, yellow, orange,
- * purple, brown, and red last, which reads as an alarm.
- */
-const TgChartColor tg_chart_palette[] = {
-  { 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0, 1.0 },
-  { 0x33 / 255.0, 0xd1 / 255.0, 0x7a / 255.0, 1.0 },
-  { 0xf6 / 255.0, 0xd3 / 255.0, 0x2d / 255.0, 1.0 },
-  { 0xff / 255.0, 0x78 / 255.0, 0x00 / 255.0, 1.0 },
-  { 0x91 / 255.0, 0x41 / 255.0, 0xac / 255.0, 1.0 },
-  { 0x98 / 255.0, 0x6a / 255.0, 0x44 / 255.0, 1.0 },
-  { 0xe0 / 255.0, 0x1b / 255.0, 0x24 / 255.0, 1.0 },
-};
-const guint tg_chart_palette_length = G_N_ELEMENTS (tg_chart_palette);
 
 /**
  * tg_bar_chart_style_init:
@@ -59,38 +46,10 @@ tg_bar_chart_style_init (TgBarChartStyle *style)
   };
 }
 
-static PangoLayout *
-create_layout (cairo_t               *cr,
-               const TgBarChartStyle *style)
-{
-  g_autoptr(PangoFontDescription) font = NULL;
-  PangoLayout *layout;
-
-  layout = pango_cairo_create_layout (cr);
-  pango_cairo_context_set_resolution (pango_layout_get_context (layout),
-                                      style->dpi > 0 ? style->dpi : 96.0);
-  font = pango_font_description_from_string (style->font != NULL ? style->font : "Sans 10");
-  pango_layout_set_font_description (layout, font);
-  pango_layout_context_changed (layout);
-
-  return layout;
-}
-
 static double
 line_height (const TgBarChartStyle *style)
 {
-  g_autoptr(PangoFontDescription) font = NULL;
-  double points;
-
-  font = pango_font_description_from_string (style->font != NULL ? style->font : "Sans 10");
-  points = (double)pango_font_description_get_size (font) / PANGO_SCALE;
-  if (pango_font_description_get_size_is_absolute (font))
-    return ceil (points * 1.3);
-  if (points <= 0)
-    points = 10;
-
-  /* Points to device units at the style's resolution, with Pango's usual line spacing. */
-  return ceil (points * (style->dpi > 0 ? style->dpi : 96.0) / 72.0 * 1.3);
+  return _tg_chart_line_height (style->font, style->dpi);
 }
 
 /**
@@ -108,13 +67,6 @@ tg_bar_chart_get_height (const TgBarChartStyle *style,
 }
 
 static void
-set_color (cairo_t            *cr,
-           const TgChartColor *color)
-{
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha);
-}
-
-static void
 rounded_rectangle (cairo_t *cr,
                    double   x,
                    double   y,
@@ -129,19 +81,6 @@ rounded_rectangle (cairo_t *cr,
   cairo_arc (cr, x + radius, y + height - radius, radius, G_PI / 2, G_PI);
   cairo_arc (cr, x + radius, y + radius, radius, G_PI, 3 * G_PI / 2);
   cairo_close_path (cr);
-}
-
-static int
-text_width (PangoLayout *layout,
-            const char  *text)
-{
-  int width = 0;
-
-  pango_layout_set_width (layout, -1);
-  pango_layout_set_text (layout, text != NULL ? text : "", -1);
-  pango_layout_get_pixel_size (layout, &width, NULL);
-
-  return width;
 }
 
 /**
@@ -179,14 +118,14 @@ tg_bar_chart_draw (cairo_t               *cr,
 
   cairo_save (cr);
 
-  layout = create_layout (cr, style);
+  layout = _tg_chart_create_layout (cr, style->font, style->dpi);
   text_height = line_height (style);
   row_height = text_height + 2 * ROW_PADDING;
 
   for (guint i = 0; i < n_items; i++)
     {
-      label_width = MAX (label_width, text_width (layout, items[i].label));
-      value_width = MAX (value_width, text_width (layout, items[i].value_text));
+      label_width = MAX (label_width, _tg_chart_text_width (layout, items[i].label));
+      value_width = MAX (value_width, _tg_chart_text_width (layout, items[i].value_text));
       largest = MAX (largest, items[i].value);
     }
   label_width = MIN (label_width, floor (width / 3));
@@ -208,14 +147,14 @@ tg_bar_chart_draw (cairo_t               *cr,
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
       pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
       pango_layout_get_pixel_size (layout, NULL, &ink_height);
-      set_color (cr, &style->foreground);
+      _tg_chart_set_color (cr, &style->foreground);
       cairo_move_to (cr, 0, y + (row_height - ink_height) / 2);
       pango_cairo_show_layout (cr, layout);
 
       /* The track, then the bar: its share of the largest value. */
       if (bar_width > 0)
         {
-          set_color (cr, &style->track);
+          _tg_chart_set_color (cr, &style->track);
           rounded_rectangle (cr, bar_x, bar_y, bar_width, thickness);
           cairo_fill (cr);
 
@@ -224,9 +163,9 @@ tg_bar_chart_draw (cairo_t               *cr,
               double length = MAX (thickness, bar_width * ((double)item->value / (double)largest));
 
               if (style->n_palette > 0)
-                set_color (cr, &style->palette[item->color_index % style->n_palette]);
+                _tg_chart_set_color (cr, &style->palette[item->color_index % style->n_palette]);
               else
-                set_color (cr, &style->foreground);
+                _tg_chart_set_color (cr, &style->foreground);
               rounded_rectangle (cr, bar_x, bar_y, length, thickness);
               cairo_fill (cr);
             }
@@ -237,7 +176,7 @@ tg_bar_chart_draw (cairo_t               *cr,
       pango_layout_set_width (layout, (int)(value_width * PANGO_SCALE));
       pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
       pango_layout_get_pixel_size (layout, NULL, &ink_height);
-      set_color (cr, &style->secondary);
+      _tg_chart_set_color (cr, &style->secondary);
       cairo_move_to (cr, width - value_width, y + (row_height - ink_height) / 2);
       pango_cairo_show_layout (cr, layout);
     }

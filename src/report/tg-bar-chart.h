@@ -10,6 +10,8 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "tg-chart-color.h"
+
 G_BEGIN_DECLS
 
 /* A horizontal bar chart of one figure per item, a breakdown such as cost by provider:
@@ -17,14 +19,6 @@ G_BEGIN_DECLS
  * its value as text. It draws on any cairo_t — a widget's snapshot or a PDF page — so
  * that the screen and the reports show the same picture.
  */
-
-typedef struct
-{
-  double red;
-  double green;
-  double blue;
-  double alpha;
-} TgChartColor;
 
 typedef struct
 {
@@ -44,9 +38,6 @@ typedef struct
   const TgChartColor *palette;     /* bar colours */
   guint               n_palette;
 } TgBarChartStyle;
-
-extern const TgChartColor tg_chart_palette[];
-extern const guint        tg_chart_palette_length;
 
 void    tg_bar_chart_style_init   (TgBarChartStyle       *style);
 double  tg_bar_chart_get_height   (const TgBarChartStyle *style,

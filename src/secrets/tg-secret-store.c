@@ -41,13 +41,19 @@ typedef enum
   OP_CLEAR,
 } OpKind;
 
+struct _TgSecretKey
+{
+  const SecretSchema *schema;
+  GHashTable         *attributes;
+  /* What the keyring shows for the item; used when storing. */
+  char               *label;
+};
+
 /* One keyring call in flight; the GTask's task data. */
 typedef struct
 {
   OpKind              kind;
-  const SecretSchema *schema;
-  GHashTable         *attributes;
-  char               *label;
+  TgSecretKey        *key;
   char               *secret;
 
   /* Cancelled by the caller's cancellable or by the timeout; libsecret gets this one. */
@@ -63,6 +69,7 @@ typedef struct
 } Op;
 
 G_DEFINE_FINAL_TYPE (TgSecretStore, tg_secret_store, G_TYPE_OBJECT)
+G_DEFINE_BOXED_TYPE (TgSecretKey, tg_secret_key, tg_secret_key_ref, tg_secret_key_unref)
 G_DEFINE_QUARK (tg-secret-store-error-quark, tg_secret_store_error)
 
 static GParamSpec *properties[N_PROPS];
@@ -137,6 +144,108 @@ tg_secret_free (char *secret)
   secret_password_free (secret);
 }
 
+/* Takes @label; the attributes are name/value pairs of @schema, ending in NULL. */
+static TgSecretKey *
+secret_key_new (const SecretSchema *schema,
+                char               *label,
+                ...)
+{
+  TgSecretKey *key = g_atomic_rc_box_new0 (TgSecretKey);
+  va_list args;
+
+  key->schema = schema;
+  key->label = label;
+  va_start (args, label);
+  key->attributes = secret_attributes_buildv (schema, args);
+  va_end (args);
+
+  return key;
+}
+
+/**
+ * tg_secret_key_new_database:
+ * @host: (nullable): the host or socket directory, as libpq's PQhost() reports it
+ * @port: (nullable): the port, as PQport() reports it
+ * @dbname: the database name
+ * @user: the role name
+ *
+ * Returns: (transfer full): the key of the password of @user for one database
+ */
+TgSecretKey *
+tg_secret_key_new_database (const char *host,
+                            const char *port,
+                            const char *dbname,
+                            const char *user)
+{
+  char *label;
+
+  g_return_val_if_fail (dbname != NULL, NULL);
+  g_return_val_if_fail (user != NULL, NULL);
+
+  /* TRANSLATORS: the label of a keyring item: user, database, host */
+  label = g_strdup_printf (_("Tollgate: password of %s for database %s on %s"),
+                           user, dbname, host != NULL && *host ? host : "localhost");
+
+  /* libsecret matches attributes exactly, so "no host" is stored as "" rather than
+   * left out (which would match any host on lookup).
+   */
+  return secret_key_new (&database_schema, label,
+                         "host", host != NULL ? host : "",
+                         "port", port != NULL ? port : "",
+                         "dbname", dbname,
+                         "user", user,
+                         NULL);
+}
+
+/**
+ * tg_secret_key_new_api_key:
+ * @provider: the provider slug, such as "openai"
+ * @keyring_id: the UUID the database's key record refers to
+ *   (tg_secret_store_new_keyring_id())
+ *
+ * Returns: (transfer full): the key of one provider API key
+ */
+TgSecretKey *
+tg_secret_key_new_api_key (const char *provider,
+                           const char *keyring_id)
+{
+  char *label;
+
+  g_return_val_if_fail (provider != NULL, NULL);
+  g_return_val_if_fail (keyring_id != NULL, NULL);
+
+  /* TRANSLATORS: the label of a keyring item; %s is a provider such as "openai" */
+  label = g_strdup_printf (_("Tollgate: API key for %s"), provider);
+
+  return secret_key_new (&api_key_schema, label,
+                         "provider", provider,
+                         "keyring-id", keyring_id,
+                         NULL);
+}
+
+TgSecretKey *
+tg_secret_key_ref (TgSecretKey *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (key);
+}
+
+static void
+secret_key_clear (TgSecretKey *key)
+{
+  g_clear_pointer (&key->attributes, g_hash_table_unref);
+  g_clear_pointer (&key->label, g_free);
+}
+
+void
+tg_secret_key_unref (TgSecretKey *key)
+{
+  g_return_if_fail (key != NULL);
+
+  g_atomic_rc_box_release_full (key, (GDestroyNotify)secret_key_clear);
+}
+
 static void
 op_free (Op *op)
 {
@@ -151,8 +260,7 @@ op_free (Op *op)
     }
 
   g_clear_object (&op->cancellable);
-  g_clear_pointer (&op->attributes, g_hash_table_unref);
-  g_clear_pointer (&op->label, g_free);
+  g_clear_pointer (&op->key, tg_secret_key_unref);
 
   if (op->secret != NULL)
     {
@@ -330,58 +438,46 @@ return_error (GTask  *task,
   g_task_return_error (task, translate_error (op, error));
 }
 
+/* libsecret's answer, whatever the call: a store answers TRUE, a clear whether there
+ * was an item to remove, a lookup the secret or NULL.
+ */
 static void
-on_stored (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_answered (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean stored;
+  Op *op = g_task_get_task_data (task);
+  gboolean done = FALSE;
+  char *secret = NULL;
 
-  stored = secret_password_store_finish (result, &error);
-  if (!claim_return (task))
-    return;
-  if (!stored)
-    return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
+  switch (op->kind)
+    {
+    case OP_STORE:
+      done = secret_password_store_finish (result, &error);
+      break;
 
-static void
-on_looked_up (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  char *secret;
+    case OP_LOOKUP:
+      secret = secret_password_lookup_finish (result, &error);
+      break;
 
-  secret = secret_password_lookup_finish (result, &error);
+    case OP_CLEAR:
+      done = secret_password_clear_finish (result, &error);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
   if (!claim_return (task))
     secret_password_free (secret);
   else if (error != NULL)
     return_error (task, error);
-  else
+  else if (op->kind == OP_LOOKUP)
     g_task_return_pointer (task, secret, (GDestroyNotify)secret_password_free);
-}
-
-static void
-on_cleared (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean removed;
-
-  removed = secret_password_clear_finish (result, &error);
-  if (!claim_return (task))
-    return;
-  if (error != NULL)
-    return_error (task, error);
   else
-    g_task_return_boolean (task, removed);
+    g_task_return_boolean (task, done);
 }
 
 static void
@@ -419,19 +515,19 @@ on_bus_ready (GObject      *object,
   switch (op->kind)
     {
     case OP_STORE:
-      secret_password_storev (op->schema, op->attributes, SECRET_COLLECTION_DEFAULT,
-                              op->label, op->secret, op->cancellable,
-                              on_stored, g_steal_pointer (&task));
+      secret_password_storev (op->key->schema, op->key->attributes, SECRET_COLLECTION_DEFAULT,
+                              op->key->label, op->secret, op->cancellable,
+                              on_answered, g_steal_pointer (&task));
       break;
 
     case OP_LOOKUP:
-      secret_password_lookupv (op->schema, op->attributes, op->cancellable,
-                               on_looked_up, g_steal_pointer (&task));
+      secret_password_lookupv (op->key->schema, op->key->attributes, op->cancellable,
+                               on_answered, g_steal_pointer (&task));
       break;
 
     case OP_CLEAR:
-      secret_password_clearv (op->schema, op->attributes, op->cancellable,
-                              on_cleared, g_steal_pointer (&task));
+      secret_password_clearv (op->key->schema, op->key->attributes, op->cancellable,
+                              on_answered, g_steal_pointer (&task));
       break;
 
     default:
@@ -475,9 +571,7 @@ on_caller_cancelled (GCancellable *caller_cancellable,
 static void
 start_op (TgSecretStore       *self,
           OpKind               kind,
-          const SecretSchema  *schema,
-          GHashTable          *attributes,
-          const char          *label,
+          TgSecretKey         *key,
           const char          *secret,
           GCancellable        *cancellable,
           GAsyncReadyCallback  callback,
@@ -489,9 +583,7 @@ start_op (TgSecretStore       *self,
 
   op = g_new0 (Op, 1);
   op->kind = kind;
-  op->schema = schema;
-  op->attributes = attributes;
-  op->label = g_strdup (label);
+  op->key = tg_secret_key_ref (key);
   op->secret = g_strdup (secret);
   op->cancellable = g_cancellable_new ();
   op->timeout_ms = self->timeout_ms;
@@ -522,33 +614,6 @@ start_op (TgSecretStore       *self,
   g_bus_get (G_BUS_TYPE_SESSION, NULL, on_bus_ready, g_steal_pointer (&task));
 }
 
-static GHashTable *
-database_attributes (const char *host,
-                     const char *port,
-                     const char *dbname,
-                     const char *user)
-{
-  /* libsecret matches attributes exactly, so "no host" is stored as "" rather than
-   * left out (which would match any host on lookup).
-   */
-  return secret_attributes_build (&database_schema,
-                                  "host", host != NULL ? host : "",
-                                  "port", port != NULL ? port : "",
-                                  "dbname", dbname,
-                                  "user", user,
-                                  NULL);
-}
-
-static GHashTable *
-api_key_attributes (const char *provider,
-                    const char *keyring_id)
-{
-  return secret_attributes_build (&api_key_schema,
-                                  "provider", provider,
-                                  "keyring-id", keyring_id,
-                                  NULL);
-}
-
 static gboolean
 finish_boolean (TgSecretStore  *self,
                 GAsyncResult   *result,
@@ -562,235 +627,99 @@ finish_boolean (TgSecretStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static char *
-finish_secret (TgSecretStore  *self,
-               GAsyncResult   *result,
-               gpointer        source_tag,
-               GError        **error)
+/**
+ * tg_secret_store_store_async:
+ * @key: what the secret is filed under (tg_secret_key_new_database(),
+ *   tg_secret_key_new_api_key())
+ * @secret: the password or key to keep
+ *
+ * Stores (or replaces) the secret of @key in the default collection.
+ */
+void
+tg_secret_store_store_async (TgSecretStore       *self,
+                             TgSecretKey         *key,
+                             const char          *secret,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (TG_IS_SECRET_STORE (self));
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (secret != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_op (self, OP_STORE, key, secret, cancellable, callback, user_data,
+            tg_secret_store_store_async);
+}
+
+gboolean
+tg_secret_store_store_finish (TgSecretStore  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  return finish_boolean (self, result, tg_secret_store_store_async, error);
+}
+
+void
+tg_secret_store_lookup_async (TgSecretStore       *self,
+                              TgSecretKey         *key,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (TG_IS_SECRET_STORE (self));
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_op (self, OP_LOOKUP, key, NULL, cancellable, callback, user_data,
+            tg_secret_store_lookup_async);
+}
+
+/**
+ * tg_secret_store_lookup_finish:
+ *
+ * Returns: (transfer full) (nullable): the secret, to be released with
+ *   tg_secret_free(), or %NULL — with @error set on failure, without when the keyring
+ *   holds nothing under the key
+ */
+char *
+tg_secret_store_lookup_finish (TgSecretStore  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
 {
   g_return_val_if_fail (TG_IS_SECRET_STORE (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tg_secret_store_lookup_async,
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/**
- * tg_secret_store_store_database_password_async:
- * @host: (nullable): the host or socket directory, as libpq's PQhost() reports it
- * @port: (nullable): the port, as PQport() reports it
- * @dbname: the database name
- * @user: the role name
- * @password: the password to keep
- *
- * Stores (or replaces) the password of @user for one database in the default
- * collection.
- */
 void
-tg_secret_store_store_database_password_async (TgSecretStore       *self,
-                                               const char          *host,
-                                               const char          *port,
-                                               const char          *dbname,
-                                               const char          *user,
-                                               const char          *password,
-                                               GCancellable        *cancellable,
-                                               GAsyncReadyCallback  callback,
-                                               gpointer             user_data)
-{
-  g_autofree char *label = NULL;
-
-  g_return_if_fail (TG_IS_SECRET_STORE (self));
-  g_return_if_fail (dbname != NULL);
-  g_return_if_fail (user != NULL);
-  g_return_if_fail (password != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  /* TRANSLATORS: the label of a keyring item: user, database, host */
-  label = g_strdup_printf (_("Tollgate: password of %s for database %s on %s"),
-                           user, dbname, host != NULL && *host ? host : "localhost");
-
-  start_op (self, OP_STORE, &database_schema,
-            database_attributes (host, port, dbname, user),
-            label, password, cancellable, callback, user_data,
-            tg_secret_store_store_database_password_async);
-}
-
-gboolean
-tg_secret_store_store_database_password_finish (TgSecretStore  *self,
-                                                GAsyncResult   *result,
-                                                GError        **error)
-{
-  return finish_boolean (self, result, tg_secret_store_store_database_password_async, error);
-}
-
-void
-tg_secret_store_lookup_database_password_async (TgSecretStore       *self,
-                                                const char          *host,
-                                                const char          *port,
-                                                const char          *dbname,
-                                                const char          *user,
-                                                GCancellable        *cancellable,
-                                                GAsyncReadyCallback  callback,
-                                                gpointer             user_data)
+tg_secret_store_clear_async (TgSecretStore       *self,
+                             TgSecretKey         *key,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
 {
   g_return_if_fail (TG_IS_SECRET_STORE (self));
-  g_return_if_fail (dbname != NULL);
-  g_return_if_fail (user != NULL);
+  g_return_if_fail (key != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  start_op (self, OP_LOOKUP, &database_schema,
-            database_attributes (host, port, dbname, user),
-            NULL, NULL, cancellable, callback, user_data,
-            tg_secret_store_lookup_database_password_async);
+  start_op (self, OP_CLEAR, key, NULL, cancellable, callback, user_data,
+            tg_secret_store_clear_async);
 }
 
 /**
- * tg_secret_store_lookup_database_password_finish:
+ * tg_secret_store_clear_finish:
  *
- * Returns: (transfer full) (nullable): the password, to be released with
- *   tg_secret_free(), or %NULL — with @error set on failure, without when the keyring
- *   holds no password for that database and user
- */
-char *
-tg_secret_store_lookup_database_password_finish (TgSecretStore  *self,
-                                                 GAsyncResult   *result,
-                                                 GError        **error)
-{
-  return finish_secret (self, result, tg_secret_store_lookup_database_password_async, error);
-}
-
-void
-tg_secret_store_clear_database_password_async (TgSecretStore       *self,
-                                               const char          *host,
-                                               const char          *port,
-                                               const char          *dbname,
-                                               const char          *user,
-                                               GCancellable        *cancellable,
-                                               GAsyncReadyCallback  callback,
-                                               gpointer             user_data)
-{
-  g_return_if_fail (TG_IS_SECRET_STORE (self));
-  g_return_if_fail (dbname != NULL);
-  g_return_if_fail (user != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  start_op (self, OP_CLEAR, &database_schema,
-            database_attributes (host, port, dbname, user),
-            NULL, NULL, cancellable, callback, user_data,
-            tg_secret_store_clear_database_password_async);
-}
-
-/**
- * tg_secret_store_clear_database_password_finish:
- *
- * Returns: %TRUE when a password was removed; %FALSE with @error set on failure, or
+ * Returns: %TRUE when a secret was removed; %FALSE with @error set on failure, or
  *   without when there was none
  */
 gboolean
-tg_secret_store_clear_database_password_finish (TgSecretStore  *self,
-                                                GAsyncResult   *result,
-                                                GError        **error)
+tg_secret_store_clear_finish (TgSecretStore  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
 {
-  return finish_boolean (self, result, tg_secret_store_clear_database_password_async, error);
-}
-
-/**
- * tg_secret_store_store_api_key_async:
- * @provider: the provider slug, such as "openai"
- * @keyring_id: the UUID the database's key record refers to
- *   (tg_secret_store_new_keyring_id())
- * @api_key: the key to keep
- */
-void
-tg_secret_store_store_api_key_async (TgSecretStore       *self,
-                                     const char          *provider,
-                                     const char          *keyring_id,
-                                     const char          *api_key,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_autofree char *label = NULL;
-
-  g_return_if_fail (TG_IS_SECRET_STORE (self));
-  g_return_if_fail (provider != NULL);
-  g_return_if_fail (keyring_id != NULL);
-  g_return_if_fail (api_key != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  /* TRANSLATORS: the label of a keyring item; %s is a provider such as "openai" */
-  label = g_strdup_printf (_("Tollgate: API key for %s"), provider);
-
-  start_op (self, OP_STORE, &api_key_schema,
-            api_key_attributes (provider, keyring_id),
-            label, api_key, cancellable, callback, user_data,
-            tg_secret_store_store_api_key_async);
-}
-
-gboolean
-tg_secret_store_store_api_key_finish (TgSecretStore  *self,
-                                      GAsyncResult   *result,
-                                      GError        **error)
-{
-  return finish_boolean (self, result, tg_secret_store_store_api_key_async, error);
-}
-
-void
-tg_secret_store_lookup_api_key_async (TgSecretStore       *self,
-                                      const char          *provider,
-                                      const char          *keyring_id,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  g_return_if_fail (TG_IS_SECRET_STORE (self));
-  g_return_if_fail (provider != NULL);
-  g_return_if_fail (keyring_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  start_op (self, OP_LOOKUP, &api_key_schema,
-            api_key_attributes (provider, keyring_id),
-            NULL, NULL, cancellable, callback, user_data,
-            tg_secret_store_lookup_api_key_async);
-}
-
-/**
- * tg_secret_store_lookup_api_key_finish:
- *
- * Returns: (transfer full) (nullable): the key, to be released with tg_secret_free(),
- *   or %NULL (with @error set on failure, without when there is none)
- */
-char *
-tg_secret_store_lookup_api_key_finish (TgSecretStore  *self,
-                                       GAsyncResult   *result,
-                                       GError        **error)
-{
-  return finish_secret (self, result, tg_secret_store_lookup_api_key_async, error);
-}
-
-void
-tg_secret_store_clear_api_key_async (TgSecretStore       *self,
-                                     const char          *provider,
-                                     const char          *keyring_id,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_return_if_fail (TG_IS_SECRET_STORE (self));
-  g_return_if_fail (provider != NULL);
-  g_return_if_fail (keyring_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  start_op (self, OP_CLEAR, &api_key_schema,
-            api_key_attributes (provider, keyring_id),
-            NULL, NULL, cancellable, callback, user_data,
-            tg_secret_store_clear_api_key_async);
-}
-
-gboolean
-tg_secret_store_clear_api_key_finish (TgSecretStore  *self,
-                                      GAsyncResult   *result,
-                                      GError        **error)
-{
-  return finish_boolean (self, result, tg_secret_store_clear_api_key_async, error);
+  return finish_boolean (self, result, tg_secret_store_clear_async, error);
 }

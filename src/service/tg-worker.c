@@ -154,6 +154,8 @@ worker_unref (Worker *worker)
     }
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Worker, worker_unref)
+
 /* To the UI thread */
 
 typedef enum
@@ -278,24 +280,30 @@ set_role (Worker       *worker,
   post (worker, POST_ROLE, 0, 0, role);
 }
 
+/* A job's answer has arrived: the worker is free for the next. Returns FALSE when the
+ * worker is stopping, and the answer is to be dropped.
+ */
+static gboolean
+job_done (Worker *worker)
+{
+  worker->busy = FALSE;
+
+  return !worker->stopping;
+}
+
 static void
 on_refreshed (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Worker *worker = user_data;
+  g_autoptr(Worker) worker = user_data;
   g_autoptr(GError) error = NULL;
   TgRefreshResult refresh;
   gboolean refreshed;
 
   refreshed = tg_refresher_refresh_finish (TG_DB_CONNECTION (object), result, &refresh, &error);
-  worker->busy = FALSE;
-
-  if (worker->stopping)
-    {
-      worker_unref (worker);
-      return;
-    }
+  if (!job_done (worker))
+    return;
 
   if (!refreshed)
     {
@@ -311,8 +319,6 @@ on_refreshed (GObject      *object,
   /* More than one refresh's worth waiting: go on at once. */
   if (worker->more)
     schedule_tick (worker, 0);
-
-  worker_unref (worker);
 }
 
 static void
@@ -328,25 +334,19 @@ on_elected (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  Worker *worker = user_data;
+  g_autoptr(Worker) worker = user_data;
   g_autoptr(GError) error = NULL;
   TgRefresherElection election;
   gboolean elected;
 
   elected = tg_refresher_elect_finish (TG_DB_CONNECTION (object), result, &election, &error);
-  worker->busy = FALSE;
-
-  if (worker->stopping)
-    {
-      worker_unref (worker);
-      return;
-    }
+  if (!job_done (worker))
+    return;
 
   if (!elected)
     {
       g_debug ("Asking for the refresher lock failed: %s", error->message);
       set_role (worker, TG_WORKER_ROLE_UNKNOWN);
-      worker_unref (worker);
       return;
     }
 
@@ -366,8 +366,6 @@ on_elected (GObject      *object,
       set_role (worker, TG_WORKER_ROLE_STANDBY);
       break;
     }
-
-  worker_unref (worker);
 }
 
 /* One tick: who refreshes (the lock is checked every time, for it goes with a lost

@@ -8,9 +8,9 @@
 /* The story card's "Real-time Activity Feed": the newest calls, newest first, failures
  * marked, and how many calls the last ten seconds brought.
  *
- * Inserts do not NOTIFY (docs/architecture.md, "The database": a NOTIFY per row costs ingest throughput), so while
- * the feed is on screen it polls every half second, one pipelined batch on the window's
- * connection: tollgate.latest_calls() above the last id seen, and the calls above the
+ * Inserts do not NOTIFY (a NOTIFY per row costs ingest throughput: docs/architecture.md,
+ * "The database"), so while the feed is on screen it polls every half second, one
+ * pipelined batch on the window's connection: tollgate.latest_calls() above the last id seen, and the calls above the
  * last id counted (tg_activity_stats_statement_new()), with JIT off
  * (tg_activity_jit_off_statement_new()). Nothing polls while the feed is unmapped or the
  * connection is down, and at most one poll is in flight.

@@ -144,7 +144,7 @@ on_password_stored (GObject      *object,
   g_autoptr(TgWindow) self = _tg_window_weak_ref_steal (user_data);
   g_autoptr(GError) error = NULL;
 
-  if (tg_secret_store_store_database_password_finish (TG_SECRET_STORE (object), result, &error))
+  if (tg_secret_store_store_finish (TG_SECRET_STORE (object), result, &error))
     return;
 
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -184,13 +184,14 @@ remember_connection (TgWindow *self)
     g_settings_set_string (self->settings, "last-connection", remembered);
 
   if (self->password != NULL)
-    tg_secret_store_store_database_password_async (self->secret_store,
-                                                   check->host, check->port,
-                                                   check->dbname, check->user,
-                                                   self->password,
-                                                   self->cancellable,
-                                                   on_password_stored,
-                                                   _tg_window_weak_ref_new (self));
+    {
+      g_autoptr(TgSecretKey) key = tg_secret_key_new_database (check->host, check->port,
+                                                               check->dbname, check->user);
+
+      tg_secret_store_store_async (self->secret_store, key, self->password,
+                                   self->cancellable, on_password_stored,
+                                   _tg_window_weak_ref_new (self));
+    }
   _tg_window_clear_password (&self->password);
 }
 
@@ -337,8 +338,7 @@ on_password_looked_up (GObject      *object,
   g_autoptr(GError) error = NULL;
   char *password;
 
-  password = tg_secret_store_lookup_database_password_finish (TG_SECRET_STORE (object),
-                                                              result, &error);
+  password = tg_secret_store_lookup_finish (TG_SECRET_STORE (object), result, &error);
   if (self == NULL)
     {
       tg_secret_free (password);
@@ -379,6 +379,7 @@ tg_window_connect_remembered (TgWindow   *self,
                               const char *conninfo)
 {
   g_autoptr(GHashTable) options = NULL;
+  g_autoptr(TgSecretKey) key = NULL;
 
   g_return_if_fail (TG_IS_WINDOW (self));
   g_return_if_fail (conninfo != NULL);
@@ -397,14 +398,12 @@ tg_window_connect_remembered (TgWindow   *self,
       return;
     }
 
-  tg_secret_store_lookup_database_password_async (self->secret_store,
-                                                  g_hash_table_lookup (options, "host"),
-                                                  g_hash_table_lookup (options, "port"),
-                                                  g_hash_table_lookup (options, "dbname"),
-                                                  g_hash_table_lookup (options, "user"),
-                                                  self->cancellable,
-                                                  on_password_looked_up,
-                                                  _tg_window_weak_ref_new (self));
+  key = tg_secret_key_new_database (g_hash_table_lookup (options, "host"),
+                                    g_hash_table_lookup (options, "port"),
+                                    g_hash_table_lookup (options, "dbname"),
+                                    g_hash_table_lookup (options, "user"));
+  tg_secret_store_lookup_async (self->secret_store, key, self->cancellable,
+                                on_password_looked_up, _tg_window_weak_ref_new (self));
 }
 
 static void

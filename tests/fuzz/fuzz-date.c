@@ -9,6 +9,8 @@
  * `--month` and `--end`. Whatever they accept must be the day the text names, and must
  * be a day the bucket functions can work with in any zone: a date the parser lets
  * through and the bucket code then refuses is a command that fails with a critical.
+ * An input of two dates, "FROM TO", is also a range as tollgatectl asks for one: its
+ * weeks and months, or an error that says why not, within the cap on buckets.
  */
 
 #include "config.h"
@@ -55,8 +57,10 @@ check_day (GTimeZone   *tz,
 
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      g_autoptr(GArray) starts = tg_time_bucket_range (tz, sizes[i], date, date);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) starts = tg_time_bucket_range (tz, sizes[i], date, date, &error);
 
+      g_assert_no_error (error);
       g_assert_nonnull (starts);
       if (sizes[i] == TG_BUCKET_WEEK || sizes[i] == TG_BUCKET_MONTH)
         g_assert_cmpuint (starts->len, >, 0);
@@ -128,16 +132,51 @@ check_month (const char *text)
     }
 }
 
+/* Weeks and months only: a range of days or finer may hold up to the cap of 100,000
+ * buckets, which would make each input take long.
+ */
+static void
+check_range (const char *from,
+             const char *to)
+{
+  static const TgBucketSize sizes[] = { TG_BUCKET_WEEK, TG_BUCKET_MONTH };
+
+  for (guint z = 0; z < G_N_ELEMENTS (zones); z++)
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GArray) starts = NULL;
+
+        starts = tg_time_bucket_range_parse (zones[z], sizes[i], from, to, &error);
+        if (starts == NULL)
+          {
+            g_assert_nonnull (error);
+            g_assert_true (error->domain == TG_TIME_BUCKET_ERROR);
+            continue;
+          }
+        g_assert_no_error (error);
+        g_assert_cmpuint (starts->len, >, 0);
+        g_assert_cmpuint (starts->len, <=, TG_TIME_BUCKET_MAX_BUCKETS);
+        for (guint j = 1; j < starts->len; j++)
+          g_assert_cmpint (g_array_index (starts, gint64, j - 1), <,
+                           g_array_index (starts, gint64, j));
+      }
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
   g_autofree char *text = tg_fuzz_dup_string (data, size);
+  g_auto(GStrv) dates = NULL;
 
   if (text == NULL)
     return 0;
 
   check_date (text);
   check_month (text);
+
+  if (tg_fuzz_split (text, ' ', &dates) == 2)
+    check_range (dates[0], dates[1]);
   return 0;
 }
