@@ -565,13 +565,15 @@ test_export_statement (void)
       if (may)
         {
           g_autofree char *sql = NULL;
+          g_autofree char *details = NULL;
 
           g_assert_no_error (error);
           g_assert_true (value == TG_DB_TYPED_QUERY_NO_VALUE);
           sql = g_strdup_printf ("SELECT details::text FROM tollgate.audit_log"
                                  " WHERE audit_id = %" G_GINT64_FORMAT " AND action = 'export'"
                                  "   AND acting_role = '%s'", audit_id, login);
-          g_assert_cmpstr (tg_test_db_scalar (db, sql), ==,
+          details = tg_test_db_scalar (db, sql);
+          g_assert_cmpstr (details, ==,
                            "{\"format\": \"pdf\", \"period\": \"2026-11\", \"report\": \"overview\"}");
         }
       else
@@ -609,10 +611,16 @@ test_action_rules (void)
   g_clear_error (&error);
 
   tg_test_db_exec (db, "INSERT INTO tollgate.audit_action_roles VALUES ('budget-override', 'tollgate_finance')");
-  g_assert_cmpstr (tg_test_db_scalar (db,
-    "SELECT new_values ->> 'role_name' FROM tollgate.audit_log"
-    " WHERE table_name = 'audit_action_roles' AND action = 'INSERT'"), ==, "tollgate_finance");
-  g_assert_nonnull (tg_test_conn_scalar (conn, "SELECT tollgate.log_action ('budget-override', NULL)"));
+  {
+    g_autofree char *role = tg_test_db_scalar (db,
+      "SELECT new_values ->> 'role_name' FROM tollgate.audit_log"
+      " WHERE table_name = 'audit_action_roles' AND action = 'INSERT'");
+    g_autofree char *logged = tg_test_conn_scalar (conn,
+      "SELECT tollgate.log_action ('budget-override', NULL)");
+
+    g_assert_cmpstr (role, ==, "tollgate_finance");
+    g_assert_nonnull (logged);
+  }
   g_clear_pointer (&conn, PQfinish);
 
   admin = create_login_role (db, "tollgate_admin");

@@ -1021,13 +1021,15 @@ test_resume (gconstpointer data)
   if (how == STOP_TERMINATE)
     {
       g_autofree char *terminate = NULL;
+      g_autofree char *terminated = NULL;
 
       /* pg_terminate_backend() with a timeout returns once the backend is gone. */
       terminate = g_strdup_printf ("SELECT pg_terminate_backend (pid, 60000)"
                                    " FROM pg_stat_activity"
                                    " WHERE application_name = '%s' AND wait_event_type = 'Lock'"
                                    " ORDER BY pid LIMIT 1", application_name);
-      g_assert_cmpstr (tg_test_db_scalar (db, terminate), ==, "t");
+      terminated = tg_test_db_scalar (db, terminate);
+      g_assert_cmpstr (terminated, ==, "t");
     }
   else
     g_subprocess_send_signal (process, SIGINT);
