@@ -137,6 +137,17 @@ test_connect_timeout (void)
   g_assert_no_error (error);
   g_assert_cmpstr (kept, ==, "connect_timeout='3' dbname='sales'");
 
+  /* An empty value chooses nothing; it once left the rebuilt string without any timeout
+   * (found by tools/fuzz conninfo).
+   */
+  {
+    g_autofree char *empty = tg_conninfo_with_connect_timeout ("connect_timeout='' dbname=sales",
+                                                               &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (empty, ==, "connect_timeout='10' dbname='sales'");
+  }
+
   uri = tg_conninfo_with_connect_timeout ("postgresql://ann:pw@db/sales", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (uri, ==,

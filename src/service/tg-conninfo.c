@@ -155,12 +155,16 @@ tg_conninfo_with_connect_timeout (const char  *conninfo,
                                   GError     **error)
 {
   g_autoptr(GHashTable) options = tg_db_conninfo_parse (conninfo, error);
+  const char *timeout;
 
   if (options == NULL)
     return NULL;
 
-  if (!g_hash_table_contains (options, "connect_timeout") &&
-      g_getenv ("PGCONNECT_TIMEOUT") == NULL)
+  /* "connect_timeout=''" chooses nothing, and the string is rebuilt without it
+   * (tg_db_conninfo_build() leaves empty values out), which would leave no timeout.
+   */
+  timeout = g_hash_table_lookup (options, "connect_timeout");
+  if ((timeout == NULL || *timeout == '\0') && g_getenv ("PGCONNECT_TIMEOUT") == NULL)
     g_hash_table_insert (options, g_strdup ("connect_timeout"), g_strdup (DEFAULT_CONNECT_TIMEOUT));
 
   return tg_db_conninfo_build (options);
