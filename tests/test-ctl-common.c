@@ -46,6 +46,9 @@ static const NumberCase number_cases[] = {
   { &rate, "0x10", NAN, "not “0x10”" },
   { &rate, " 5", NAN, "not “ 5”" },
   { &rate, "5 ", NAN, "not “5 ”" },
+  /* A regular expression's "$" also matches before a last newline (tools/fuzz number). */
+  { &rate, "5\n", NAN, "not “5\n”" },
+  { &rate, ".5\n", NAN, "not “.5\n”" },
   { &rate, "5,5", NAN, "not “5,5”" },
   { &rate, "", NAN, "not “”" },
   { &rate, "e5", NAN, "not “e5”" },

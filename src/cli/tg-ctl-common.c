@@ -135,9 +135,10 @@ tg_ctl_parse_number (const TgCtlNumberRange  *range,
   g_return_val_if_fail (range != NULL, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
 
+  /* DOLLAR_ENDONLY: "$" would otherwise also match before a last newline, "5\n". */
   if (text != NULL &&
       g_regex_match_simple ("^[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?$", text,
-                            0, 0))
+                            G_REGEX_DOLLAR_ENDONLY, 0))
     number = g_ascii_strtod (text, NULL);
 
   if (isfinite (number) &&
