@@ -218,7 +218,10 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       g_autoptr(TgDbResult) general = make_array_result (lines, n_lines, NULL, 0, FALSE);
       gboolean all_canonical = TRUE;
 
-      g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY);
+      /* Unreadable text is the parser's error, too many buckets the histogram's. */
+      g_assert_nonnull (error);
+      g_assert_true (g_error_matches (error, TG_DB_ERROR, TG_DB_ERROR_QUERY) ||
+                     error->domain == TG_LATENCY_HISTOGRAM_ERROR);
       for (gsize i = 0; i < n_lines && all_canonical; i++)
         all_canonical = is_canonical (general, (int)i, lines[i]);
       if (all_canonical)
