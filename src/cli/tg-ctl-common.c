@@ -62,11 +62,20 @@ tg_ctl_usage_error (GOptionContext *context,
   return TG_CTL_EXIT_USAGE;
 }
 
+/**
+ * tg_ctl_connect:
+ *
+ * The session waits at most %TG_DB_LOCK_TIMEOUT_MS for a lock and runs a statement at
+ * most %TG_DB_LONG_STATEMENT_MS (where the server, the role or the conninfo set no bound
+ * of their own: tg_db_connect_bounded()), so that a lock held in someone's open
+ * transaction fails a command with a message instead of stopping it forever.
+ */
 PGconn *
 tg_ctl_connect (TgCtlGlobals  *globals,
                 GError       **error)
 {
-  return tg_db_connect (globals->db, "tollgatectl", error);
+  return tg_db_connect_bounded (globals->db, "tollgatectl", TG_DB_LOCK_TIMEOUT_MS,
+                                TG_DB_LONG_STATEMENT_MS, error);
 }
 
 /* Prints @error (which it frees) and returns the failure exit status. */

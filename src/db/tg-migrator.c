@@ -515,11 +515,23 @@ tg_migrator_migrate (PGconn              *conn,
   if (n_applied != NULL)
     *n_applied = 0;
 
-  lock_sql = g_strdup_printf ("SELECT pg_advisory_lock(%" G_GINT64_FORMAT ")", TG_MIGRATOR_LOCK_KEY);
+  /* Another migration holds the lock while it works: wait for it, however long the
+   * session's lock_timeout (tollgatectl's sessions have one), so that concurrent runs
+   * still serialise; the statement timeout bounds the wait. The session lock outlives
+   * the little transaction that sets the local timeout.
+   */
+  lock_sql = g_strdup_printf ("BEGIN; "
+                              "SELECT set_config ('lock_timeout', '0', true); "
+                              "SELECT pg_advisory_lock(%" G_GINT64_FORMAT "); "
+                              "COMMIT", TG_MIGRATOR_LOCK_KEY);
   unlock_sql = g_strdup_printf ("SELECT pg_advisory_unlock(%" G_GINT64_FORMAT ")", TG_MIGRATOR_LOCK_KEY);
 
   if (!tg_db_exec (conn, lock_sql, error))
-    return FALSE;
+    {
+      PQclear (PQexec (conn, "ROLLBACK"));
+      return FALSE;
+    }
+
 
   ret = migrate_locked (conn, progress, user_data, n_applied, error);
 
