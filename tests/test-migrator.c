@@ -118,18 +118,26 @@ test_known (void)
   g_autoptr(GPtrArray) known = tg_migrator_list_known ();
   guint latest = tg_migrator_get_latest_version ();
 
-  /* Numbered from 1 without gaps, each with a checksum. */
+  /* Numbered from 1 in ascending order, each with a checksum. A number may be missing
+   * for a while: branches take numbers in parallel and merge in any order (a 0009 may
+   * land before the 0008 it follows), which is why the migrator applies every one it
+   * has not applied rather than those above the highest applied.
+   */
   g_assert_cmpuint (known->len, >=, 5);
   for (guint i = 0; i < known->len; i++)
     {
       TgMigration *migration = g_ptr_array_index (known, i);
 
-      g_assert_cmpuint (migration->version, ==, i + 1);
+      if (i == 0)
+        g_assert_cmpuint (migration->version, ==, 1);
+      else
+        g_assert_cmpuint (migration->version, >,
+                          ((TgMigration *)g_ptr_array_index (known, i - 1))->version);
       g_assert_nonnull (migration->name);
       g_assert_cmpuint (strlen (migration->checksum), ==, 64);
       g_assert_false (migration->applied);
     }
-  g_assert_cmpuint (latest, ==, known->len);
+  g_assert_cmpuint (latest, ==, ((TgMigration *)g_ptr_array_index (known, known->len - 1))->version);
 }
 
 static void
@@ -249,6 +257,7 @@ test_concurrent (void)
   g_autofree char *unlock_sql = NULL;
   MigrateThread threads[6] = { { 0 } };
   GThread *handles[G_N_ELEMENTS (threads)];
+  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
   guint total_applied = 0;
   guint n_appliers = 0;
   guint latest = tg_migrator_get_latest_version ();
@@ -285,11 +294,11 @@ test_concurrent (void)
 
   /* Whoever got the lock first applied everything; the others found nothing to do. */
   g_assert_cmpuint (n_appliers, ==, 1);
-  g_assert_cmpuint (total_applied, ==, latest);
+  g_assert_cmpuint (total_applied, ==, known->len);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.schema_migrations"),
-                   ==, latest);
+                   ==, known->len);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(DISTINCT version) FROM tollgate.schema_migrations"),
-                   ==, latest);
+                   ==, known->len);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT max(version) FROM tollgate.schema_migrations"),
                    ==, latest);
 
@@ -304,6 +313,8 @@ test_refuses_newer_schema (void)
   g_autofree char *insert = NULL;
   g_autofree char *newer_text = NULL;
   g_autofree char *latest_text = NULL;
+  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
+  guint n_known = known->len;
   guint latest = tg_migrator_get_latest_version ();
   guint n_applied = 99;
   guint version = 0;
@@ -333,7 +344,7 @@ test_refuses_newer_schema (void)
 
   /* Refusing changed nothing: the table is as it was and the session lock is released. */
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.schema_migrations"),
-                   ==, latest + 1);
+                   ==, n_known + 1);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM pg_locks "
                                               "WHERE locktype = 'advisory' AND pid = pg_backend_pid()"),
                    ==, 0);
@@ -371,7 +382,9 @@ test_check_compatible_behind (void)
   g_autofree char *delete = NULL;
   g_autofree char *behind_text = NULL;
   g_autofree char *latest_text = NULL;
+  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
   guint latest = tg_migrator_get_latest_version ();
+  guint previous = ((TgMigration *)g_ptr_array_index (known, known->len - 2))->version;
   guint version = 0;
 
   if (db == NULL)
@@ -382,8 +395,8 @@ test_check_compatible_behind (void)
 
   g_assert_false (tg_migrator_check_compatible (db->conn, &version, &error));
   g_assert_error (error, TG_MIGRATOR_ERROR, TG_MIGRATOR_ERROR_BEHIND);
-  g_assert_cmpuint (version, ==, latest - 1);
-  behind_text = g_strdup_printf ("version %u", latest - 1);
+  g_assert_cmpuint (version, ==, previous);
+  behind_text = g_strdup_printf ("version %u", previous);
   latest_text = g_strdup_printf ("version %u", latest);
   g_assert_nonnull (strstr (error->message, behind_text));
   g_assert_nonnull (strstr (error->message, latest_text));
@@ -453,6 +466,7 @@ static void
 test_tollgatectl (void)
 {
   g_autoptr(TgTestDb) db = NULL;
+  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
   g_autofree char *db_arg = NULL;
   guint latest = tg_migrator_get_latest_version ();
 
@@ -474,7 +488,7 @@ test_tollgatectl (void)
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
     g_autofree char *expected = g_strdup_printf ("Schema migrated to version %u (%u applied).",
-                                                 latest, latest);
+                                                 latest, known->len);
 
     g_assert_cmpint (run_tollgatectl (args, &out, &err), ==, 0);
     g_assert_nonnull (strstr (out, "applied 0001_usage"));
