@@ -223,7 +223,8 @@ test_shapes (void)
   {
     g_autoptr(JsonObject) object = run_json (db, FALSE, "migrate", "--status", NULL);
     const char * const spec[] = {
-      "schema_version:int", "program_version:int", "pending:int", "migrations:array", NULL,
+      "schema_version:int", "program_version:int", "pending:int", "changed:int",
+      "migrations:array", NULL,
     };
     const char * const migration[] = {
       "version:int", "name:string", "state:string", "applied_at:string", NULL,

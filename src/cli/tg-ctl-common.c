@@ -14,6 +14,7 @@
 #include "tg-ctl-table.h"
 #include "tg-db-util.h"
 #include "tg-format.h"
+#include "tg-migrator.h"
 
 /**
  * tg_ctl_parse:
@@ -83,11 +84,41 @@ tg_ctl_usage_error (GOptionContext *context,
   return TG_CTL_EXIT_USAGE;
 }
 
+/**
+ * tg_ctl_connect_any_schema:
+ *
+ * Connects for `tollgatectl migrate`, which meets databases at any schema version. The
+ * session waits at most %TG_DB_LOCK_TIMEOUT_MS for a lock and runs a statement at most
+ * %TG_DB_LONG_STATEMENT_MS (where the server, the role or the conninfo set no bound of
+ * their own: tg_db_connect_bounded()), so that a lock held in someone's open transaction
+ * fails a command with a message instead of stopping it forever.
+ */
+PGconn *
+tg_ctl_connect_any_schema (TgCtlGlobals  *globals,
+                           GError       **error)
+{
+  return tg_db_connect_bounded (globals->db, "tollgatectl", TG_DB_LOCK_TIMEOUT_MS,
+                                TG_DB_LONG_STATEMENT_MS, error);
+}
+
+/**
+ * tg_ctl_connect:
+ *
+ * Connects as tg_ctl_connect_any_schema() does, then checks that the database's schema
+ * is the one this tollgatectl knows: a database never migrated, behind or ahead fails
+ * here with what to do (run `tollgatectl migrate`, install a newer Tollgate) rather
+ * than later with "relation does not exist".
+ */
 PGconn *
 tg_ctl_connect (TgCtlGlobals  *globals,
                 GError       **error)
 {
-  return tg_db_connect (globals->db, "tollgatectl", error);
+  g_autoptr(PGconn) conn = tg_ctl_connect_any_schema (globals, error);
+
+  if (conn == NULL || !tg_migrator_check_compatible (conn, NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&conn);
 }
 
 /* Prints @error (which it frees) and returns the failure exit status. */

@@ -46,6 +46,8 @@ int       tg_ctl_parse              (GOptionContext  *context,
                                      char          ***argv);
 PGconn   *tg_ctl_connect            (TgCtlGlobals    *globals,
                                      GError         **error);
+PGconn   *tg_ctl_connect_any_schema (TgCtlGlobals    *globals,
+                                     GError         **error);
 int       tg_ctl_fail               (GError          *error);
 int       tg_ctl_usage_error        (GOptionContext  *context,
                                      const char      *format,
