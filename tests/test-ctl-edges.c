@@ -435,6 +435,38 @@ test_escapes (void)
 /* Costs that leave out unpriced calls say so under the table, with the count the JSON
  * gives and the groups they are in; a table whose costs are whole says nothing more.
  */
+/* A login without a Tollgate role: every command reads the schema version first, and says
+ * which role may (rather than only "permission denied for schema tollgate").
+ */
+static void
+test_no_role (void)
+{
+  TgTestDb *db = get_db ();
+  g_autofree char *name = NULL;
+  g_autofree char *create = NULL;
+  g_autofree char *drop = NULL;
+  g_autofree char *db_arg = NULL;
+  g_auto(CtlRun) run = { 0 };
+
+  if (db == NULL)
+    return;
+
+  name = tg_test_unique_name ("tgnorole");
+  create = g_strdup_printf ("CREATE ROLE %s LOGIN", name);
+  tg_test_db_exec (db, create);
+  db_arg = g_strdup_printf ("--db=%s user=%s", db->conninfo, name);
+
+  run_ctl (&run, NULL, (const char * const[]) { "usage", "overview", db_arg, NULL });
+  g_test_message ("stderr: %s", run.err);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, "Cannot read the schema version (a Tollgate role such as "
+                                     "tollgate_viewer may): permission denied"));
+
+  drop = g_strdup_printf ("DROP ROLE %s", name);
+  tg_test_db_exec (db, drop);
+}
+
 static void
 test_unpriced (void)
 {
@@ -515,6 +547,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/db/ctl-edges/widest", test_widest);
   g_test_add_func ("/tollgate/db/ctl-edges/escapes", test_escapes);
   g_test_add_func ("/tollgate/db/ctl-edges/unpriced", test_unpriced);
+  g_test_add_func ("/tollgate/db/ctl-edges/no-role", test_no_role);
 
   status = g_test_run ();
   g_clear_pointer (&edges_db, tg_test_db_free);

@@ -285,7 +285,7 @@ test_tollgatectl (void)
   const char *commands[][5] = {
     { "refresh", NULL },
     { "refresh", "--recompute", "--from", "2026-01-01", NULL },
-    { "settings", "set", "reporting-currency", "EUR", NULL },
+    { "settings", "set", "reporting-currency", "GBP", NULL },
   };
 
   if (db == NULL)

@@ -114,9 +114,20 @@ tg_ctl_connect (TgCtlGlobals  *globals,
                 GError       **error)
 {
   g_autoptr(PGconn) conn = tg_ctl_connect_any_schema (globals, error);
+  GError *local_error = NULL;
 
-  if (conn == NULL || !tg_migrator_check_compatible (conn, NULL, error))
+  if (conn == NULL)
     return NULL;
+
+  if (!tg_migrator_check_compatible (conn, NULL, &local_error))
+    {
+      /* Every Tollgate role may read the schema version; a login without one may not. */
+      if (g_error_matches (local_error, TG_DB_ERROR, TG_DB_ERROR_PERMISSION_DENIED))
+        g_prefix_error (&local_error, "Cannot read the schema version (a Tollgate role such as "
+                                      "tollgate_viewer may): ");
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
 
   return g_steal_pointer (&conn);
 }
