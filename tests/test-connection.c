@@ -860,6 +860,48 @@ test_statement_timeout (Fixture       *fixture,
   tg_db_connection_close (conn);
 }
 
+/* A lock held in another session's open transaction: the query waits lock-timeout-ms at
+ * most and fails as busy (the worker's connection sets it), then the session goes on.
+ */
+static void
+test_lock_timeout (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(TgDbConnection) conn = NULL;
+  g_autoptr(TgDbResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) holder = NULL;
+  g_autofree char *setting = NULL;
+
+  if (fixture->db == NULL)
+    return;
+
+  conn = fixture_connection (fixture, fixture->db->conninfo);
+  tg_db_connection_set_lock_timeout_ms (conn, 200);
+  setting = query_scalar (conn, "SHOW lock_timeout");
+  g_assert_cmpstr (setting, ==, "200ms");
+  g_clear_pointer (&setting, g_free);
+
+  holder = tg_test_db_connect_as (fixture->db, "postgres");
+  g_assert_true (tg_db_exec (holder, "BEGIN", NULL));
+  g_free (tg_test_conn_scalar (holder, "SELECT pg_advisory_xact_lock (4242)"));
+
+  result = query (conn, "SELECT pg_advisory_lock (4242)", &error);
+  g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_BUSY);
+  g_assert_null (result);
+  g_test_message ("Lock timeout: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "lock timeout"));
+  g_clear_error (&error);
+
+  /* Changed on a live session; 0 hands back to the server's setting. */
+  tg_db_connection_set_lock_timeout_ms (conn, 0);
+  setting = query_scalar (conn, "SHOW lock_timeout");
+  g_assert_cmpstr (setting, ==, "0");
+
+  g_assert_true (tg_db_exec (holder, "COMMIT", NULL));
+  tg_db_connection_close (conn);
+}
+
 static void
 test_connect_failure (Fixture       *fixture,
                       gconstpointer  data)
@@ -932,36 +974,6 @@ test_connect_failure (Fixture       *fixture,
   }
 }
 
-/* Runs tools/lib/postgres.sh's stop or start on the wrapper's cluster, with the options
- * tools/with-services starts it with.
- */
-static void
-cluster_command (const char *action)
-{
-  g_autofree char *library = g_test_build_filename (G_TEST_DIST, "..", "tools", "lib",
-                                                    "postgres.sh", NULL);
-  const char *script =
-    "set -e\n"
-    ". \"$1\"\n"
-    "dir=$TG_SERVICES_DIR/pg\n"
-    "case $2 in\n"
-    "  stop) tg_pg_stop \"$dir\" ;;\n"
-    "  start) [ -f \"$dir/data/postmaster.pid\" ] ||\n"
-    "           tg_pg_start \"$dir\" fsync=off synchronous_commit=off full_page_writes=off ;;\n"
-    "esac\n";
-  const char *argv[] = { "bash", "-c", script, "tg-cluster", library, action, NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("Cluster %s failed: %s\n%s%s", action, error->message, out, err);
-}
-
 static void
 test_restart_body (Fixture *fixture)
 {
@@ -977,6 +989,7 @@ test_restart_body (Fixture *fixture)
   conn = fixture_connection (fixture, fixture->db->conninfo);
   tg_db_connection_set_application_name (conn, application_name);
   tg_db_connection_set_statement_timeout_ms (conn, 5000);
+  tg_db_connection_set_lock_timeout_ms (conn, 3000);
   tg_db_connection_set_connect_timeout_ms (conn, 2000);
   tg_db_connection_listen (conn, "tg_restart");
   g_free (query_scalar (conn, "SELECT 1"));
@@ -989,7 +1002,7 @@ test_restart_body (Fixture *fixture)
                                 store_result_cb, &in_flight);
   wait_until (count_active_sleeps (application_name) == 1, GUARD_SECONDS);
 
-  cluster_command ("stop");
+  tg_test_cluster_command ("stop");
 
   wait_until (in_flight != NULL, GUARD_SECONDS);
   result = tg_db_connection_query_finish (conn, in_flight, &error);
@@ -1026,7 +1039,7 @@ test_restart_body (Fixture *fixture)
   wait_until (tg_db_connection_get_status (retry) == TG_DB_CONNECTION_STATUS_RECONNECTING,
               GUARD_SECONDS);
 
-  cluster_command ("start");
+  tg_test_cluster_command ("start");
 
   /* The Retry button skips the backoff; the other one comes back on its own. */
   tg_db_connection_reconnect_now (retry);
@@ -1044,6 +1057,9 @@ test_restart_body (Fixture *fixture)
 
   setting = query_scalar (conn, "SHOW statement_timeout");
   g_assert_cmpstr (setting, ==, "5s");
+  g_clear_pointer (&setting, g_free);
+  setting = query_scalar (conn, "SHOW lock_timeout");
+  g_assert_cmpstr (setting, ==, "3s");
   g_clear_pointer (&setting, g_free);
   setting = query_scalar (conn, "SELECT current_setting ('application_name')");
   g_assert_cmpstr (setting, ==, application_name);
@@ -1079,7 +1095,7 @@ test_restart (Fixture       *fixture,
 
   g_test_trap_subprocess (NULL, 150 * G_USEC_PER_SEC,
                           G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-  cluster_command ("start");
+  tg_test_cluster_command ("start");
   g_test_trap_assert_passed ();
 }
 
@@ -1165,6 +1181,7 @@ main (int   argc,
   ADD ("cancel", test_cancel);
   ADD ("close-pending", test_close_pending);
   ADD ("statement-timeout", test_statement_timeout);
+  ADD ("lock-timeout", test_lock_timeout);
   ADD ("connect-failure", test_connect_failure);
   ADD ("worker-thread", test_worker_thread);
   ADD ("restart", test_restart);

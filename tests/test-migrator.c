@@ -114,10 +114,11 @@ count_progress (const TgMigration *migration,
 
 /* Migration numbers handed out to branches that are not in this tree yet: issue 9's parts
  * were given 0008 and 0009 (connections and schema checks) and 0010 and 0011 (writes that
- * stop halfway, the audit log), and may land in any order. Only these may be missing;
- * drop a number once its migration is here.
+ * stop halfway, the audit log), issue 10's 0012 (rollup levels) and 0013 (the calls
+ * behind a figure), and may land in any order. Only these may be missing; drop a number
+ * once its migration is here.
  */
-static const guint reserved_versions[] = { 9 };
+static const guint reserved_versions[] = { 12 };
 
 static gboolean
 is_reserved (guint version)
@@ -135,8 +136,10 @@ test_known (void)
   guint latest = tg_migrator_get_latest_version ();
   guint expected = 1;
 
-  /* Numbered from 1 without gaps (but for reserved numbers), each with a checksum. A gap
-   * is most often a file left out of data/sql/tollgate-sql.gresource.xml.
+  /* Numbered from 1 without gaps, each with a checksum. A gap is most often a file left
+   * out of data/sql/tollgate-sql.gresource.xml. (The migrator itself applies every one it
+   * has not applied, not only those above the highest applied, so that branches which
+   * took numbers in parallel may land in any order.)
    */
   g_assert_cmpuint (known->len, >=, 5);
   for (guint i = 0; i < known->len; i++)
@@ -271,10 +274,10 @@ test_concurrent (void)
   g_autofree char *unlock_sql = NULL;
   MigrateThread threads[6] = { { 0 } };
   GThread *handles[G_N_ELEMENTS (threads)];
+  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
   guint total_applied = 0;
   guint n_appliers = 0;
   guint latest = tg_migrator_get_latest_version ();
-  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
 
   if (db == NULL)
     return;
@@ -328,6 +331,7 @@ test_refuses_newer_schema (void)
   g_autofree char *newer_text = NULL;
   g_autofree char *latest_text = NULL;
   g_autoptr(GPtrArray) known = tg_migrator_list_known ();
+  guint n_known = known->len;
   guint latest = tg_migrator_get_latest_version ();
   guint n_applied = 99;
   guint version = 0;
@@ -357,7 +361,7 @@ test_refuses_newer_schema (void)
 
   /* Refusing changed nothing: the table is as it was and the session lock is released. */
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.schema_migrations"),
-                   ==, known->len + 1);
+                   ==, n_known + 1);
   g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM pg_locks "
                                               "WHERE locktype = 'advisory' AND pid = pg_backend_pid()"),
                    ==, 0);
@@ -397,14 +401,13 @@ test_check_compatible_behind (void)
   g_autofree char *latest_text = NULL;
   g_autoptr(GPtrArray) known = tg_migrator_list_known ();
   guint latest = tg_migrator_get_latest_version ();
-  guint previous;
+  /* The one before the latest. */
+  guint previous = ((TgMigration *)g_ptr_array_index (known, known->len - 2))->version;
   guint version = 0;
 
   if (db == NULL)
     return;
 
-  /* The one before the latest, which need not be latest - 1 (reserved_versions). */
-  previous = ((TgMigration *)g_ptr_array_index (known, known->len - 2))->version;
   delete = g_strdup_printf ("DELETE FROM tollgate.schema_migrations WHERE version = %u", latest);
   tg_test_db_exec (db, delete);
 
@@ -415,6 +418,35 @@ test_check_compatible_behind (void)
   latest_text = g_strdup_printf ("version %u", latest);
   g_assert_nonnull (strstr (error->message, behind_text));
   g_assert_nonnull (strstr (error->message, latest_text));
+}
+
+/* The newest migration applied but one before it not (numbers merged out of order, or a
+ * row lost): still behind, and the message names the one that is missing.
+ */
+static void
+test_check_compatible_gap (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *delete = NULL;
+  g_autofree char *missing = NULL;
+  TgMigration *middle = g_ptr_array_index (known, known->len - 2);
+  guint version = 0;
+
+  if (db == NULL)
+    return;
+
+  delete = g_strdup_printf ("DELETE FROM tollgate.schema_migrations WHERE version = %u",
+                            middle->version);
+  tg_test_db_exec (db, delete);
+
+  g_assert_false (tg_migrator_check_compatible (db->conn, &version, &error));
+  g_assert_error (error, TG_MIGRATOR_ERROR, TG_MIGRATOR_ERROR_BEHIND);
+  g_assert_cmpuint (version, ==, tg_migrator_get_latest_version ());
+  missing = g_strdup_printf ("%04u_%s", middle->version, middle->name);
+  g_assert_nonnull (strstr (error->message, missing));
+  g_assert_nonnull (strstr (error->message, "tollgatectl migrate"));
 }
 
 static void
@@ -481,6 +513,7 @@ static void
 test_tollgatectl (void)
 {
   g_autoptr(TgTestDb) db = NULL;
+  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
   g_autofree char *db_arg = NULL;
   guint latest = tg_migrator_get_latest_version ();
 
@@ -501,7 +534,6 @@ test_tollgatectl (void)
     const char * const args[] = { "migrate", db_arg, NULL };
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
-    g_autoptr(GPtrArray) known = tg_migrator_list_known ();
     g_autofree char *expected = g_strdup_printf ("Schema migrated to version %u (%u applied).",
                                                  latest, known->len);
 
@@ -584,6 +616,139 @@ test_tollgatectl (void)
   }
 }
 
+/* `migrate --status` after an applied migration's file changed: the state says so in
+ * text and JSON, the advice replaces "Up to date.", and the exit status is 1.
+ */
+static void
+test_tollgatectl_status_changed (void)
+{
+  g_autoptr(TgTestDb) db = NULL;
+  g_autofree char *db_arg = NULL;
+
+  if (g_getenv ("TOLLGATECTL") == NULL)
+    {
+      g_test_skip ("TOLLGATECTL is not set (run through meson test)");
+      return;
+    }
+
+  db = tg_test_db_new (TRUE);
+  if (db == NULL)
+    return;
+
+  db_arg = g_strdup_printf ("--db=%s", db->conninfo);
+  tg_test_db_exec (db, "UPDATE tollgate.schema_migrations SET checksum = 'edited' WHERE version = 3");
+
+  {
+    const char * const args[] = { "migrate", "--status", db_arg, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GRegex) row = g_regex_new ("^ *0003_prices +changed ", G_REGEX_MULTILINE, 0, NULL);
+
+    g_assert_cmpint (run_tollgatectl (args, &out, &err), ==, 1);
+    g_test_message ("%s", out);
+    g_assert_true (g_regex_match (row, out, 0, NULL));
+    g_assert_nonnull (strstr (out, "Migration 0003_prices differs from the one applied"));
+    g_assert_null (strstr (out, "Up to date."));
+  }
+
+  {
+    const char * const args[] = { "migrate", "--status", "--json", db_arg, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_tollgatectl (args, &out, &err), ==, 1);
+    g_assert_cmpint (json_int_member (out, "changed"), ==, 1);
+    g_assert_cmpint (json_int_member (out, "pending"), ==, 0);
+    g_assert_nonnull (strstr (out, "\"name\" : \"prices\",\n      \"state\" : \"changed\""));
+  }
+}
+
+/* The commands other than migrate check the schema before anything else, and say what
+ * to do: on a database never migrated, one behind and one newer than they know.
+ */
+typedef struct
+{
+  const char *name;
+  const char *args[6];
+} CommandCase;
+
+static const CommandCase schema_commands[] = {
+  { "refresh",        { "refresh", NULL } },
+  { "refresh-follow", { "refresh", "--follow", NULL } },
+  { "recompute",      { "refresh", "--recompute", "--from", "2026-01-01", NULL } },
+  { "settings-get",   { "settings", "get", "billing-timezone", NULL } },
+  { "settings-set",   { "settings", "set", "reporting-currency", "EUR", NULL } },
+  { "usage",          { "usage", "overview", NULL } },
+  { "simulate",       { "simulate", "--live", "--duration", "1", NULL } },
+};
+
+static void
+test_tollgatectl_schema_checks (void)
+{
+  g_autoptr(TgTestDb) bare = NULL;
+  g_autoptr(TgTestDb) behind = NULL;
+  g_autoptr(TgTestDb) newer = NULL;
+  g_autofree char *sql = NULL;
+  guint latest = tg_migrator_get_latest_version ();
+  struct
+  {
+    TgTestDb   **db;
+    const char  *advice;
+  } states[] = {
+    { &bare, "Create it with “tollgatectl migrate”" },
+    { &behind, "Run “tollgatectl migrate”" },
+    { &newer, "Install a newer Tollgate" },
+  };
+
+  if (g_getenv ("TOLLGATECTL") == NULL)
+    {
+      g_test_skip ("TOLLGATECTL is not set (run through meson test)");
+      return;
+    }
+
+  if ((bare = tg_test_db_new (FALSE)) == NULL)
+    return;
+  behind = tg_test_db_new (TRUE);
+  newer = tg_test_db_new (TRUE);
+
+  sql = g_strdup_printf ("DELETE FROM tollgate.schema_migrations WHERE version = %u", latest);
+  tg_test_db_exec (behind, sql);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("INSERT INTO tollgate.schema_migrations (version, name, checksum) "
+                         "VALUES (%u, 'from_the_future', 'unknown')", latest + 1);
+  tg_test_db_exec (newer, sql);
+
+  for (guint s = 0; s < G_N_ELEMENTS (states); s++)
+    {
+      g_autofree char *db_arg = g_strdup_printf ("--db=%s", (*states[s].db)->conninfo);
+
+      for (guint c = 0; c < G_N_ELEMENTS (schema_commands); c++)
+        {
+          const CommandCase *command = &schema_commands[c];
+          g_autoptr(GPtrArray) args = g_ptr_array_new ();
+          g_autofree char *out = NULL;
+          g_autofree char *err = NULL;
+
+          for (guint i = 0; command->args[i] != NULL; i++)
+            g_ptr_array_add (args, (gpointer)command->args[i]);
+          g_ptr_array_add (args, db_arg);
+          g_ptr_array_add (args, NULL);
+
+          g_assert_cmpint (run_tollgatectl ((const char * const *)args->pdata, &out, &err), ==, 1);
+          g_test_message ("%s: %s", command->name, err);
+          g_assert_nonnull (strstr (err, states[s].advice));
+          g_assert_null (strstr (err, "does not exist"));
+          g_assert_cmpstr (out, ==, "");
+        }
+    }
+
+  /* Nothing was written to the database never migrated, nor to the newer one. */
+  g_assert_cmpint (tg_test_db_scalar_int (bare, "SELECT count (*) FROM pg_namespace "
+                                                "WHERE nspname = 'tollgate'"), ==, 0);
+  g_assert_cmpint (tg_test_db_scalar_int (newer, "SELECT count (*) FROM tollgate.settings "
+                                                 "WHERE value = 'EUR'"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -598,7 +763,12 @@ main (int   argc,
   g_test_add_func ("/tollgate/db/migrator/check-compatible-empty", test_check_compatible_empty);
   g_test_add_func ("/tollgate/db/migrator/check-compatible-behind", test_check_compatible_behind);
   g_test_add_func ("/tollgate/db/migrator/refuses-modified", test_refuses_modified);
+  g_test_add_func ("/tollgate/db/migrator/check-compatible-gap", test_check_compatible_gap);
   g_test_add_func ("/tollgate/db/migrator/tollgatectl", test_tollgatectl);
+  g_test_add_func ("/tollgate/db/migrator/tollgatectl-status-changed",
+                   test_tollgatectl_status_changed);
+  g_test_add_func ("/tollgate/db/migrator/tollgatectl-schema-checks",
+                   test_tollgatectl_schema_checks);
 
   return g_test_run ();
 }

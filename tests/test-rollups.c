@@ -601,19 +601,21 @@ test_concurrent_writers (void)
 
 /* Two refreshers at once: the second waits for the first's lock, and at READ COMMITTED
  * its statements then see what the first committed, so it adds nothing twice. The wait
- * is forced: the first holds its transaction open until the second is seen waiting.
+ * is forced: the first is held at work (a third session holds the rollup state's row it
+ * needs) until the second is seen waiting for it — a refresher waits for one at work,
+ * not for a lock held in an idle transaction (0009_refresher_lock.sql).
  * REPEATABLE READ, where it could not see the other's commit, is refused.
  */
 static void
 test_refresh_needs_read_committed (void)
 {
   g_autoptr(TgTestDb) db = rollup_test_db_new ();
+  g_autoptr(PGconn) locker = NULL;
   g_autoptr(PGconn) first = NULL;
   g_autoptr(PGconn) second = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *first_name = tg_test_unique_name ("tgrefresher");
   g_autofree char *second_name = tg_test_unique_name ("tgrefresher");
-  g_autofree char *first_added = NULL;
-  g_autofree char *first_last = NULL;
   PGresult *result;
   gint64 first_id, last_id;
   gboolean answered = FALSE;
@@ -621,17 +623,20 @@ test_refresh_needs_read_committed (void)
   if (db == NULL)
     return;
 
-  first = tg_test_db_connect_as (db, "postgres");
+  locker = tg_test_db_connect_as (db, "postgres");
+  first = tg_db_connect (db->conninfo, first_name, &error);
+  g_assert_no_error (error);
   second = tg_db_connect (db->conninfo, second_name, &error);
   g_assert_no_error (error);
 
   insert_rows (db->conn, 50, &first_id, &last_id);
 
-  /* The first refresher adds the rows and keeps its transaction (and lock) open. */
-  conn_exec (first, "BEGIN");
-  first_added = tg_test_conn_scalar (first, "SELECT rows_added FROM tollgate.refresh_rollups ()");
-  g_assert_cmpstr (first_added, ==, "50");
-  first_last = tg_test_conn_scalar (first, "SELECT last_id FROM tollgate.rollup_state");
+  /* The first refresher takes the lock and is held at work. */
+  conn_exec (locker, "BEGIN");
+  g_free (tg_test_conn_scalar (locker, "SELECT last_id FROM tollgate.rollup_state FOR UPDATE"));
+  g_assert_cmpint (PQsendQuery (first, "SELECT rows_added, last_id "
+                                       "FROM tollgate.refresh_rollups ()"), ==, 1);
+  tg_test_wait_for_lock_waits (db, first_name, 1);
 
   /* The second starts, and is seen waiting for the first. */
   g_assert_cmpint (PQsendQuery (second, "SELECT rows_added, last_id "
@@ -640,14 +645,23 @@ test_refresh_needs_read_committed (void)
   g_assert_cmpint (PQconsumeInput (second), ==, 1);
   g_assert_cmpint (PQisBusy (second), ==, 1);
 
-  /* The first commits; the second goes on from where it left off. */
-  conn_exec (first, "COMMIT");
+  /* The first goes on and commits its rows; the second goes on from where it left off. */
+  conn_exec (locker, "COMMIT");
+  while ((result = PQgetResult (first)) != NULL)
+    {
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("The first refresh failed: %s", PQresultErrorMessage (result));
+      g_assert_cmpstr (PQgetvalue (result, 0, 0), ==, "50");
+      PQclear (result);
+    }
   while ((result = PQgetResult (second)) != NULL)
     {
+      g_autofree char *expected_last = g_strdup_printf ("%" G_GINT64_FORMAT, last_id);
+
       if (PQresultStatus (result) != PGRES_TUPLES_OK)
         g_error ("The second refresh failed: %s", PQresultErrorMessage (result));
       g_assert_cmpstr (PQgetvalue (result, 0, 0), ==, "0");
-      g_assert_cmpstr (PQgetvalue (result, 0, 1), ==, first_last);
+      g_assert_cmpstr (PQgetvalue (result, 0, 1), ==, expected_last);
       answered = TRUE;
       PQclear (result);
     }

@@ -280,9 +280,10 @@ test_change_async (Fixture       *fixture,
 
 /* A rebuild that outlasts the UI connection's statement timeout still completes: the
  * change's transaction has a timeout of its own. Forced, not hoped for: another session
- * holds the refresher's lock, so the rebuild waits for it; that session lets go only
- * once the change has waited three times the connection's timeout. Afterwards the
- * connection's own timeout holds again.
+ * holds the rollup state's row, so the rebuild waits for it (holding the refresher's own
+ * lock instead would fail the change at once: 0009_refresher_lock.sql); that session
+ * lets go only once the change has waited three times the connection's timeout.
+ * Afterwards the connection's own timeout holds again.
  */
 static void
 test_change_async_outlasts_timeout (Fixture       *fixture,
@@ -306,7 +307,7 @@ test_change_async_outlasts_timeout (Fixture       *fixture,
   holder = tg_test_db_connect_as (db, "postgres");
   g_assert_null (tg_test_conn_scalar (holder, "BEGIN"));
   g_free (tg_test_conn_scalar (holder,
-                               "SELECT pg_advisory_xact_lock (hashtext ('tollgate.refresh_rollups'))"));
+                               "SELECT last_id FROM tollgate.rollup_state FOR UPDATE"));
 
   conn = tg_db_connection_new (db->conninfo);
   tg_db_connection_set_statement_timeout_ms (conn, 100);

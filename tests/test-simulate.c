@@ -1357,14 +1357,16 @@ test_rights (void)
                owner);
   g_assert_null (strstr (as_finance.err, "tollgate.cost_centres"));
 
+  /* Those rights, and reading the schema version, which every command does first. */
   writer = create_role (db, "tgsimwriter", NULL);
   grants = g_strdup_printf (
     "GRANT USAGE ON SCHEMA tollgate TO %s;"
+    "GRANT SELECT ON tollgate.schema_migrations TO %s;"
     "GRANT INSERT ON tollgate.api_usage_tracking, tollgate.cost_centres, tollgate.features,"
     "  tollgate.users, tollgate.simulate_progress TO %s;"
     "GRANT SELECT ON tollgate.simulate_progress TO %s;"
     "GRANT EXECUTE ON FUNCTION tollgate.ensure_usage_partitions (timestamptz, timestamptz) TO %s",
-    writer, writer, writer, writer);
+    writer, writer, writer, writer, writer);
   tg_test_db_exec (db, grants);
 
   simulate_as (&as_writer, db, writer);

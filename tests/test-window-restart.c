@@ -26,36 +26,6 @@
 static gboolean have_display;
 static TgApplication *app;
 
-/* Runs tools/lib/postgres.sh's stop or start on the wrapper's cluster, with the options
- * tools/with-services starts it with.
- */
-static void
-cluster_command (const char *action)
-{
-  g_autofree char *library = g_test_build_filename (G_TEST_DIST, "..", "tools", "lib",
-                                                    "postgres.sh", NULL);
-  const char *script =
-    "set -e\n"
-    ". \"$1\"\n"
-    "dir=$TG_SERVICES_DIR/pg\n"
-    "case $2 in\n"
-    "  stop) tg_pg_stop \"$dir\" ;;\n"
-    "  start) [ -f \"$dir/data/postmaster.pid\" ] ||\n"
-    "           tg_pg_start \"$dir\" fsync=off synchronous_commit=off full_page_writes=off ;;\n"
-    "esac\n";
-  const char *argv[] = { "bash", "-c", script, "tg-cluster", library, action, NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("Cluster %s failed: %s\n%s%s", action, error->message, out, err);
-}
-
 static void
 test_restart_body (void)
 {
@@ -98,7 +68,7 @@ test_restart_body (void)
   g_assert_false (tg_overview_page_get_stale (page));
 
   /* The server goes away: a banner, and the last figures stay, marked stale. */
-  cluster_command ("stop");
+  tg_test_cluster_command ("stop");
   TG_TEST_ITERATE_UNTIL (tg_banner_get_revealed (banner));
   g_assert_true (tg_month_summary_get_stale (summary));
   g_assert_cmpint (tg_month_summary_get_calls (summary), ==, calls);
@@ -122,7 +92,7 @@ test_restart_body (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
 
   /* It comes back: the window recovers by itself. */
-  cluster_command ("start");
+  tg_test_cluster_command ("start");
   TG_TEST_ITERATE_UNTIL (!tg_banner_get_revealed (banner) && !tg_month_summary_get_stale (summary));
   TG_TEST_ITERATE_UNTIL (!tg_overview_page_get_stale (page));
   g_assert_cmpint (tg_provider_card_get_count (tg_overview_page_get_card (page, "geoscape")), ==, 42);
@@ -164,7 +134,7 @@ test_restart (void)
 
   g_test_trap_subprocess (NULL, 150 * G_USEC_PER_SEC,
                           G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-  cluster_command ("start");
+  tg_test_cluster_command ("start");
   g_test_trap_assert_passed ();
 }
 

@@ -1177,7 +1177,10 @@ test_schema_behind (void)
 {
   g_autoptr(TgTestDb) db = NULL;
   g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) known = tg_migrator_list_known ();
   guint latest = tg_migrator_get_latest_version ();
+  /* The one before the newest: numbers may have a gap while branches merge. */
+  guint previous = ((TgMigration *)g_ptr_array_index (known, known->len - 2))->version;
   TgWindow *window;
 
   if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
@@ -1185,6 +1188,9 @@ test_schema_behind (void)
 
   tg_test_db_exec (db, "DELETE FROM tollgate.schema_migrations"
                        " WHERE version = (SELECT max(version) FROM tollgate.schema_migrations)");
+  /* The one before the latest, which need not be latest - 1 (numbers reserved for
+   * branches not merged yet: test-migrator.c). */
+  previous = (guint)tg_test_db_scalar_int (db, "SELECT max(version) FROM tollgate.schema_migrations");
 
   window = open_window (db->conninfo);
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_SCHEMA_BEHIND);
@@ -1193,7 +1199,7 @@ test_schema_behind (void)
   text = tg_test_ui_text (window, TRUE);
   tg_test_ui_assert_text_contains (text, db->name);
   tg_test_ui_assert_text_contains (text, "tollgatectl migrate");
-  g_assert_true (has_number (text, latest - 1));
+  g_assert_true (has_number (text, previous));
   g_assert_true (has_number (text, latest));
 
   close_window (window);

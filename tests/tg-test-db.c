@@ -283,3 +283,76 @@ tg_test_insert_random_usage (TgTestDb           *db,
   tg_test_db_exec (db, sql->str);
   g_rand_free (rand);
 }
+
+/* How long tg_test_db_wait_until() waits before it gives up with an error. */
+#define WAIT_UNTIL_GUARD_SECONDS 60
+
+/**
+ * tg_test_db_wait_until:
+ * @sql: a query whose one value turns true (it runs on a connection of its own, again
+ *   and again)
+ *
+ * Waits for something another process or thread makes happen in the database (a row
+ * written, a session back). Gives up with an error after WAIT_UNTIL_GUARD_SECONDS, a
+ * guard against a hang, not a timing assertion.
+ */
+void
+tg_test_db_wait_until (TgTestDb   *db,
+                       const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) watch = tg_db_connect (db->conninfo, "tollgate-tests-watch", &error);
+  gint64 deadline = g_get_monotonic_time () + WAIT_UNTIL_GUARD_SECONDS * G_USEC_PER_SEC;
+
+  g_assert_no_error (error);
+
+  for (;;)
+    {
+      g_autofree char *value = tg_test_conn_scalar (watch, sql);
+
+      if (g_strcmp0 (value, "t") == 0)
+        return;
+
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up after %d s waiting for: %s", WAIT_UNTIL_GUARD_SECONDS, sql);
+
+      /* The other side is another process or thread: nothing to iterate meanwhile. */
+      g_usleep (G_USEC_PER_SEC / 100);
+    }
+}
+
+/**
+ * tg_test_cluster_command:
+ * @action: "stop" or "start"
+ *
+ * Runs tools/lib/postgres.sh's stop or start on the wrapper's cluster
+ * ($TG_SERVICES_DIR/pg), with the options tools/with-services starts it with. For
+ * tests that restart the server under a client; they run alone (is_parallel: false).
+ * Starting a cluster that runs does nothing.
+ */
+void
+tg_test_cluster_command (const char *action)
+{
+  g_autofree char *library = g_test_build_filename (G_TEST_DIST, "..", "tools", "lib",
+                                                    "postgres.sh", NULL);
+  const char *script =
+    "set -e\n"
+    ". \"$1\"\n"
+    "dir=$TG_SERVICES_DIR/pg\n"
+    "case $2 in\n"
+    "  stop) tg_pg_stop \"$dir\" ;;\n"
+    "  start) [ -f \"$dir/data/postmaster.pid\" ] ||\n"
+    "           tg_pg_start \"$dir\" fsync=off synchronous_commit=off full_page_writes=off ;;\n"
+    "esac\n";
+  const char *argv[] = { "bash", "-c", script, "tg-cluster", library, action, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("Cluster %s failed: %s\n%s%s", action, error->message, out, err);
+}

@@ -39,6 +39,9 @@ gint64    tg_test_db_scalar_int     (TgTestDb    *db,
 char     *tg_test_conn_scalar       (PGconn      *conn,
                                      const char  *sql);
 char     *tg_test_unique_name       (const char  *prefix);
+void      tg_test_cluster_command   (const char  *action);
+void      tg_test_db_wait_until (TgTestDb    *db,
+                                 const char  *sql);
 void      tg_test_wait_for_lock_waits (TgTestDb   *db,
                                        const char *application_name,
                                        guint       n_sessions);

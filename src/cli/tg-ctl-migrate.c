@@ -22,14 +22,18 @@ print_applied (const TgMigration *migration,
     g_print ("applied %04u_%s\n", migration->version, migration->name);
 }
 
-/* "applied", "pending", or "unknown" for a migration newer than this program. */
+/* "applied", "pending", "unknown" for a migration newer than this program, or "changed"
+ * for one applied from a file that differs from this program's (its checksum).
+ */
 static const char *
 migration_state (const TgMigration *migration,
                  guint              latest)
 {
   if (!migration->applied)
     return "pending";
-  return migration->version > latest ? "unknown" : "applied";
+  if (migration->version > latest)
+    return "unknown";
+  return migration->changed ? "changed" : "applied";
 }
 
 static int
@@ -41,13 +45,25 @@ print_status (PGconn   *conn,
   guint latest = tg_migrator_get_latest_version ();
   guint version = 0;
   guint pending = 0;
+  guint changed = 0;
+  const TgMigration *first_changed = NULL;
 
   if (!tg_migrator_get_status (conn, &migrations, &version, &error))
     return tg_ctl_fail (g_steal_pointer (&error));
 
   for (guint i = 0; i < migrations->len; i++)
-    if (!((TgMigration *)g_ptr_array_index (migrations, i))->applied)
-      pending++;
+    {
+      const TgMigration *migration = g_ptr_array_index (migrations, i);
+
+      if (!migration->applied)
+        pending++;
+      if (migration->changed)
+        {
+          changed++;
+          if (first_changed == NULL)
+            first_changed = migration;
+        }
+    }
 
   if (json)
     {
@@ -57,6 +73,7 @@ print_status (PGconn   *conn,
       tg_ctl_json_add_int (builder, "schema_version", version);
       tg_ctl_json_add_int (builder, "program_version", latest);
       tg_ctl_json_add_int (builder, "pending", pending);
+      tg_ctl_json_add_int (builder, "changed", changed);
       json_builder_set_member_name (builder, "migrations");
       json_builder_begin_array (builder);
       for (guint i = 0; i < migrations->len; i++)
@@ -105,7 +122,13 @@ print_status (PGconn   *conn,
         }
       tg_ctl_table_print (table);
 
-      if (version > latest)
+      if (changed > 0)
+        g_print ("\nMigration %04u_%s%s differs from the one applied to this database (their "
+                 "checksums differ): “tollgatectl migrate” refuses to go on. Restore the "
+                 "original file, or migrate a fresh database.\n",
+                 first_changed->version, first_changed->name,
+                 changed > 1 ? " (and others marked “changed”)" : "");
+      else if (version > latest)
         g_print ("\nThe database is newer than this tollgatectl: install a newer Tollgate.\n");
       else if (pending > 0)
         g_print ("\n%u pending: run “tollgatectl migrate” to apply.\n", pending);
@@ -113,7 +136,10 @@ print_status (PGconn   *conn,
         g_print ("\nUp to date.\n");
     }
 
-  return TG_CTL_EXIT_OK;
+  /* A changed migration is a fault to mend, not a state to wait out as pending ones
+   * are: scripts that check the status see it in the exit status too.
+   */
+  return changed > 0 ? TG_CTL_EXIT_FAILURE : TG_CTL_EXIT_OK;
 }
 
 int
@@ -129,7 +155,8 @@ tg_ctl_migrate (TgCtlGlobals  *globals,
   guint version = 0;
   GOptionEntry entries[] = {
     { "status", 0, 0, G_OPTION_ARG_NONE, &status,
-      "List applied and pending migrations; change nothing", NULL },
+      "List applied and pending migrations; change nothing (exit status 1 when an applied "
+      "migration was changed since)", NULL },
     { NULL }
   };
   int ret;
@@ -144,7 +171,7 @@ tg_ctl_migrate (TgCtlGlobals  *globals,
   if (argc > 1)
     return tg_ctl_usage_error (context, "unexpected argument “%s”", argv[1]);
 
-  conn = tg_ctl_connect (globals, &error);
+  conn = tg_ctl_connect_any_schema (globals, &error);
   if (conn == NULL)
     return tg_ctl_fail (g_steal_pointer (&error));
 

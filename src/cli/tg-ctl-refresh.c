@@ -7,22 +7,21 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
-
 #include "tg-ctl-common.h"
+#include "tg-ctl-session.h"
 #include "tg-db-util.h"
 #include "tg-format.h"
 #include "tg-refresher-queries.h"
 #include "tg-settings-queries.h"
 #include "tg-time-bucket.h"
 
+/* `--follow`: one refresh a tick, over a session that outlives server restarts. */
 typedef struct
 {
-  PGconn    *conn;
-  GMainLoop *loop;
-  GError    *error;
-  gint64     total;
-  gboolean   json;
+  gint64   total;
+  gint64   last_id;
+  gboolean json;
+  gboolean busy;       /* the last refresh found the refresher busy */
 } Follow;
 
 /* One call brings every level up to date; a follower adds to the per-user level every
@@ -63,20 +62,37 @@ print_counts_json (const char *name,
   tg_ctl_print_json (builder);
 }
 
-static gboolean
-on_tick (gpointer user_data)
+/* One refresh. The refresher's lock held elsewhere (0009_refresher_lock.sql) is said once
+ * and waited out like an outage: --follow is a periodic refresher, as the worker is.
+ */
+static TgCtlStep
+follow_step (TgCtlSession  *session,
+             PGconn        *conn,
+             gpointer       user_data,
+             GError       **error)
 {
   Follow *follow = user_data;
+  g_autoptr(GError) local_error = NULL;
   gint64 added = 0;
   gint64 last_id = 0;
 
-  if (!refresh_once (follow->conn, TRUE, &added, &last_id, &follow->error))
+  if (!refresh_once (conn, TRUE, &added, &last_id, &local_error))
     {
-      g_main_loop_quit (follow->loop);
-      return G_SOURCE_REMOVE;
+      if (!g_error_matches (local_error, TG_DB_ERROR, TG_DB_ERROR_BUSY))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return TG_CTL_STEP_FAILED;
+        }
+
+      if (!follow->busy)
+        g_printerr ("tollgatectl: %s (trying again at every tick)\n", local_error->message);
+      follow->busy = TRUE;
+      return TG_CTL_STEP_AGAIN;
     }
 
+  follow->busy = FALSE;
   follow->total += added;
+  follow->last_id = last_id;
   if (added > 0 && !follow->json)
     {
       g_autofree char *rows = tg_format_count (added);
@@ -84,16 +100,7 @@ on_tick (gpointer user_data)
       g_print ("added %s rows, watermark %" G_GINT64_FORMAT "\n", rows, last_id);
     }
 
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_signal (gpointer user_data)
-{
-  Follow *follow = user_data;
-
-  g_main_loop_quit (follow->loop);
-  return G_SOURCE_CONTINUE;
+  return TG_CTL_STEP_AGAIN;
 }
 
 /* A tick at least every day, and not so often that refreshing is all the server does. */
@@ -194,25 +201,24 @@ tg_ctl_refresh (TgCtlGlobals  *globals,
     }
   else
     {
-      Follow state = { conn, g_main_loop_new (NULL, FALSE), NULL, 0, globals->json };
-      guint tick;
-      guint sigint;
-      guint sigterm;
+      g_autoptr(TgCtlSession) session = tg_ctl_session_new (globals, g_steal_pointer (&conn));
+      Follow state = { 0, 0, globals->json, FALSE };
 
-      on_tick (&state);
-      tick = g_timeout_add ((guint)(interval * 1000), on_tick, &state);
-      sigint = g_unix_signal_add (SIGINT, on_signal, &state);
-      sigterm = g_unix_signal_add (SIGTERM, on_signal, &state);
-      if (state.error == NULL)
-        g_main_loop_run (state.loop);
-      g_source_remove (tick);
-      g_source_remove (sigint);
-      g_source_remove (sigterm);
-      g_main_loop_unref (state.loop);
+      if (!tg_ctl_session_run (session, (guint)(interval * 1000), follow_step, &state, &error))
+        return tg_ctl_fail (g_steal_pointer (&error));
 
-      if (state.error != NULL)
-        return tg_ctl_fail (state.error);
-      if (!globals->json)
+      if (globals->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+          json_builder_begin_object (builder);
+          tg_ctl_json_add_int (builder, "rows_added", state.total);
+          tg_ctl_json_add_int (builder, "last_id", state.last_id);
+          tg_ctl_json_add_int (builder, "outages", tg_ctl_session_get_n_outages (session));
+          json_builder_end_object (builder);
+          tg_ctl_print_json (builder);
+        }
+      else
         {
           g_autofree char *rows = tg_format_count (state.total);
 

@@ -8,13 +8,13 @@
 #include "config.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
 
 #include "tg-ctl-common.h"
+#include "tg-ctl-session.h"
 #include "tg-db-util.h"
 #include "tg-format.h"
 #include "tg-simulate-queries.h"
@@ -35,27 +35,8 @@ typedef struct
   guint64   rows;
   guint64   calls;
   guint     skipped_days; /* history: written by an earlier run of the same options */
+  guint     outages;      /* live: connections lost and made again */
 } Totals;
-
-typedef struct
-{
-  TgTrafficModel *model;
-  TgUsageWriter  *writer;
-  PGconn         *writer_conn;
-  GMainLoop      *loop;
-  TgRandom        rng;
-  double          rate;         /* calls per second */
-  gint64          call_debt;    /* calls due but not made; negative after a batch row */
-  gint64          deadline;     /* real time µs; 0: none */
-  gint64          last_tick;    /* real time µs */
-  gint64          last_report;  /* monotonic µs */
-  gint64          partitioned;  /* real time µs up to which month partitions exist */
-  GArray         *batch;        /* of TgTrafficRow */
-  Totals         *totals;
-  GError         *error;
-  gboolean        interrupted;
-  guint           tick_id;
-} LiveRun;
 
 static char *
 format_day (gint64 day)
@@ -123,6 +104,8 @@ print_summary (const char *mode,
         }
       tg_ctl_json_add_int (builder, "rows", (gint64)totals->rows);
       tg_ctl_json_add_int (builder, "calls", (gint64)totals->calls);
+      if (from == NULL)
+        tg_ctl_json_add_int (builder, "outages", totals->outages);
       /* Whole numbers: JSON doubles would print as 1.1519999999999999. */
       tg_ctl_json_add_int (builder, "milliseconds", (gint64)round (seconds * 1000.0));
       tg_ctl_json_add_int (builder, "rows_per_second", (gint64)round (rows_per_second));
@@ -146,6 +129,9 @@ print_summary (const char *mode,
                  totals->skipped_days);
       g_print ("%s rows, %s calls in %.2f s: %.0f rows/s, %.0f calls/s\n",
                rows, calls, seconds, rows_per_second, calls_per_second);
+      if (totals->outages > 0)
+        g_print ("The connection was lost %u time%s; the rows are those the database holds.\n",
+                 totals->outages, totals->outages == 1 ? "" : "s");
     }
 }
 
@@ -678,6 +664,40 @@ out:
 
 /* ---- live -------------------------------------------------------------------------- */
 
+/* A live run writes a batch a tick, each in one transaction, over a session that
+ * outlives server restarts (tg-ctl-session.c). Its rows and calls are counted when the
+ * server has said the batch's transaction committed, so the summary is what the database
+ * holds, whatever happened to the connection:
+ *
+ *  - a batch whose transaction the server never gave an id was not written: it is sent
+ *    again once connected;
+ *  - a batch lost after that (while inserting, or while committing: the commit may have
+ *    happened and its answer not come back) is in doubt until the new session asks the
+ *    server (pg_xact_status()): counted if it committed, sent again if it did not;
+ *  - the calls due while the database was away are not made (the simulated platform
+ *    could not have recorded them either), so that a long outage is not written as a
+ *    burst of rows when it ends.
+ */
+typedef struct
+{
+  TgTrafficModel *model;
+  TgUsageWriter  *writer;       /* over the session's connection of writer_generation */
+  guint           writer_generation;
+  TgRandom        rng;
+  double          rate;         /* calls per second */
+  gint64          call_debt;    /* calls due but not made; negative after a batch row */
+  gint64          deadline;     /* real time µs; 0: none */
+  gint64          last_tick;    /* real time µs */
+  gint64          last_report;  /* monotonic µs */
+  gint64          partitioned;  /* real time µs up to which month partitions exist */
+  GArray         *batch;        /* TgTrafficRow: made, not yet known to be written */
+  guint64         batch_calls;
+  guint64         in_doubt;     /* the batch's transaction, when its end was not heard */
+  gboolean        skip_outage;  /* a new session: make no calls for the time it was away */
+  gboolean        busy;         /* the last write waited for a lock in vain */
+  Totals         *totals;
+} LiveRun;
+
 static int
 compare_rows (gconstpointer a,
               gconstpointer b)
@@ -688,21 +708,22 @@ compare_rows (gconstpointer a,
   return (x->created_at > y->created_at) - (x->created_at < y->created_at);
 }
 
-/* Makes and inserts the calls of (last tick, @now]: a Poisson number of calls at the
+/* Makes the calls of (last tick, @now] into the batch: a Poisson number of calls at the
  * rate asked for, so a row standing for a batch of calls counts as all of them.
  */
-static gboolean
-live_emit (LiveRun *run,
+static void
+live_make (LiveRun *run,
            gint64   now)
 {
   guint n = 0;
 
   if (now <= run->last_tick)
-    return TRUE;
+    return;
 
   run->call_debt += tg_random_poisson (&run->rng, run->rate * (now - run->last_tick)
                                                   / (double)G_USEC_PER_SEC);
   g_array_set_size (run->batch, 0);
+  run->batch_calls = 0;
   while (run->call_debt > 0)
     {
       gint64 at = tg_random_range (&run->rng, run->last_tick + 1, now + 1);
@@ -712,42 +733,153 @@ live_emit (LiveRun *run,
       row = &g_array_index (run->batch, TgTrafficRow, n - 1);
       tg_traffic_model_make_live_row (run->model, &run->rng, at, row);
       run->call_debt -= row->call_count;
-      run->totals->calls += row->call_count;
+      run->batch_calls += row->call_count;
     }
   g_array_sort (run->batch, compare_rows);
   run->last_tick = now;
+}
 
-  /* A run longer than the partitions made at its start gets the next month's in time. */
-  if (now + TG_TRAFFIC_USEC_PER_HOUR >= run->partitioned)
-    {
-      if (!tg_usage_writer_ensure_partitions (run->writer_conn, now, now + TG_TRAFFIC_USEC_PER_DAY,
-                                              &run->error))
-        return FALSE;
-      run->partitioned = now + TG_TRAFFIC_USEC_PER_DAY;
-    }
+/* The batch is in the database. */
+static void
+live_count_batch (LiveRun *run)
+{
+  run->totals->rows += run->batch->len;
+  run->totals->calls += run->batch_calls;
+  g_array_set_size (run->batch, 0);
+  run->batch_calls = 0;
+}
 
-  if (!tg_usage_writer_insert (run->writer, (const TgTrafficRow *)run->batch->data, n, &run->error))
+/* Asks what became of the batch in doubt. Returns %FALSE with @error when asking failed;
+ * the batch stays in doubt while the server still sees its transaction running.
+ */
+static gboolean
+live_resolve (LiveRun  *run,
+              PGconn   *conn,
+              GError  **error)
+{
+  TgDbTransactionStatus status;
+
+  if (run->in_doubt == 0)
+    return TRUE;
+
+  if (!tg_db_get_transaction_status (conn, run->in_doubt, &status, error))
     return FALSE;
-  run->totals->rows += n;
+
+  switch (status)
+    {
+    case TG_DB_TRANSACTION_COMMITTED:
+      run->in_doubt = 0;
+      live_count_batch (run);
+      break;
+
+    case TG_DB_TRANSACTION_ABORTED:
+      /* Not written: the batch goes again. */
+      run->in_doubt = 0;
+      break;
+
+    case TG_DB_TRANSACTION_IN_PROGRESS:
+    default:
+      break;
+    }
 
   return TRUE;
 }
 
+/* Resolves a batch in doubt, makes the calls up to @now when none wait, and writes them. */
 static gboolean
-live_tick (gpointer user_data)
+live_write (LiveRun       *run,
+            TgCtlSession  *session,
+            PGconn        *conn,
+            gint64         now,
+            GError       **error)
+{
+  guint generation = tg_ctl_session_get_generation (session);
+  guint64 transaction_id = 0;
+
+  /* A writer belongs to its session's connection. */
+  if (run->writer == NULL || run->writer_generation != generation)
+    {
+      run->skip_outage = run->writer != NULL;
+      g_clear_pointer (&run->writer, tg_usage_writer_free);
+      run->writer = tg_usage_writer_new (conn);
+      run->writer_generation = generation;
+    }
+
+  if (!live_resolve (run, conn, error))
+    return FALSE;
+  if (run->in_doubt != 0)
+    return TRUE;  /* ask again at the next tick */
+
+  if (run->skip_outage)
+    {
+      run->last_tick = MAX (run->last_tick, now);
+      run->skip_outage = FALSE;
+    }
+
+  if (run->batch->len == 0)
+    live_make (run, now);
+
+  /* A run longer than the partitions made at its start gets the next month's in time. */
+  if (now + TG_TRAFFIC_USEC_PER_HOUR >= run->partitioned)
+    {
+      if (!tg_usage_writer_ensure_partitions (conn, now, now + TG_TRAFFIC_USEC_PER_DAY, error))
+        return FALSE;
+      run->partitioned = now + TG_TRAFFIC_USEC_PER_DAY;
+    }
+
+  if (run->batch->len == 0)
+    return TRUE;
+
+  if (!tg_usage_writer_insert_in_transaction (run->writer,
+                                              (const TgTrafficRow *)run->batch->data,
+                                              run->batch->len, &transaction_id, error))
+    {
+      if (transaction_id != 0 && PQstatus (conn) == CONNECTION_BAD)
+        run->in_doubt = transaction_id;
+      return FALSE;
+    }
+
+  live_count_batch (run);
+  return TRUE;
+}
+
+static TgCtlStep
+live_step (TgCtlSession  *session,
+           PGconn        *conn,
+           gpointer       user_data,
+           GError       **error)
 {
   LiveRun *run = user_data;
+  g_autoptr(GError) local_error = NULL;
   gint64 now = g_get_real_time ();
+  gboolean finished = FALSE;
 
   if (run->deadline > 0 && now >= run->deadline)
-    now = run->deadline;
-
-  if (!live_emit (run, now) || (run->deadline > 0 && now >= run->deadline))
     {
-      run->tick_id = 0;
-      g_main_loop_quit (run->loop);
-      return G_SOURCE_REMOVE;
+      now = run->deadline;
+      finished = TRUE;
     }
+
+  if (!live_write (run, session, conn, now, &local_error))
+    {
+      /* A lock held elsewhere longer than the session's lock timeout (a month's partition
+       * being made, someone's LOCK TABLE): the batch was rolled back and goes again at
+       * the next tick, as a platform would retry it. */
+      if (!g_error_matches (local_error, TG_DB_ERROR, TG_DB_ERROR_BUSY))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return TG_CTL_STEP_FAILED;
+        }
+      if (!run->busy)
+        g_printerr ("tollgatectl: %s (trying again at every tick)\n", local_error->message);
+      run->busy = TRUE;
+      return TG_CTL_STEP_AGAIN;
+    }
+  run->busy = FALSE;
+
+  /* Done once everything made up to the deadline is known to be written. */
+  if (finished && run->batch->len == 0 && run->in_doubt == 0)
+    return TG_CTL_STEP_DONE;
 
   if (!run->totals->json && g_get_monotonic_time () - run->last_report >= 10 * G_USEC_PER_SEC)
     {
@@ -757,42 +889,70 @@ live_tick (gpointer user_data)
       run->last_report = g_get_monotonic_time ();
     }
 
-  return G_SOURCE_CONTINUE;
+  return TG_CTL_STEP_AGAIN;
 }
 
+/* After a signal: what happened since the last tick, up to the signal, and what became of
+ * a batch in doubt — with one attempt to connect during an outage, enough to ask.
+ */
 static gboolean
-live_signal (gpointer user_data)
+live_finish (LiveRun       *run,
+             TgCtlSession  *session,
+             GError       **error)
 {
-  LiveRun *run = user_data;
+  g_autoptr(GError) local_error = NULL;
+  PGconn *conn = tg_ctl_session_get_conn (session);
 
-  run->interrupted = TRUE;
-  g_main_loop_quit (run->loop);
-  return G_SOURCE_CONTINUE;
+  if (conn != NULL && !live_write (run, session, conn, g_get_real_time (), &local_error))
+    {
+      if (!tg_ctl_session_handle_lost (session))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_clear_error (&local_error);
+    }
+
+  if (run->in_doubt != 0)
+    {
+      if (tg_ctl_session_get_conn (session) == NULL
+          && !tg_ctl_session_try_reconnect (session, &local_error))
+        g_debug ("Could not connect again to ask about the last write: %s", local_error->message);
+      g_clear_error (&local_error);
+
+      conn = tg_ctl_session_get_conn (session);
+      if (conn != NULL && !live_resolve (run, conn, &local_error))
+        g_debug ("Could not ask about the last write: %s", local_error->message);
+    }
+
+  return TRUE;
 }
 
 static int
-run_live (PGconn         *conn,
+run_live (TgCtlGlobals   *globals,
+          PGconn         *conn,
           TgTrafficModel *model,
           double          rate,
           double          duration,
           Totals         *totals)
 {
-  g_autoptr(TgUsageWriter) writer = tg_usage_writer_new (conn);
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(TgCtlSession) session = NULL;
   g_autoptr(GArray) batch = g_array_new (FALSE, TRUE, sizeof (TgTrafficRow));
   g_autoptr(GError) error = NULL;
   LiveRun run = { 0 };
   gint64 now = g_get_real_time ();
-  guint int_id, term_id;
+  gboolean ok;
 
   if (!prepare (conn, model, now, now + TG_TRAFFIC_USEC_PER_DAY, &error))
-    return tg_ctl_fail (g_steal_pointer (&error));
+    {
+      PQfinish (conn);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+
+  session = tg_ctl_session_new (globals, conn);
 
   run.model = model;
-  run.writer = writer;
-  run.writer_conn = conn;
   run.partitioned = now + TG_TRAFFIC_USEC_PER_DAY;
-  run.loop = loop;
   run.rate = rate;
   run.batch = batch;
   run.totals = totals;
@@ -807,24 +967,30 @@ run_live (PGconn         *conn,
     g_printerr ("Writing about %g calls a second%s; Ctrl+C stops.\n", rate,
                 duration > 0 ? "" : " until interrupted");
 
-  run.tick_id = g_timeout_add (LIVE_TICK_MS, live_tick, &run);
-  int_id = g_unix_signal_add (SIGINT, live_signal, &run);
-  term_id = g_unix_signal_add (SIGTERM, live_signal, &run);
+  ok = tg_ctl_session_run (session, LIVE_TICK_MS, live_step, &run, &error);
+  if (ok && tg_ctl_session_get_interrupted (session))
+    ok = live_finish (&run, session, &error);
 
-  g_main_loop_run (loop);
+  g_clear_pointer (&run.writer, tg_usage_writer_free);
+  totals->outages = tg_ctl_session_get_n_outages (session);
 
-  g_clear_handle_id (&run.tick_id, g_source_remove);
-  g_clear_handle_id (&int_id, g_source_remove);
-  g_clear_handle_id (&term_id, g_source_remove);
-
-  /* What happened since the last tick, up to the signal. */
-  if (run.error == NULL && run.interrupted)
-    live_emit (&run, g_get_real_time ());
-
-  if (run.error != NULL)
-    return tg_ctl_fail (g_steal_pointer (&run.error));
+  if (!ok)
+    return tg_ctl_fail (g_steal_pointer (&error));
 
   print_summary ("live", totals, NULL, NULL, 0, FALSE);
+
+  /* The summary counts what is known to be written; say what is not known. */
+  if (run.in_doubt != 0)
+    {
+      g_autofree char *rows = tg_format_count ((gint64)run.batch->len);
+
+      g_set_error (&error, TG_DB_ERROR, TG_DB_ERROR_CONNECTION_LOST,
+                   "The last write (%s rows, transaction %" G_GUINT64_FORMAT ") may or may "
+                   "not have committed: the database could not be asked, and the summary "
+                   "leaves it out", rows, run.in_doubt);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+
   return TG_CTL_EXIT_OK;
 }
 
@@ -1002,7 +1168,7 @@ tg_ctl_simulate (TgCtlGlobals  *globals,
   model = tg_traffic_model_new (totals.seed, rows_per_day);
 
   if (live)
-    return run_live (conn, model, rate, duration, &totals);
+    return run_live (globals, g_steal_pointer (&conn), model, rate, duration, &totals);
 
   if (jobs_text == NULL)
     jobs = CLAMP (g_get_num_processors (), 1, 4);

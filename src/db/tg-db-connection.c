@@ -42,12 +42,11 @@
 #include <glib-unix.h>
 #include <libpq-fe.h>
 
+#include "tg-backoff.h"
 #include "tg-db-connection.h"
 #include "tg-db-conninfo.h"
 #include "tg-db-util.h"
 
-#define INITIAL_BACKOFF_MS          250
-#define MAX_BACKOFF_MS              30000
 #define DEFAULT_CONNECT_TIMEOUT_MS  10000
 #define MAX_CHANNEL_LENGTH          63      /* NAMEDATALEN - 1 */
 #define MAX_PARAMS                  65535   /* the protocol's limit */
@@ -145,9 +144,10 @@ struct _TgDbConnection
   Phase                 phase;
   TgDbConnectionStatus  status;
   guint                 statement_timeout_ms;
+  guint                 lock_timeout_ms;
   guint                 connect_timeout_ms;
   int                   server_version;
-  guint                 backoff_ms;
+  TgBackoff             backoff;
   guint                 generation;     /* bumped whenever a PGconn is dropped */
   guint                 n_cancels_running;
   int                   socket_fd;
@@ -173,6 +173,7 @@ enum {
   PROP_APPLICATION_NAME,
   PROP_STATUS,
   PROP_STATEMENT_TIMEOUT_MS,
+  PROP_LOCK_TIMEOUT_MS,
   PROP_CONNECT_TIMEOUT_MS,
   PROP_LAST_ERROR,
   PROP_SERVER_VERSION,
@@ -290,17 +291,32 @@ channel_statement (const char *command,
   return tg_db_statement_new (sql, NULL, 0, TG_DB_QUERY_FLAGS_NONE);
 }
 
+/* @setting is statement_timeout or lock_timeout. */
 static TgDbStatement *
-statement_timeout_statement (TgDbConnection *self)
+timeout_statement (const char *setting,
+                   guint       timeout_ms)
 {
   g_autofree char *sql = NULL;
 
   /* 0 leaves the server's (role's, database's) setting in force. */
-  if (self->statement_timeout_ms == 0)
-    return tg_db_statement_new ("RESET statement_timeout", NULL, 0, TG_DB_QUERY_FLAGS_NONE);
+  if (timeout_ms == 0)
+    sql = g_strdup_printf ("RESET %s", setting);
+  else
+    sql = g_strdup_printf ("SET %s = %u", setting, timeout_ms);
 
-  sql = g_strdup_printf ("SET statement_timeout = %u", self->statement_timeout_ms);
   return tg_db_statement_new (sql, NULL, 0, TG_DB_QUERY_FLAGS_NONE);
+}
+
+static TgDbStatement *
+statement_timeout_statement (TgDbConnection *self)
+{
+  return timeout_statement ("statement_timeout", self->statement_timeout_ms);
+}
+
+static TgDbStatement *
+lock_timeout_statement (TgDbConnection *self)
+{
+  return timeout_statement ("lock_timeout", self->lock_timeout_ms);
 }
 
 static int
@@ -767,20 +783,16 @@ backoff_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Exponential backoff with jitter, so that many clients of a restarted server do not
- * all come back in the same millisecond.
- */
+/* Exponential backoff with jitter (tg-backoff.c), as tollgatectl's long runners do. */
 static void
 schedule_reconnect (TgDbConnection *self)
 {
-  guint delay = self->backoff_ms;
-  guint jitter = g_random_int_range (0, delay / 4 + 1);
+  guint delay = tg_backoff_next_delay (&self->backoff);
 
   clear_source (&self->backoff_source);
-  self->backoff_ms = MIN (delay * 2, MAX_BACKOFF_MS);
-  self->backoff_source = attach_timeout (self, delay + jitter, backoff_cb, self,
+  self->backoff_source = attach_timeout (self, delay, backoff_cb, self,
                                          "[tollgate] database reconnect");
-  g_debug ("Database connection %p: next attempt in %u ms", self, delay + jitter);
+  g_debug ("Database connection %p: next attempt in %u ms", self, delay);
 }
 
 /* A connection attempt failed (@error is taken). A first connection gives up and fails
@@ -892,6 +904,8 @@ start_attempt (TgDbConnection *self)
   self->conn = conn;
   self->phase = PHASE_POLLING;
   PQsetNoticeReceiver (conn, notice_receiver, self);
+  /* As tg_db_connect() does: no PL/pgSQL CONTEXT in libpq's own text either. */
+  PQsetErrorContextVisibility (conn, PQSHOW_CONTEXT_NEVER);
 
   /* libpq's own connect_timeout only works in its blocking calls. */
   if (self->connect_timeout_ms > 0)
@@ -923,6 +937,7 @@ setup_op_new (TgDbConnection *self)
   GPtrArray *statements = g_ptr_array_new_with_free_func ((GDestroyNotify) tg_db_statement_unref);
 
   g_ptr_array_add (statements, statement_timeout_statement (self));
+  g_ptr_array_add (statements, lock_timeout_statement (self));
   for (guint i = 0; i < self->channels->len; i++)
     g_ptr_array_add (statements, channel_statement ("LISTEN", g_ptr_array_index (self->channels, i)));
 
@@ -942,7 +957,7 @@ connection_established (TgDbConnection *self)
   set_server_version (self, PQserverVersion (self->conn));
   update_watch (self, G_IO_IN, TRUE);
 
-  /* One round trip: statement timeout and every LISTEN, before any queued query. */
+  /* One round trip: the timeouts and every LISTEN, before any queued query. */
   send_op (self, setup_op_new (self));
 }
 
@@ -964,7 +979,7 @@ setup_finished (TgDbConnection *self,
   op_free (op);
   clear_source (&self->connect_timeout_source);
   self->phase = PHASE_READY;
-  self->backoff_ms = INITIAL_BACKOFF_MS;
+  tg_backoff_reset (&self->backoff);
 
   for (GList *link = self->queue.head; link != NULL; link = link->next)
     clear_source (&((TgDbOp *)link->data)->wait_source);
@@ -1044,7 +1059,7 @@ connection_lost (TgDbConnection *self,
 
   drop_internal_ops (self);
   set_last_error (self, message);
-  self->backoff_ms = INITIAL_BACKOFF_MS;
+  tg_backoff_reset (&self->backoff);
   set_status (self, TG_DB_CONNECTION_STATUS_RECONNECTING);
 
   for (GList *link = self->queue.head; link != NULL; link = link->next)
@@ -1518,6 +1533,10 @@ tg_db_connection_get_property (GObject    *object,
       g_value_set_uint (value, self->statement_timeout_ms);
       break;
 
+    case PROP_LOCK_TIMEOUT_MS:
+      g_value_set_uint (value, self->lock_timeout_ms);
+      break;
+
     case PROP_CONNECT_TIMEOUT_MS:
       g_value_set_uint (value, self->connect_timeout_ms);
       break;
@@ -1557,6 +1576,10 @@ tg_db_connection_set_property (GObject      *object,
 
     case PROP_STATEMENT_TIMEOUT_MS:
       tg_db_connection_set_statement_timeout_ms (self, g_value_get_uint (value));
+      break;
+
+    case PROP_LOCK_TIMEOUT_MS:
+      tg_db_connection_set_lock_timeout_ms (self, g_value_get_uint (value));
       break;
 
     case PROP_CONNECT_TIMEOUT_MS:
@@ -1613,6 +1636,19 @@ tg_db_connection_class_init (TgDbConnectionClass *klass)
    */
   properties[PROP_STATEMENT_TIMEOUT_MS] =
     g_param_spec_uint ("statement-timeout-ms", NULL, NULL,
+                       0, G_MAXINT32, 0,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TgDbConnection:lock-timeout-ms:
+   *
+   * The session's lock_timeout, applied after every (re)connect; 0 leaves the server's
+   * setting. A statement that waits longer for a lock (a row, a table, an advisory lock)
+   * fails with %TG_DB_ERROR_BUSY, so that a session holding a lock in an open
+   * transaction cannot make this one wait until its statement timeout.
+   */
+  properties[PROP_LOCK_TIMEOUT_MS] =
+    g_param_spec_uint ("lock-timeout-ms", NULL, NULL,
                        0, G_MAXINT32, 0,
                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -1676,7 +1712,7 @@ tg_db_connection_init (TgDbConnection *self)
   self->context = g_main_context_ref_thread_default ();
   self->channels = g_ptr_array_new_with_free_func (g_free);
   self->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
-  self->backoff_ms = INITIAL_BACKOFF_MS;
+  tg_backoff_reset (&self->backoff);
   self->socket_fd = -1;
   g_queue_init (&self->queue);
   g_queue_init (&self->completions);
@@ -1787,6 +1823,44 @@ tg_db_connection_set_statement_timeout_ms (TgDbConnection *self,
   if (self->phase == PHASE_SETUP || self->phase == PHASE_READY)
     {
       enqueue_internal (self, statement_timeout_statement (self));
+      pump (self);
+    }
+
+  leave (self);
+}
+
+guint
+tg_db_connection_get_lock_timeout_ms (TgDbConnection *self)
+{
+  g_return_val_if_fail (TG_IS_DB_CONNECTION (self), 0);
+
+  return self->lock_timeout_ms;
+}
+
+/**
+ * tg_db_connection_set_lock_timeout_ms:
+ *
+ * Applies at once to a live session and again after every reconnect, as
+ * tg_db_connection_set_statement_timeout_ms() does.
+ */
+void
+tg_db_connection_set_lock_timeout_ms (TgDbConnection *self,
+                                      guint           timeout_ms)
+{
+  g_return_if_fail (TG_IS_DB_CONNECTION (self));
+  g_return_if_fail (timeout_ms <= G_MAXINT32);
+
+  if (self->lock_timeout_ms == timeout_ms)
+    return;
+
+  enter (self);
+
+  self->lock_timeout_ms = timeout_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCK_TIMEOUT_MS]);
+
+  if (self->phase == PHASE_SETUP || self->phase == PHASE_READY)
+    {
+      enqueue_internal (self, lock_timeout_statement (self));
       pump (self);
     }
 

@@ -39,6 +39,9 @@ TgDbConnectionStatus  tg_db_connection_get_status               (TgDbConnection 
 guint                 tg_db_connection_get_statement_timeout_ms (TgDbConnection       *self);
 void                  tg_db_connection_set_statement_timeout_ms (TgDbConnection       *self,
                                                                  guint                 timeout_ms);
+guint                 tg_db_connection_get_lock_timeout_ms      (TgDbConnection       *self);
+void                  tg_db_connection_set_lock_timeout_ms      (TgDbConnection       *self,
+                                                                 guint                 timeout_ms);
 guint                 tg_db_connection_get_connect_timeout_ms   (TgDbConnection       *self);
 void                  tg_db_connection_set_connect_timeout_ms   (TgDbConnection       *self,
                                                                  guint                 timeout_ms);

@@ -266,20 +266,32 @@ tg_migrator_get_schema_version (PGconn   *conn,
 
 /**
  * tg_migrator_check_compatible:
+ * @schema_version: (out) (optional): the highest applied migration, 0 for none
  *
- * Succeeds when the database schema is exactly the version this program knows.
- * Otherwise explains what to do: migrate (behind or empty) or upgrade (too new).
+ * Succeeds when the database has every migration this program knows applied, and none
+ * it does not know. Otherwise explains what to do: migrate (never migrated, behind, or
+ * missing one of the migrations before the newest: numbers may be merged out of order)
+ * or upgrade (too new). Blocking.
  */
 gboolean
 tg_migrator_check_compatible (PGconn   *conn,
                               guint    *schema_version,
                               GError  **error)
 {
-  guint version = 0;
-  guint latest = tg_migrator_get_latest_version ();
+  g_autoptr(GHashTable) applied = NULL;
+  g_autoptr(GPtrArray) known = NULL;
+  guint version;
+  guint latest;
 
-  if (!tg_migrator_get_schema_version (conn, &version, error))
+  g_return_val_if_fail (conn != NULL, FALSE);
+
+  applied = read_applied (conn, error);
+  if (applied == NULL)
     return FALSE;
+
+  known = tg_migrator_list_known ();
+  latest = last_version (known);
+  version = max_version (applied);
 
   if (schema_version != NULL)
     *schema_version = version;
@@ -307,14 +319,28 @@ tg_migrator_check_compatible (PGconn   *conn,
       return FALSE;
     }
 
+  for (guint i = 0; i < known->len; i++)
+    {
+      TgMigration *migration = g_ptr_array_index (known, i);
+
+      if (!g_hash_table_contains (applied, GUINT_TO_POINTER (migration->version)))
+        {
+          g_set_error (error, TG_MIGRATOR_ERROR, TG_MIGRATOR_ERROR_BEHIND,
+                       "The database schema lacks migration %04u_%s, which this Tollgate "
+                       "needs. Run “tollgatectl migrate” to apply it.",
+                       migration->version, migration->name);
+          return FALSE;
+        }
+    }
+
   return TRUE;
 }
 
 /**
  * tg_migrator_get_status:
  * @migrations: (out) (transfer full) (element-type TgMigration): known migrations, with
- *   @applied and @applied_at filled in, followed by any applied migration this program does
- *   not know (a newer schema)
+ *   @applied, @applied_at and @changed filled in, followed by any applied migration this
+ *   program does not know (a newer schema)
  *
  * Blocking. Takes no lock and changes nothing.
  */
@@ -349,6 +375,7 @@ tg_migrator_get_status (PGconn     *conn,
         {
           migration->applied = TRUE;
           migration->applied_at = g_date_time_ref (done->applied_at);
+          migration->changed = g_strcmp0 (done->checksum, migration->checksum) != 0;
           g_hash_table_remove (applied, GUINT_TO_POINTER (migration->version));
         }
     }
@@ -516,11 +543,22 @@ tg_migrator_migrate (PGconn              *conn,
   if (n_applied != NULL)
     *n_applied = 0;
 
-  lock_sql = g_strdup_printf ("SELECT pg_advisory_lock(%" G_GINT64_FORMAT ")", TG_MIGRATOR_LOCK_KEY);
+  /* Another migration holds the lock while it works: wait for it, however long the
+   * session's lock_timeout (tollgatectl's sessions have one), so that concurrent runs
+   * still serialise; the statement timeout bounds the wait. The session lock outlives
+   * the little transaction that sets the local timeout.
+   */
+  lock_sql = g_strdup_printf ("BEGIN; "
+                              "SELECT set_config ('lock_timeout', '0', true); "
+                              "SELECT pg_advisory_lock(%" G_GINT64_FORMAT "); "
+                              "COMMIT", TG_MIGRATOR_LOCK_KEY);
   unlock_sql = g_strdup_printf ("SELECT pg_advisory_unlock(%" G_GINT64_FORMAT ")", TG_MIGRATOR_LOCK_KEY);
 
   if (!tg_db_exec (conn, lock_sql, error))
-    return FALSE;
+    {
+      PQclear (PQexec (conn, "ROLLBACK"));
+      return FALSE;
+    }
 
   ret = migrate_locked (conn, progress, user_data, n_applied, error);
 

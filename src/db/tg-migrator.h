@@ -33,6 +33,7 @@ typedef struct
   char      *checksum;
   gboolean   applied;
   GDateTime *applied_at;
+  gboolean   changed;     /* applied from a file that differs from this program's */
 } TgMigration;
 
 typedef void (*TgMigratorProgress) (const TgMigration *migration,

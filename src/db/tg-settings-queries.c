@@ -323,9 +323,9 @@ tg_settings_change (PGconn      *conn,
 
 /* The change may rebuild every rollup (a new reporting currency): close to a minute per
  * million usage rows, far beyond the statement timeout of a UI connection. The batch
- * raises the timeout for its own transaction only (set_config's is_local), to this bound
- * rather than to none, so that nothing waits forever. */
-#define CHANGE_TIMEOUT_MS "1800000"
+ * raises the timeout for its own transaction only (set_config's is_local), to the bound
+ * tollgatectl's sessions have rather than to none, so that nothing waits forever. */
+#define CHANGE_TIMEOUT_MS G_STRINGIFY (TG_DB_LONG_STATEMENT_MS)
 
 static const char change_timeout_sql[] =
   "SELECT set_config ('statement_timeout', $1, true)";

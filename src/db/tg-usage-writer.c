@@ -75,7 +75,7 @@ set_connection_error (GError     **error,
                       PGconn      *conn,
                       const char  *context)
 {
-  g_autofree char *message = g_strstrip (g_strdup (PQerrorMessage (conn)));
+  g_autofree char *message = tg_db_describe_failure (conn);
 
   g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_COPY, "%s: %s", context,
                *message ? message : "connection lost");
@@ -520,6 +520,64 @@ tg_usage_writer_insert (TgUsageWriter       *self,
       return FALSE;
 
   return TRUE;
+}
+
+/**
+ * tg_usage_writer_insert_in_transaction:
+ * @transaction_id: (out): the transaction's id (pg_current_xact_id()) as soon as the
+ *   server gave it, 0 before
+ *
+ * Inserts @rows as tg_usage_writer_insert() does, all in one transaction, so that they
+ * are in the database all together or not at all. When the connection is lost on the
+ * way, the caller cannot tell which: if @transaction_id is set by then, it asks once
+ * connected again (tg_db_get_transaction_status()); if not, nothing was written. Any
+ * other failure rolls the transaction back.
+ *
+ * Returns: %TRUE when committed
+ */
+gboolean
+tg_usage_writer_insert_in_transaction (TgUsageWriter       *self,
+                                       const TgTrafficRow  *rows,
+                                       guint                n_rows,
+                                       guint64             *transaction_id,
+                                       GError             **error)
+{
+  g_autofree char *id_text = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (!self->copying, FALSE);
+  g_return_val_if_fail (n_rows == 0 || rows != NULL, FALSE);
+  g_return_val_if_fail (transaction_id != NULL, FALSE);
+
+  *transaction_id = 0;
+
+  /* One round trip: the simple protocol runs both and answers with the last. */
+  id_text = tg_db_query_string (self->conn, "BEGIN; SELECT pg_catalog.pg_current_xact_id ()",
+                                error);
+  if (id_text == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
+                             "The server gave the transaction no id");
+      goto fail;
+    }
+  *transaction_id = g_ascii_strtoull (id_text, NULL, 10);
+
+  for (guint start = 0; start < n_rows; start += INSERT_MAX_ROWS)
+    if (!insert_rows (self, rows + start, MIN (n_rows - start, INSERT_MAX_ROWS), error))
+      goto fail;
+
+  if (!tg_db_exec (self->conn, "COMMIT", error))
+    goto fail;
+
+  return TRUE;
+
+fail:
+  /* A live session rolls back; a lost one has nothing left to roll back here. */
+  if (PQstatus (self->conn) == CONNECTION_OK
+      && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    PQclear (PQexec (self->conn, "ROLLBACK"));
+  return FALSE;
 }
 
 /* ---- schema and reference rows ----------------------------------------------------- */

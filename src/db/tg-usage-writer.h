@@ -36,6 +36,11 @@ gboolean       tg_usage_writer_insert             (TgUsageWriter        *self,
                                                    const TgTrafficRow   *rows,
                                                    guint                 n_rows,
                                                    GError              **error);
+gboolean       tg_usage_writer_insert_in_transaction (TgUsageWriter     *self,
+                                                   const TgTrafficRow   *rows,
+                                                   guint                 n_rows,
+                                                   guint64              *transaction_id,
+                                                   GError              **error);
 
 gsize          tg_usage_writer_format_copy_row    (const TgTrafficRow   *row,
                                                    char                 *buffer);

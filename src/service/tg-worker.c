@@ -39,6 +39,7 @@
 #include "config.h"
 
 #include "tg-db-connection.h"
+#include "tg-db-util.h"
 #include "tg-handoff.h"
 #include "tg-refresher-queries.h"
 #include "tg-worker.h"
@@ -49,6 +50,11 @@
  * per distinct user and provider of a batch (see tollgate.refresh_rollups()). */
 #define USERS_EVERY_SECONDS         10
 #define STATEMENT_TIMEOUT_MS        120000
+/* A lock held in someone's open transaction (a row of rollup_state, the refresher's own
+ * lock while another refresher works) fails the refresh after this long rather than
+ * holding the worker, and the NOTIFYs its session would receive, until the statement
+ * timeout. */
+#define LOCK_TIMEOUT_MS             TG_DB_LOCK_TIMEOUT_MS
 #define STOP_GRACE_MS               250
 #define USAGE_CHANNEL               "tollgate_usage"
 
@@ -307,7 +313,13 @@ on_refreshed (GObject      *object,
 
   if (!refreshed)
     {
-      g_debug ("The rollup refresh failed: %s", error->message);
+      /* Busy: another session holds the refresher's lock (0009_refresher_lock.sql says
+       * who) or a lock the refresh needs. Nothing to report: the next tick tries again. */
+      if (g_error_matches (error, TG_DB_ERROR, TG_DB_ERROR_BUSY))
+        g_debug ("The rollup refresher is busy; trying again at the next tick: %s",
+                 error->message);
+      else
+        g_debug ("The rollup refresh failed: %s", error->message);
       worker->more = FALSE;
     }
   else
@@ -518,6 +530,7 @@ worker_thread (gpointer data)
   worker->connection = tg_db_connection_new (worker->conninfo);
   tg_db_connection_set_application_name (worker->connection, "tollgate-worker");
   tg_db_connection_set_statement_timeout_ms (worker->connection, STATEMENT_TIMEOUT_MS);
+  tg_db_connection_set_lock_timeout_ms (worker->connection, LOCK_TIMEOUT_MS);
   g_signal_connect (worker->connection, "notify-received::" USAGE_CHANNEL,
                     G_CALLBACK (on_notify_received), worker);
   g_signal_connect (worker->connection, "notify::status",

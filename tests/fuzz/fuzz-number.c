@@ -1,4 +1,4 @@
-/* fuzz-number.c — numeric options of tollgatectl: --rate, --duration, --interval, …
+/* fuzz-number.c — numeric options of tollgatectl: --rate, --duration, --after-id, …
  *
  * Copyright 2026 The Tollgate Authors
  *
@@ -27,6 +27,9 @@ static const TgCtlNumberRange ranges[] = {
   { "--history", 1, 3660, FALSE, TRUE, "days" },
   { "--jobs", 1, 64, FALSE, TRUE, "connections" },
   { "--scale", 0, 500, TRUE, FALSE, NULL },
+  { "--status", 0, 599, FALSE, TRUE, NULL },
+  { "--after-id", 1, 9007199254740992.0, FALSE, TRUE, "the next_after_id of the page before" },
+  { "--user", -9007199254740992.0, 9007199254740992.0, FALSE, TRUE, "a user id" },
 };
 
 int
