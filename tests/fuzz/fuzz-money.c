@@ -17,8 +17,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "tg-fuzz.h"
 #include "tg-money.h"
 
