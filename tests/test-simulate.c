@@ -1027,6 +1027,7 @@ test_resume (gconstpointer data)
       terminate = g_strdup_printf ("SELECT pg_terminate_backend (pid, 60000)"
                                    " FROM pg_stat_activity"
                                    " WHERE application_name = '%s' AND wait_event_type = 'Lock'"
+                                   " AND wait_event <> 'extend'"
                                    " ORDER BY pid LIMIT 1", application_name);
       terminated = tg_test_db_scalar (db, terminate);
       g_assert_cmpstr (terminated, ==, "t");

@@ -36,7 +36,10 @@ tg_test_unique_name (const char *prefix)
  * @n_sessions: how many of them must be waiting
  *
  * Waits until @n_sessions sessions named @application_name wait for a lock (a table's,
- * a row's, an advisory one: pg_stat_activity's wait_event_type "Lock"). A test that
+ * a row's, an advisory one: pg_stat_activity's wait_event_type "Lock"). Waits to extend
+ * a relation do not count: two sessions writing the same table wait for each other's
+ * new pages for a moment, and a test that took one for the wait it forced stopped a
+ * session still writing elsewhere (/tollgate/db/simulate/resume failed so). A test that
  * holds a lock and waits here knows the other sides have reached it and are blocked:
  * the interleaving it wants has happened, not merely been hoped for. Gives up with an
  * error after LOCK_WAIT_GUARD_SECONDS, which is a guard against a hang, not a timing
@@ -62,6 +65,7 @@ tg_test_wait_for_lock_waits (TgTestDb   *db,
       result = tg_db_query (watch,
                             "SELECT count(*) FROM pg_catalog.pg_stat_activity "
                             "WHERE application_name = $1 AND wait_event_type = 'Lock' "
+                            "  AND wait_event <> 'extend' "
                             "  AND ($2::text IS NULL OR datname = $2)",
                             2, params, &error);
       g_assert_no_error (error);
