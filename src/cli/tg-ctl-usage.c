@@ -51,19 +51,6 @@ context_load (Context  *ctx,
   return ctx->tz != NULL;
 }
 
-/* Money for --json: exact to the micro-unit, at least two decimals, never grouped. */
-static char *
-money_text (gint64 micros)
-{
-  g_autofree char *text = tg_money_to_decimal (micros, 6);
-  gsize len = strlen (text);
-
-  while (len > 0 && text[len - 1] == '0' && len > 3 && text[len - 3] != '.')
-    text[--len] = '\0';
-
-  return g_steal_pointer (&text);
-}
-
 static void
 add_percentile (JsonBuilder      *builder,
                 const char       *name,
@@ -84,7 +71,7 @@ add_money (JsonBuilder *builder,
            const char  *name,
            gint64       micros)
 {
-  g_autofree char *text = money_text (micros);
+  g_autofree char *text = tg_money_to_exact (micros);
 
   tg_ctl_json_add_string (builder, name, text);
 }
