@@ -158,6 +158,9 @@ tg_usage_call_new (void)
   call->region = g_strdup ("");
   call->response_time = -1;
   call->priced = TRUE;
+  call->is_billable = TRUE;
+  call->native_currency = g_strdup ("");
+  call->priced_native = TRUE;
 
   return call;
 }
@@ -183,6 +186,12 @@ tg_usage_call_unref (TgUsageCall *call)
       g_free (call->request_type);
       g_free (call->feature);
       g_free (call->region);
+      g_free (call->request_data);
+      g_free (call->response_data);
+      g_free (call->billing_period);
+      g_free (call->ip_address);
+      g_free (call->user_agent);
+      g_free (call->native_currency);
       g_free (call);
     }
 }

@@ -58,8 +58,9 @@ typedef struct
 
 #define TG_TYPE_USAGE_CALL (tg_usage_call_get_type ())
 
-/* One row of the live activity feed: a call (or a batch of calls) as the platform recorded
- * it, priced on its own like the rollups price it.
+/* A call (or a batch of calls) as the platform recorded it, priced on its own like the
+ * rollups price it: a row of the live activity feed, or, detailed, one of the calls behind
+ * a figure (tg-calls-queries.h), which also has the rest of the row and the native cost.
  */
 typedef struct
 {
@@ -81,6 +82,22 @@ typedef struct
   gint64              call_count;
   gint64              cost;              /* micro-units of the reporting currency */
   gboolean            priced;            /* FALSE: charged, but without a price or a rate */
+
+  /* Read when detailed; the live feed leaves them as tg_usage_call_new() makes them. */
+  gboolean            detailed;
+  gboolean            has_feature;       /* FALSE: feature was NULL (feature is "") */
+  gboolean            has_region;        /* FALSE: region was NULL (region is "") */
+  gint64              credit_cost;       /* micro-credits */
+  char               *request_data;      /* the jsonb as JSON text; NULL: none */
+  char               *response_data;     /* the jsonb as JSON text; NULL: none */
+  char               *billing_period;    /* "YYYY-MM"; NULL: none */
+  gboolean            is_billable;
+  char               *ip_address;        /* as PostgreSQL writes an inet: "203.0.113.7",
+                                          * "10.1.0.0/16"; NULL: none */
+  char               *user_agent;        /* NULL: none */
+  char               *native_currency;   /* the provider's; "" when it is not in the catalogue */
+  gint64              cost_native;       /* micro-units of native_currency */
+  gboolean            priced_native;     /* FALSE: charged, but without a price */
 } TgUsageCall;
 
 #define TG_TYPE_USER_TOTAL (tg_user_total_get_type ())
