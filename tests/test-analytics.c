@@ -201,30 +201,39 @@ test_custom (void)
 static void
 test_users (void)
 {
-  TgAnalyticsQuestion q = question (TG_ANALYTICS_RANGE_LAST_30_DAYS, TG_BUCKET_HOUR);
+  TgAnalyticsQuestion q = question (TG_ANALYTICS_RANGE_LAST_7_DAYS, TG_BUCKET_HOUR);
   g_autoptr(GError) error = NULL;
   g_autoptr(TgAnalyticsPlan) plan = NULL;
 
-  /* By user: whole billing months, by month, said in a notice. */
+  /* By user: whole local days, no hours, said in a notice. */
   q.group_by = TG_USAGE_GROUP_USER;
   plan = tg_analytics_plan_new (&q, sydney, now (), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (plan->bucket, ==, TG_BUCKET_MONTH);
+  g_assert_cmpint (plan->bucket, ==, TG_BUCKET_DAY);
   g_assert_nonnull (plan->notice);
-  g_assert_cmpint (plan->start, ==, local (2026, 10, 1, 0, 0));
-  g_assert_cmpint (plan->end, ==, local (2026, 11, 14, 14, 15));
-  g_assert_cmpuint (plan->bounds->len, ==, 3);
-  g_assert_cmpint (bound (plan, 1), ==, local (2026, 11, 1, 0, 0));
-  g_assert_cmpint (plan->previous_start, ==, local (2026, 8, 1, 0, 0));
-  g_assert_cmpint (plan->previous_end, ==, local (2026, 9, 14, 14, 15));
+  g_assert_cmpint (plan->start, ==, local (2026, 11, 8, 0, 0));
+  g_assert_cmpint (plan->end, ==, local (2026, 11, 15, 0, 0));
+  g_assert_cmpuint (plan->bounds->len, ==, 8);
+  g_assert_cmpint (plan->previous_start, ==, local (2026, 11, 1, 0, 0));
+  g_assert_cmpint (plan->previous_end, ==, plan->start);
   g_clear_pointer (&plan, tg_analytics_plan_free);
 
-  /* Month to date by month needs no notice. */
+  /* Month to date by user: whole days of each month. */
   q.range = TG_ANALYTICS_RANGE_MONTH_TO_DATE;
   q.bucket = TG_BUCKET_MONTH;
   plan = tg_analytics_plan_new (&q, sydney, now (), &error);
   g_assert_no_error (error);
+  g_assert_cmpint (plan->end, ==, local (2026, 11, 15, 0, 0));
+  g_assert_cmpint (plan->previous_start, ==, local (2026, 10, 1, 0, 0));
+  g_assert_cmpint (plan->previous_end, ==, local (2026, 10, 15, 0, 0));
+  g_clear_pointer (&plan, tg_analytics_plan_free);
+
+  /* Last month by user needs no notice. */
+  q.range = TG_ANALYTICS_RANGE_LAST_MONTH;
+  plan = tg_analytics_plan_new (&q, sydney, now (), &error);
+  g_assert_no_error (error);
   g_assert_null (plan->notice);
+  g_assert_cmpint (plan->previous_end, ==, plan->start);
   g_clear_pointer (&plan, tg_analytics_plan_free);
 
   /* Latency is not kept per user. */

@@ -18,9 +18,10 @@
  * before for the month ranges (October 1 to 14 against September 1 to 14).
  *
  * What the data cannot answer is adapted where there is one obvious answer, with a notice
- * that says so — users are kept per billing month, so a chart by user shows whole months;
- * hours over more than TG_ANALYTICS_MAX_HOURS become days — and refused otherwise, with
- * an error that says why (latency is not kept per user; dates after one another).
+ * that says so — users are kept per local day, so a chart by user has no hours and counts
+ * today whole; hours over more than TG_ANALYTICS_MAX_HOURS become days — and refused
+ * otherwise, with an error that says why (latency is not kept per user; a first day after
+ * the last).
  */
 
 #include "config.h"
@@ -192,6 +193,7 @@ tg_analytics_plan_new (const TgAnalyticsQuestion  *question,
   gint64 last_start;
   int days = 0;
   int months = 0;
+  gboolean whole_days;
 
   g_return_val_if_fail (question != NULL, NULL);
   g_return_val_if_fail (zone != NULL, NULL);
@@ -262,38 +264,26 @@ tg_analytics_plan_new (const TgAnalyticsQuestion  *question,
     }
 
   plan->bucket = question->bucket;
-
-  /* Users are kept per billing month (tollgate.usage_rollup_user_month): whole months. */
-  if (question->group_by == TG_USAGE_GROUP_USER)
+  /* Users are kept per local day (tollgate.usage_top() reads whole days): no hours, and
+   * a range that ends today takes the whole of today (its rest has no calls yet).
+   */
+  whole_days = question->group_by == TG_USAGE_GROUP_USER;
+  if (whole_days && question->bucket == TG_BUCKET_HOUR)
     {
-      GDate month_first = first;
-      GDate month_last = last;
-
-      g_date_set_day (&month_first, 1);
-      g_date_set_day (&month_last, g_date_get_days_in_month (g_date_get_month (&last),
-                                                             g_date_get_year (&last)));
-      if (question->bucket != TG_BUCKET_MONTH)
-        add_notice (&notice, _("Usage by user is kept per billing month, so the chart shows "
-                               "months."));
-      if (g_date_compare (&month_first, &first) != 0 ||
-          (g_date_compare (&month_last, &last) != 0 && g_date_compare (&last, &today) < 0))
-        add_notice (&notice, _("The figures by user cover whole months."));
-
-      months = (g_date_get_year (&month_last) - g_date_get_year (&month_first)) * 12 +
-               g_date_get_month (&month_last) - g_date_get_month (&month_first) + 1;
-      days = 0;
-      first = month_first;
-      last = month_last;
-      plan->bucket = TG_BUCKET_MONTH;
+      add_notice (&notice, _("Usage by user is kept per day, so the chart shows days."));
+      plan->bucket = TG_BUCKET_DAY;
     }
+  if (whole_days && g_date_compare (&last, &today) >= 0)
+    add_notice (&notice, _("By user, today counts as a whole day, against whole days "
+                           "before."));
 
   plan->first_day = first;
   plan->start = day_start (zone, &first);
   natural_end = day_after_start (zone, &last);
   now_ceil = now - (((now % 900) + 900) % 900) + 900;
-  plan->end = MIN (natural_end, now_ceil);
+  plan->end = whole_days ? natural_end : MIN (natural_end, now_ceil);
 
-  if (plan->end <= plan->start)
+  if (plan->start >= now_ceil)
     {
       g_set_error_literal (error, TG_ANALYTICS_ERROR, TG_ANALYTICS_ERROR_FUTURE,
                            _("These days have not begun yet. Choose days up to today."));
@@ -310,8 +300,16 @@ tg_analytics_plan_new (const TgAnalyticsQuestion  *question,
   else
     g_date_subtract_days (&plan->previous_first_day, days);
   plan->previous_start = day_start (zone, &plan->previous_first_day);
-  if (plan->end < natural_end)
+  if (plan->end < natural_end && !whole_days)
     plan->previous_end = MIN (shift_local (zone, plan->end, -days, -months), plan->start);
+  else if (months > 0)
+    {
+      /* Month to date by user: 1 to 14 November against 1 to 14 October. */
+      GDate previous_last = last;
+
+      g_date_subtract_months (&previous_last, months);
+      plan->previous_end = MIN (day_after_start (zone, &previous_last), plan->start);
+    }
   else
     plan->previous_end = plan->start;
   plan->previous_end = MAX (plan->previous_end, plan->previous_start + 900);

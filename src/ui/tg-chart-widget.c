@@ -72,6 +72,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  ACTIVATE_POINT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (TgChartWidget, tg_chart_widget, GTK_TYPE_WIDGET)
 
 static void
@@ -694,6 +701,14 @@ key_pressed_cb (TgChartWidget         *self,
       set_hover (self, -1);
       return TRUE;
 
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      if (self->hover_index < 0)
+        return FALSE;
+      g_signal_emit (self, signals[ACTIVATE_POINT], 0, (guint)self->hover_index, -1);
+      return TRUE;
+
     default:
       return FALSE;
     }
@@ -710,6 +725,66 @@ pressed_cb (TgChartWidget   *self,
 
   if (y >= self->chart_y)
     gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+/* The series drawn at @y (chart coordinates) over point @index: the piece of a stack
+ * that holds it, or the line whose point is nearest within a few pixels; -1 for none.
+ */
+static int
+series_at (TgChartWidget *self,
+           guint          index,
+           double         y)
+{
+  gboolean stacked = self->data.kind == TG_CHART_KIND_STACKED_BARS ||
+                     self->data.kind == TG_CHART_KIND_STACKED_AREA;
+  double below = self->geometry.plot_y + self->geometry.plot_height;
+  double best_distance = 16.0;
+  int best = -1;
+
+  for (guint s = 0; s < self->data.n_series; s++)
+    {
+      double px;
+      double py;
+
+      if (!tg_chart_point_position (&self->data, &self->geometry, s, index, &px, &py))
+        continue;
+
+      if (stacked)
+        {
+          if (y >= py - 1 && y <= below + 1)
+            return s;
+          below = py;
+        }
+      else if (fabs (py - y) < best_distance)
+        {
+          best_distance = fabs (py - y);
+          best = s;
+        }
+    }
+
+  return best;
+}
+
+static void
+released_cb (TgChartWidget   *self,
+             int              n_press,
+             double           x,
+             double           y,
+             GtkGestureClick *gesture)
+{
+  gssize index;
+  double chart_y = y - self->chart_y;
+
+  g_assert (TG_IS_CHART_WIDGET (self));
+
+  if (n_press != 1 || y < self->chart_y || self->cache == NULL || !has_hover (self))
+    return;
+
+  index = tg_chart_index_at (&self->data, &self->geometry, x);
+  if (index < 0)
+    return;
+
+  g_signal_emit (self, signals[ACTIVATE_POINT], 0, (guint)index, series_at (self, index, chart_y));
 }
 
 static void
@@ -880,6 +955,18 @@ tg_chart_widget_class_init (TgChartWidgetClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * TgChartWidget::activate-point:
+   * @index: the point (bucket) clicked, or hovered when Enter was pressed
+   * @series: the series clicked: its piece of a stack, or its line; -1 for the whole
+   *   point (Enter, or a click beside every line)
+   *
+   * Someone asked for what is behind a point: the Analytics page opens its calls.
+   */
+  signals[ACTIVATE_POINT] = g_signal_new ("activate-point", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_INT);
+
   gtk_widget_class_set_css_name (widget_class, "chartwidget");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -914,6 +1001,7 @@ tg_chart_widget_init (TgChartWidget *self)
 
   click = gtk_gesture_click_new ();
   g_signal_connect_object (click, "pressed", G_CALLBACK (pressed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (click, "released", G_CALLBACK (released_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   update_accessible (self);
