@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "tg-analytics-page.h"
 #include "tg-banner.h"
 #include "tg-demo.h"
 #include "tg-month-summary.h"
@@ -43,6 +44,7 @@ struct _TgWindow
   AdwFlap              *flap;
   AdwViewStack         *view_stack;
   TgOverviewPage       *overview_page;
+  TgAnalyticsPage      *analytics_page;
   GtkLabel             *footer_status_label;
   GtkLabel             *footer_user_label;
   GtkWidget            *export_button;

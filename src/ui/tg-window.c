@@ -294,6 +294,7 @@ tg_window_notify_application (TgWindow   *self,
 
   g_set_object (&self->settings, settings);
   tg_window_load_size (self);
+  tg_analytics_page_bind_settings (self->analytics_page, settings);
 }
 
 static void
@@ -575,6 +576,7 @@ tg_window_class_init (TgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TgWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, TgWindow, analytics_page);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_status_label);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_user_label);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, export_button);
@@ -616,6 +618,10 @@ tg_window_init (TgWindow *self)
                            G_CALLBACK (_tg_window_update_ready), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->overview_page, "month-loaded",
                            G_CALLBACK (on_overview_month_loaded), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child",
+                           G_CALLBACK (_tg_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->analytics_page, "notify::ready",
+                           G_CALLBACK (_tg_window_update_actions), self, G_CONNECT_SWAPPED);
 
   _tg_window_actions_init (self);
 }
