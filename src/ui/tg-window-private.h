@@ -96,6 +96,7 @@ struct _TgWindow
 };
 
 /* tg-window.c */
+gboolean  _tg_window_analytics_shown      (TgWindow   *self);
 GWeakRef *_tg_window_weak_ref_new         (TgWindow   *self);
 void      _tg_window_clear_password       (char      **password);
 void      _tg_window_replace_cancellable  (GCancellable **cancellable);
