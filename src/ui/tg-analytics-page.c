@@ -687,6 +687,7 @@ on_loaded (GObject      *object,
   g_autoptr(GPtrArray) statements = NULL;
   TgAnalyticsAnswer *answer;
   TgAnalyticsPlan *plan;
+  GCancellable *cancellable;
   gint64 period[2];
   gint64 previous[2];
   gint64 days[2];
@@ -797,7 +798,8 @@ on_loaded (GObject      *object,
     g_ptr_array_add (statements, tg_usage_top_statement_new (period, TG_USAGE_GROUP_REGION,
                                                              g_ptr_array_index (slugs, i),
                                                              TG_USAGE_TOP_MAX_LIMIT));
-  tg_db_connection_query_batch_async (self->connection, statements, load->cancellable,
+  cancellable = load->cancellable;
+  tg_db_connection_query_batch_async (self->connection, statements, cancellable,
                                       on_regions_loaded, g_steal_pointer (&load));
 }
 

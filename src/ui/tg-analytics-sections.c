@@ -479,8 +479,46 @@ bucket_index (const TgAnalyticsPlan *plan,
   return G_MAXUINT;
 }
 
+/* A line far above every other (OpenAI's seconds among addresses' milliseconds) flattens
+ * them into the axis: it starts hidden, and its label goes to @hidden_label.
+ */
+static void
+hide_outlier (ChartBuilder  *builder,
+              char         **hidden_label)
+{
+  gssize top = -1;
+  double top_max = 0;
+  double second_max = 0;
+
+  for (guint s = 0; s < builder->series->len; s++)
+    {
+      const double *values = g_ptr_array_index (builder->values, s);
+      double max = 0;
+
+      for (guint i = 0; i < builder->instants->len; i++)
+        if (isfinite (values[i]))
+          max = MAX (max, values[i]);
+
+      if (max > top_max)
+        {
+          second_max = top_max;
+          top_max = max;
+          top = s;
+        }
+      else
+        second_max = MAX (second_max, max);
+    }
+
+  if (top >= 0 && second_max > 0 && top_max > 4 * second_max)
+    {
+      g_array_index (builder->series, TgChartSeries, top).hidden = TRUE;
+      *hidden_label = g_strdup (g_ptr_array_index (builder->labels, top));
+    }
+}
+
 /* A time chart of @metric per group of @rows: the biggest MAX_SERIES groups of
- * @ranking, then the others together.
+ * @ranking, then the others together. With @hidden_label, a line far above the others
+ * starts hidden (hide_outlier()).
  */
 static void
 fill_time_chart (TgAnalyticsPage   *self,
@@ -490,13 +528,14 @@ fill_time_chart (TgAnalyticsPage   *self,
                  GPtrArray         *ranking,
                  TgUsageGroupBy     group_by,
                  TgAnalyticsMetric  metric,
-                 TgCallsStatus      status)
+                 TgCallsStatus      status,
+                 char             **hidden_label)
 {
   TgAnalyticsAnswer *answer = self->answer;
   const TgAnalyticsPlan *plan = answer->plan;
   gboolean additive = metric <= TG_ANALYTICS_METRIC_COST;
   guint n_points = plan->bounds->len - 1;
-  g_autoptr(GPtrArray) ranked = g_ptr_array_copy (ranking, NULL, NULL);
+  g_autoptr(GPtrArray) ranked = g_ptr_array_sized_new (ranking->len);
   g_autoptr(GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
   ChartDrill *drill = g_new0 (ChartDrill, 1);
   SortContext context = { metric };
@@ -504,6 +543,9 @@ fill_time_chart (TgAnalyticsPage   *self,
   TgChartData data = { 0 };
   guint n_shown;
 
+  /* Borrowed: a copy made by g_ptr_array_copy() would free the rows with it. */
+  for (guint i = 0; i < ranking->len; i++)
+    g_ptr_array_add (ranked, g_ptr_array_index (ranking, i));
   g_ptr_array_sort_with_data (ranked, compare_rows, &context);
   n_shown = ranked->len > MAX_SERIES + 1 ? MAX_SERIES : ranked->len;
 
@@ -573,6 +615,9 @@ fill_time_chart (TgAnalyticsPage   *self,
         }
       g_ptr_array_add (drill->groups, NULL);
     }
+
+  if (hidden_label != NULL)
+    hide_outlier (&builder, hidden_label);
 
   data.kind = !additive ? TG_CHART_KIND_LINE
               : n_points <= MAX_BARS ? TG_CHART_KIND_STACKED_BARS : TG_CHART_KIND_STACKED_AREA;
@@ -645,6 +690,8 @@ fill_bar_chart (TgAnalyticsPage *self,
 
   tg_chart_widget_set_title (chart, title);
   tg_chart_widget_set_data (chart, &data);
+  /* A bar a row, however many. */
+  gtk_widget_set_size_request (GTK_WIDGET (chart), -1, 34 * MAX (data.n_series, 1) + 12);
   chart_builder_clear (&builder);
 }
 
@@ -674,7 +721,7 @@ show_trends (TgAnalyticsPage *self)
   gtk_label_set_text (self->trends_title, title);
 
   fill_time_chart (self, self->trends_chart, title, answer->series, answer->current->rows,
-                   answer->group_by, metric, status);
+                   answer->group_by, metric, status, NULL);
   gtk_stack_set_visible_child_name (self->trends_chart_stack,
                                     answer->current->total->calls > 0 ? "chart" : "empty");
 
@@ -692,7 +739,7 @@ show_trends (TgAnalyticsPage *self)
   columns[1] = (TgDataTableColumn) { value_title, TRUE };
   columns[2] = (TgDataTableColumn) { _("Period Before"), TRUE };
   columns[3] = (TgDataTableColumn) { _("Difference"), TRUE };
-  columns[4] = (TgDataTableColumn) { _("Change, %"), TRUE };
+  columns[4] = (TgDataTableColumn) { _("Change"), TRUE, _("Change, %") };
   tg_data_table_set_columns (self->trends_table, columns, G_N_ELEMENTS (columns));
   tg_data_table_set_placeholder (self->trends_table, _("No calls in either period"));
 
@@ -776,7 +823,7 @@ fill_cost_table (TgAnalyticsPage *self,
   g_autoptr(GPtrArray) filters = filters_new ();
   g_autofree char *cost_title = g_strdup_printf (_("Cost, %s"), answer->currency);
   TgDataTableColumn columns[] = {
-    { group_title, FALSE }, { cost_title, TRUE }, { _("Share, %"), TRUE }, { _("Calls"), TRUE },
+    { group_title, FALSE }, { cost_title, TRUE }, { _("Share"), TRUE, _("Share, %") }, { _("Calls"), TRUE },
   };
 
   tg_data_table_set_columns (table, columns, G_N_ELEMENTS (columns));
@@ -873,13 +920,16 @@ show_performance (TgAnalyticsPage *self)
   g_autoptr(GPtrArray) status_filters = filters_new ();
   g_autofree char *days = _tg_analytics_format_days (&plan->first_day, &plan->last_day);
   g_autofree char *latency_title = NULL;
+  g_autofree char *latency_subtitle = NULL;
   g_autofree char *errors_title = NULL;
+  g_autofree char *hidden = NULL;
   TgDataTableColumn columns[] = {
-    { _("Provider"), FALSE }, { _("Calls"), TRUE }, { _("Error Rate, %"), TRUE },
-    { _("Timeouts"), TRUE }, { _("p50, ms"), TRUE }, { _("p95, ms"), TRUE }, { _("p99, ms"), TRUE },
+    { _("Provider"), FALSE }, { _("Calls"), TRUE }, { _("Error Rate"), TRUE, _("Error Rate, %") },
+    { _("Timeouts"), TRUE }, { _("p50"), TRUE, _("p50, ms") }, { _("p95"), TRUE, _("p95, ms") },
+    { _("p99"), TRUE, _("p99, ms") },
   };
   TgDataTableColumn status_columns[] = {
-    { _("Outcome"), FALSE }, { _("Calls"), TRUE }, { _("Share, %"), TRUE },
+    { _("Outcome"), FALSE }, { _("Calls"), TRUE }, { _("Share"), TRUE, _("Share, %") },
   };
 
   /* Each provider over the period: its buckets added up, histograms merged. */
@@ -912,12 +962,18 @@ show_performance (TgAnalyticsPage *self)
   errors_title = g_strdup_printf (_("Error rate %s by provider"), bucket_word (plan->bucket));
   fill_time_chart (self, g_hash_table_lookup (self->charts, "latency"), latency_title,
                    answer->performance, totals, TG_USAGE_GROUP_PROVIDER, TG_ANALYTICS_METRIC_P95,
-                   TG_CALLS_STATUS_ANY);
+                   TG_CALLS_STATUS_ANY, &hidden);
   fill_time_chart (self, g_hash_table_lookup (self->charts, "errors"), errors_title,
                    answer->performance, totals, TG_USAGE_GROUP_PROVIDER,
-                   TG_ANALYTICS_METRIC_ERROR_RATE, TG_CALLS_STATUS_ERROR);
-  set_subtitle (self, "latency", _("Half of the calls took longer than the median, one in twenty "
-                                   "longer than this"));
+                   TG_ANALYTICS_METRIC_ERROR_RATE, TG_CALLS_STATUS_ERROR, NULL);
+  if (hidden != NULL)
+    /* TRANSLATORS: under the latency chart; %s is a provider whose line starts hidden */
+    latency_subtitle = g_strdup_printf (_("One call in twenty took longer than this. %s takes "
+                                          "far longer than the others and is hidden: select "
+                                          "it above the chart to show it."), hidden);
+  else
+    latency_subtitle = g_strdup (_("One call in twenty took longer than this"));
+  set_subtitle (self, "latency", latency_subtitle);
   set_subtitle (self, "errors", _("Calls answered with 4xx or 5xx, or not answered"));
   set_subtitle (self, "providers", days);
   set_subtitle (self, "statuses", days);
@@ -987,7 +1043,7 @@ show_regions (TgAnalyticsPage *self)
   g_autofree char *cost_title = g_strdup_printf (_("Cost, %s"), answer->currency);
   TgDataTableColumn columns[] = {
     { _("Region"), FALSE }, { _("Provider"), FALSE }, { _("Calls"), TRUE }, { cost_title, TRUE },
-    { _("Share of Region, %"), TRUE },
+    { _("Share of Region"), TRUE, _("Share of Region, %") },
   };
 
   set_subtitle (self, "regions", days);

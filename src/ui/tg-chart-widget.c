@@ -37,7 +37,8 @@ struct _TgChartWidget
   GtkWidget        parent_instance;
 
   /* owned children */
-  GtkWidget       *legend;       /* a toggle button a series, then the band's key */
+  GtkWidget       *legend;       /* a toggle button a series, then the band's key; a flow
+                                  * box, so that many series wrap rather than widen */
 
   /* owned: the copy of the data that @data points into */
   char            *title;
@@ -554,6 +555,13 @@ tg_chart_widget_measure (GtkWidget      *widget,
     }
 }
 
+static GtkSizeRequestMode
+tg_chart_widget_get_request_mode (GtkWidget *widget)
+{
+  /* The legend wraps: the narrower, the taller. */
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
 static void
 tg_chart_widget_size_allocate (GtkWidget *widget,
                                int        width,
@@ -825,7 +833,7 @@ rebuild_legend (TgChartWidget *self)
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (self->legend)) != NULL)
-    gtk_box_remove (GTK_BOX (self->legend), child);
+    gtk_flow_box_remove (GTK_FLOW_BOX (self->legend), child);
 
   for (guint s = 0; s < self->data.n_series; s++)
     {
@@ -843,7 +851,7 @@ rebuild_legend (TgChartWidget *self)
       g_object_set_data (G_OBJECT (button), "tg-series-index", GUINT_TO_POINTER (s));
       g_signal_connect_object (button, "toggled", G_CALLBACK (legend_toggled_cb), self,
                                G_CONNECT_SWAPPED);
-      gtk_box_append (GTK_BOX (self->legend), button);
+      gtk_flow_box_append (GTK_FLOW_BOX (self->legend), button);
     }
 
   if (self->band != NULL)
@@ -852,10 +860,12 @@ rebuild_legend (TgChartWidget *self)
                                    self->band->color_index, TRUE);
 
       gtk_widget_add_css_class (key, "band-key");
-      gtk_box_append (GTK_BOX (self->legend), key);
+      gtk_flow_box_append (GTK_FLOW_BOX (self->legend), key);
     }
 
-  gtk_widget_set_visible (self->legend, self->data.n_series > 0);
+  /* Horizontal bars carry their names beside them: a legend would say it twice. */
+  gtk_widget_set_visible (self->legend, self->data.n_series > 0 &&
+                                        self->data.kind != TG_CHART_KIND_HORIZONTAL_BARS);
 }
 
 static void
@@ -940,6 +950,7 @@ tg_chart_widget_class_init (TgChartWidgetClass *klass)
 
   widget_class->measure = tg_chart_widget_measure;
   widget_class->size_allocate = tg_chart_widget_size_allocate;
+  widget_class->get_request_mode = tg_chart_widget_get_request_mode;
   widget_class->snapshot = tg_chart_widget_snapshot;
   widget_class->css_changed = tg_chart_widget_css_changed;
 
@@ -981,9 +992,13 @@ tg_chart_widget_init (TgChartWidget *self)
   tg_chart_style_init (&self->style);
   self->style.show_legend = FALSE;
 
-  self->legend = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+  self->legend = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->legend), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->legend), 64);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->legend), 2);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->legend), 0);
   gtk_widget_add_css_class (self->legend, "chart-legend");
-  gtk_widget_set_halign (self->legend, GTK_ALIGN_START);
+  gtk_widget_set_halign (self->legend, GTK_ALIGN_FILL);
   gtk_widget_set_parent (self->legend, GTK_WIDGET (self));
   gtk_widget_set_visible (self->legend, FALSE);
 
@@ -1136,6 +1151,8 @@ tg_chart_widget_set_series_visible (TgChartWidget *self,
   for (button = gtk_widget_get_first_child (self->legend); button != NULL && i < series;
        button = gtk_widget_get_next_sibling (button))
     i++;
+  if (GTK_IS_FLOW_BOX_CHILD (button))
+    button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (button));
   if (GTK_IS_TOGGLE_BUTTON (button))
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), visible);
 

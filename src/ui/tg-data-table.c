@@ -32,6 +32,7 @@ struct _TgDataTable
 
   /* owned */
   GPtrArray    *titles;      /* char * */
+  GPtrArray    *csv_titles;  /* char * */
   GArray       *numeric;     /* gboolean a column */
   GPtrArray    *size_groups; /* GtkSizeGroup a column */
   GPtrArray    *cells;       /* GStrv a row */
@@ -118,6 +119,7 @@ tg_data_table_finalize (GObject *object)
   TgDataTable *self = TG_DATA_TABLE (object);
 
   g_clear_pointer (&self->titles, g_ptr_array_unref);
+  g_clear_pointer (&self->csv_titles, g_ptr_array_unref);
   g_clear_pointer (&self->numeric, g_array_unref);
   g_clear_pointer (&self->cells, g_ptr_array_unref);
   g_clear_pointer (&self->plain, g_ptr_array_unref);
@@ -209,6 +211,7 @@ tg_data_table_init (TgDataTable *self)
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
 
   self->titles = g_ptr_array_new_with_free_func (g_free);
+  self->csv_titles = g_ptr_array_new_with_free_func (g_free);
   self->numeric = g_array_new (FALSE, FALSE, sizeof (gboolean));
   self->size_groups = g_ptr_array_new_with_free_func (g_object_unref);
   self->cells = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
@@ -263,6 +266,7 @@ tg_data_table_set_columns (TgDataTable             *self,
   while ((child = gtk_widget_get_first_child (self->header)) != NULL)
     gtk_box_remove (GTK_BOX (self->header), child);
   g_ptr_array_set_size (self->titles, 0);
+  g_ptr_array_set_size (self->csv_titles, 0);
   g_array_set_size (self->numeric, 0);
   g_ptr_array_set_size (self->size_groups, 0);
 
@@ -271,6 +275,8 @@ tg_data_table_set_columns (TgDataTable             *self,
       GtkWidget *label;
 
       g_ptr_array_add (self->titles, g_strdup (columns[i].title));
+      g_ptr_array_add (self->csv_titles, g_strdup (columns[i].csv_title != NULL ? columns[i].csv_title
+                                                                                : columns[i].title));
       g_array_append_val (self->numeric, columns[i].numeric);
       g_ptr_array_add (self->size_groups, gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL));
 
@@ -492,7 +498,9 @@ tg_data_table_to_csv (TgDataTable *self)
 
   g_return_val_if_fail (TG_IS_DATA_TABLE (self), NULL);
 
-  titles = g_ptr_array_copy (self->titles, NULL, NULL);
+  titles = g_ptr_array_sized_new (self->csv_titles->len + 1);
+  for (guint i = 0; i < self->csv_titles->len; i++)
+    g_ptr_array_add (titles, g_ptr_array_index (self->csv_titles, i));
   g_ptr_array_add (titles, NULL);
 
   return tg_csv_encode ((const char * const *)titles->pdata, self->plain);

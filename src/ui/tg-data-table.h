@@ -15,13 +15,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TgDataTable, tg_data_table, TG, DATA_TABLE, GtkWidget)
 
-/* A column: its title (also the CSV header), and whether it holds figures (right-aligned,
- * tabular digits) or text (left-aligned, the first one takes the spare width).
+/* A column: its title, whether it holds figures (right-aligned, tabular digits) or text
+ * (left-aligned, the first one takes the spare width), and its title in the CSV when that
+ * says more (the unit of plain figures: "Share, %").
  */
 typedef struct
 {
   const char *title;
   gboolean    numeric;
+  const char *csv_title;   /* (nullable): the title */
 } TgDataTableColumn;
 
 GtkWidget  *tg_data_table_new             (void);

@@ -570,6 +570,7 @@ tg_window_class_init (TgWindowClass *klass)
   g_type_ensure (TG_TYPE_BANNER);
   g_type_ensure (TG_TYPE_MONTH_SUMMARY);
   g_type_ensure (TG_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (TG_TYPE_ANALYTICS_PAGE);
   g_type_ensure (TG_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tg-window.ui");
