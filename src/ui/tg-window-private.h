@@ -47,6 +47,7 @@ struct _TgWindow
   TgAnalyticsPage      *analytics_page;
   GtkLabel             *footer_status_label;
   GtkLabel             *footer_user_label;
+  GtkLabel             *footer_database_label;
   GtkWidget            *export_button;
 
   /* owned */

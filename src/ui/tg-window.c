@@ -588,6 +588,7 @@ tg_window_class_init (TgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TgWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, analytics_page);
+  gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_database_label);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_status_label);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_user_label);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, export_button);
