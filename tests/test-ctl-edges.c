@@ -295,6 +295,53 @@ static const RefusalCase refusal_cases[] = {
     { "settings", "set", "billing-timezone", "leapseconds" }, "not a known time zone" },
   { "names/zoneinfo-tzdata",
     { "settings", "set", "billing-timezone", "tzdata.zi" }, "not a known time zone" },
+  /* The calls behind a figure: outcomes, page sizes, ids, names and dates. */
+  { "calls/status-word",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--status", "fine" },
+    "--status takes ok, error (no answer, 4xx or 5xx), timeout (no answer) or an HTTP status "
+    "code from 0 to 599, not “fine”" },
+  { "calls/status-600",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--status", "600" },
+    "not “600”" },
+  { "calls/status-hex",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--status", "0x1F4" },
+    "not “0x1F4”" },
+  { "calls/status-fraction",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--status", "200.5" },
+    "not “200.5”" },
+  { "calls/limit-0",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--limit", "0" },
+    "--limit takes a whole number from 1 to 1,000 (calls a page), not “0”" },
+  { "calls/limit-1001",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--limit", "1001" },
+    "--limit takes a whole number from 1 to 1,000" },
+  { "calls/limit-nan",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--limit", "nan" },
+    "--limit takes a whole number from 1 to 1,000" },
+  { "calls/after-id-0",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--after-id", "0" },
+    "--after-id takes a whole number from 1 to 9,007,199,254,740,992" },
+  { "calls/after-id-fraction",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--after-id", "2.5" },
+    "--after-id takes a whole number" },
+  { "calls/after-id-huge",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--after-id",
+      "9223372036854775807" },
+    "--after-id takes a whole number" },
+  { "calls/user-text",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--user", "ann" },
+    "--user takes a whole number" },
+  { "calls/provider",
+    { "usage", "calls", "--from", "2026-03-01", "--to", "2026-03-31", "--provider", "nosuch" },
+    "no provider “nosuch”; the providers are canada_post, geoscape" },
+  { "calls/year-1",
+    { "usage", "calls", "--from", "0001-01-01", "--to", "0001-01-02" }, RANGE },
+  { "calls/2200",
+    { "usage", "calls", "--from", "2199-12-31", "--to", "2200-01-01" }, RANGE },
+  { "calls/backwards",
+    { "usage", "calls", "--from", "2026-03-31", "--to", "2026-03-01" }, "is after --to" },
+  { "calls/no-range",
+    { "usage", "calls", "--from", "2026-03-01" }, "--from and --to are required" },
   /* Numbers of refresh (simulate's are test-simulate's). */
   { "numbers/interval-nan",
     { "refresh", "--follow", "--interval", "nan" }, "--interval takes a number" },
@@ -432,6 +479,62 @@ test_escapes (void)
   g_assert_true (found);
 }
 
+/* The calls behind a figure: the endpoint written out in the table, its columns in line;
+ * exact in the JSON.
+ */
+static void
+test_calls_escapes (void)
+{
+  const char * const table[] = {
+    "usage", "calls", "--from", "2026-03-08", "--to", "2026-03-08", NULL,
+  };
+  const char * const json[] = {
+    "usage", "calls", "--from", "2026-03-08", "--to", "2026-03-08", "--json", NULL,
+  };
+  g_auto(CtlRun) text_run = { 0 };
+  g_auto(CtlRun) json_run = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonObject *root;
+  JsonArray *rows;
+  TgTestDb *db = get_db ();
+
+  if (db == NULL)
+    return;
+
+  run_ctl (&text_run, db, table);
+  g_test_message ("%s", text_run.out);
+  g_assert_cmpint (text_run.status, ==, 0);
+  assert_inert (text_run.out, "the table");
+  g_assert_nonnull (strstr (text_run.out,
+                            "  /v1/\\x1B]0;pwned\\x07geo\\x1B[2K\\r\\u202Eevil\\u009B  "));
+
+  /* Heading, blank line, column titles, one call: the status ends under its title. */
+  lines = g_strsplit (text_run.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  {
+    const char *title_end = strstr (lines[2], "status") + strlen ("status");
+    glong column = g_utf8_pointer_to_offset (lines[2], title_end);
+    g_autofree char *head = NULL;
+
+    g_assert_cmpint (g_utf8_strlen (lines[3], -1), >, column);
+    head = g_utf8_substring (lines[3], 0, column);
+    g_assert_true (g_str_has_suffix (head, "200"));
+  }
+
+  run_ctl (&json_run, db, json);
+  g_assert_cmpint (json_run.status, ==, 0);
+  json_parser_load_from_data (parser, json_run.out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  rows = json_object_get_array_member (root, "rows");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 0),
+                                                  "api_endpoint"), ==, EVIL_ENDPOINT);
+  g_assert_true (json_object_get_null_member (root, "next_after_id"));
+}
+
 /* Costs that leave out unpriced calls say so under the table, with the count the JSON
  * gives and the groups they are in; a table whose costs are whole says nothing more.
  */
@@ -514,6 +617,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/db/ctl-edges/settings-kept", test_settings_kept);
   g_test_add_func ("/tollgate/db/ctl-edges/widest", test_widest);
   g_test_add_func ("/tollgate/db/ctl-edges/escapes", test_escapes);
+  g_test_add_func ("/tollgate/db/ctl-edges/calls-escapes", test_calls_escapes);
   g_test_add_func ("/tollgate/db/ctl-edges/unpriced", test_unpriced);
 
   status = g_test_run ();

@@ -202,6 +202,76 @@ ctl_db_new (gboolean migrate)
   return tg_test_db_new (migrate);
 }
 
+/* usage calls: a row has every column of tollgate.api_usage_tracking under its own name,
+ * jsonb as JSON (the simulated requests and responses are objects), money as decimal
+ * strings, and its costs; pages follow next_after_id, an int until the last page's null.
+ */
+static const char * const call_columns[] = {
+  "api_usage_id:int", "created_at:string", "user_id:int?", "api_provider:string",
+  "api_endpoint:string", "request_type:string", "call_count:int", "credit_cost:money",
+  "response_time:int?", "request_data:object?", "response_data:object?",
+  "response_status:int", "billing_period:string?", "is_billable:bool", "ip_address:string?",
+  "user_agent:string?", "feature:string?", "region:string?", NULL,
+};
+
+static const char * const call_costs[] = {
+  "native_currency:string?", "cost_native:money?", "cost:money?", NULL,
+};
+
+static void
+test_calls_shapes (TgTestDb           *db,
+                   const char * const *usage_context)
+{
+  const char * const spec[] = { "rows:array", "next_after_id:int?", NULL };
+  g_autofree char *after = NULL;
+  gint64 listed = 0;
+  guint pages = 0;
+
+  do
+    {
+      /* The first page without --after-id: the argument list ends there. */
+      g_autofree char *after_option = after != NULL ? g_strdup_printf ("--after-id=%s", after)
+                                                    : NULL;
+      g_autoptr(JsonObject) object = run_json (db, FALSE, "usage", "calls",
+                                               "--from", "2026-03-09", "--to", "2026-03-10",
+                                               "--limit", "300", after_option, NULL);
+      JsonArray *rows = json_object_get_array_member (object, "rows");
+      JsonNode *next = json_object_get_member (object, "next_after_id");
+
+      check_object (object, "usage calls", spec, usage_context, NULL);
+      check_elements (object, "rows", call_columns, call_costs, NULL);
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        {
+          JsonObject *row = json_array_get_object_element (rows, i);
+
+          /* The instant to the microsecond, in the billing time zone (UTC here). */
+          g_assert_true (g_regex_match_simple ("^2026-03-(09|10)T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                                               "\\.[0-9]{6}\\+00:00$",
+                                               json_object_get_string_member (row, "created_at"),
+                                               0, 0));
+        }
+      listed += json_array_get_length (rows);
+      pages++;
+
+      g_clear_pointer (&after, g_free);
+      if (!JSON_NODE_HOLDS_NULL (next))
+        {
+          JsonObject *last = json_array_get_object_element (rows, json_array_get_length (rows) - 1);
+
+          g_assert_cmpint (json_array_get_length (rows), ==, 300);
+          g_assert_cmpint (json_node_get_int (next), ==,
+                           json_object_get_int_member (last, "api_usage_id"));
+          after = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (next));
+        }
+    }
+  while (after != NULL);
+
+  g_assert_cmpuint (pages, >, 1);
+  g_assert_cmpint (listed, ==, tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM tollgate.api_usage_tracking "
+    "WHERE created_at >= '2026-03-09 00:00+00' AND created_at < '2026-03-11 00:00+00'"));
+}
+
 static void
 test_shapes (void)
 {
@@ -302,6 +372,8 @@ test_shapes (void)
                     NULL);
       check_elements (object, "rows", row, figures, NULL);
     }
+
+  test_calls_shapes (db, usage_context);
 }
 
 /* A value holding quotes and a backslash comes out as the same string, not broken JSON.

@@ -114,10 +114,11 @@ count_progress (const TgMigration *migration,
 
 /* Migration numbers handed out to branches that are not in this tree yet: issue 9's parts
  * were given 0008 and 0009 (connections and schema checks) and 0010 and 0011 (writes that
- * stop halfway, the audit log), and may land in any order. Only these may be missing;
- * drop a number once its migration is here.
+ * stop halfway, the audit log), issue 10's 0012 (rollup levels) and 0013 (the calls
+ * behind a figure), and may land in any order. Only these may be missing; drop a number
+ * once its migration is here.
  */
-static const guint reserved_versions[] = { 9 };
+static const guint reserved_versions[] = { 9, 12 };
 
 static gboolean
 is_reserved (guint version)

@@ -25,7 +25,7 @@ static const TgCtlCommand commands[] = {
   { "refresh",  tg_ctl_refresh,  "Add new usage rows to the rollups (--follow keeps going)" },
   { "settings", tg_ctl_settings, "Get or set a shared setting (billing-timezone, reporting-currency)" },
   { "simulate", tg_ctl_simulate, "Write realistic simulated API traffic (history or live)" },
-  { "usage",    tg_ctl_usage,    "Usage figures: overview, series, latency (exact up to now)" },
+  { "usage",    tg_ctl_usage,    "Usage figures: overview, series, latency (exact up to now); the calls behind them" },
 };
 
 static void

@@ -99,11 +99,13 @@ tg_ctl_fail (GError *error)
   return TG_CTL_EXIT_FAILURE;
 }
 
-/* A bound of a numeric option as people read it: "10,000", "0.1". */
+/* A bound of a numeric option as people read it: "10,000", "0.1". Whole numbers are
+ * exact in a double up to 2^53 (the largest id tollgatectl takes).
+ */
 static char *
 format_bound (double value)
 {
-  if (value == floor (value) && fabs (value) < 1e15)
+  if (value == floor (value) && fabs (value) <= 9007199254740992.0)
     return tg_format_count ((gint64)value);
 
   return g_strdup_printf ("%g", value);

@@ -1,4 +1,4 @@
-/* tg-ctl-usage.c — tollgatectl usage overview|series|latency
+/* tg-ctl-usage.c — tollgatectl usage overview|series|latency|calls
  *
  * Copyright 2026 The Tollgate Authors
  *
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tg-calls-queries.h"
 #include "tg-catalog-queries.h"
 #include "tg-ctl-common.h"
 #include "tg-ctl-table.h"
@@ -646,6 +647,311 @@ usage_series_or_latency (TgCtlGlobals  *globals,
   return TG_CTL_EXIT_OK;
 }
 
+/* The calls behind a figure, a page at a time. */
+
+/* --status: ok, error, timeout, or an HTTP status code (0: no answer). */
+static gboolean
+parse_status (const char     *text,
+              TgCallsStatus  *status,
+              int            *code,
+              GError        **error)
+{
+  const TgCtlNumberRange range = { "--status", 0, 599, FALSE, TRUE, NULL };
+  double value;
+
+  if (g_strcmp0 (text, "ok") == 0)
+    *status = TG_CALLS_STATUS_OK;
+  else if (g_strcmp0 (text, "error") == 0)
+    *status = TG_CALLS_STATUS_ERROR;
+  else if (g_strcmp0 (text, "timeout") == 0)
+    *status = TG_CALLS_STATUS_TIMEOUT;
+  else if (tg_ctl_parse_number (&range, text, &value, NULL))
+    {
+      *status = TG_CALLS_STATUS_CODE;
+      *code = (int)value;
+    }
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--status takes ok, error (no answer, 4xx or 5xx), timeout (no answer) "
+                   "or an HTTP status code from 0 to 599, not “%s”", text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A jsonb column as the JSON value it holds; null for SQL NULL. */
+static gboolean
+add_json_text (JsonBuilder  *builder,
+               const char   *name,
+               const char   *text,
+               GError      **error)
+{
+  JsonNode *node;
+
+  json_builder_set_member_name (builder, name);
+  if (text == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return TRUE;
+    }
+
+  node = json_from_string (text, error);
+  if (node == NULL)
+    return FALSE;
+  json_builder_add_value (builder, node);
+  return TRUE;
+}
+
+/* One call with every column of its row, named as the table names them, and its cost. */
+static gboolean
+add_call (JsonBuilder        *builder,
+          const TgUsageCall  *call,
+          GTimeZone          *tz,
+          GError            **error)
+{
+  g_autofree char *created_at = tg_time_bucket_format_usec (tz, call->created_at);
+
+  json_builder_begin_object (builder);
+  tg_ctl_json_add_int (builder, "api_usage_id", call->id);
+  tg_ctl_json_add_string (builder, "created_at", created_at);
+  json_builder_set_member_name (builder, "user_id");
+  if (call->has_user_id)
+    json_builder_add_int_value (builder, call->user_id);
+  else
+    json_builder_add_null_value (builder);
+  tg_ctl_json_add_string (builder, "api_provider", call->provider);
+  tg_ctl_json_add_string (builder, "api_endpoint", call->endpoint);
+  tg_ctl_json_add_string (builder, "request_type", call->request_type);
+  tg_ctl_json_add_int (builder, "call_count", call->call_count);
+  add_money (builder, "credit_cost", call->credit_cost);
+  json_builder_set_member_name (builder, "response_time");
+  if (call->response_time >= 0)
+    json_builder_add_int_value (builder, call->response_time);
+  else
+    json_builder_add_null_value (builder);
+  if (!add_json_text (builder, "request_data", call->request_data, error) ||
+      !add_json_text (builder, "response_data", call->response_data, error))
+    return FALSE;
+  tg_ctl_json_add_int (builder, "response_status", call->status);
+  tg_ctl_json_add_string (builder, "billing_period", call->billing_period);
+  json_builder_set_member_name (builder, "is_billable");
+  json_builder_add_boolean_value (builder, call->is_billable);
+  tg_ctl_json_add_string (builder, "ip_address", call->ip_address);
+  tg_ctl_json_add_string (builder, "user_agent", call->user_agent);
+  tg_ctl_json_add_string (builder, "feature", call->has_feature ? call->feature : NULL);
+  tg_ctl_json_add_string (builder, "region", call->has_region ? call->region : NULL);
+  tg_ctl_json_add_string (builder, "native_currency",
+                          *call->native_currency != '\0' ? call->native_currency : NULL);
+  if (call->priced_native)
+    add_money (builder, "cost_native", call->cost_native);
+  else
+    tg_ctl_json_add_string (builder, "cost_native", NULL);
+  if (call->priced)
+    add_money (builder, "cost", call->cost);
+  else
+    tg_ctl_json_add_string (builder, "cost", NULL);
+  json_builder_end_object (builder);
+
+  return TRUE;
+}
+
+/* The table for people: when, who, what, how it went and what it cost, not every column. */
+static void
+print_calls_table (TgCallsPage *page,
+                   GTimeZone   *tz,
+                   const char  *currency)
+{
+  g_autoptr(TgCtlTable) table = tg_ctl_table_new (0);
+  g_autofree char *cost_title = g_strdup_printf ("cost %s", currency);
+
+  tg_ctl_table_add_column (table, "id", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "time", TG_CTL_ALIGN_LEFT);
+  tg_ctl_table_add_column (table, "provider", TG_CTL_ALIGN_LEFT);
+  tg_ctl_table_add_column (table, "endpoint", TG_CTL_ALIGN_LEFT);
+  tg_ctl_table_add_column (table, "type", TG_CTL_ALIGN_LEFT);
+  tg_ctl_table_add_column (table, "status", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "ms", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "user", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, "feature", TG_CTL_ALIGN_LEFT);
+  tg_ctl_table_add_column (table, "calls", TG_CTL_ALIGN_RIGHT);
+  tg_ctl_table_add_column (table, cost_title, TG_CTL_ALIGN_RIGHT);
+
+  for (guint i = 0; i < page->calls->len; i++)
+    {
+      const TgUsageCall *call = g_ptr_array_index (page->calls, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, call->id);
+      g_autofree char *instant = tg_time_bucket_format_usec (tz, call->created_at);
+      g_autofree char *time = g_strdup_printf ("%.10s %.8s", instant, instant + 11);
+      g_autofree char *status = call->status == 0 ? g_strdup ("timeout")
+                                                  : g_strdup_printf ("%d", call->status);
+      g_autofree char *ms = call->response_time >= 0 ? tg_format_count (call->response_time)
+                                                     : g_strdup ("–");
+      g_autofree char *user = call->has_user_id
+                              ? g_strdup_printf ("%" G_GINT64_FORMAT, call->user_id)
+                              : g_strdup ("–");
+      g_autofree char *calls = tg_format_count (call->call_count);
+      g_autofree char *cost = call->priced ? tg_format_micros (call->cost, 6)
+                                           : g_strdup ("no price");
+
+      tg_ctl_table_add_row (table, id, time, call->provider, call->endpoint,
+                            call->request_type, status, ms, user,
+                            *call->feature != '\0' ? call->feature : "–", calls, cost, NULL);
+    }
+
+  tg_ctl_table_print (table);
+}
+
+static int
+usage_calls (TgCtlGlobals  *globals,
+             int            argc,
+             char         **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(TgCallsFilter) filter = NULL;
+  g_autoptr(TgCallsPage) page = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *provider = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *feature = NULL;
+  g_autofree char *status_text = NULL;
+  g_autofree char *after_text = NULL;
+  g_autofree char *limit_text = NULL;
+  Context ctx = { 0 };
+  TgCallsStatus status = TG_CALLS_STATUS_ANY;
+  int status_code = 0;
+  double user_id = 0;
+  double after_id = 0;
+  double limit = 100;
+  GDate from_date;
+  GDate to_date;
+  GDate after_to;
+  /* Ids and user ids travel through JSON, whose readers mostly hold numbers as doubles:
+   * whole numbers up to 2^53 are exact there and in tg_ctl_parse_number(). */
+  const TgCtlNumberRange user_range = {
+    "--user", -9007199254740992.0, 9007199254740992.0, FALSE, TRUE, "a user id",
+  };
+  const TgCtlNumberRange after_range = {
+    "--after-id", 1, 9007199254740992.0, FALSE, TRUE, "the next_after_id of the page before",
+  };
+  const TgCtlNumberRange limit_range = {
+    "--limit", 1, TG_CALLS_MAX_LIMIT, FALSE, TRUE, "calls a page",
+  };
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+      "First local date (billing time zone), from " TG_TIME_SUPPORTED_DATES, "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last local date, inclusive", "DATE" },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, "Only this provider", "SLUG" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, "Only this user's calls", "ID" },
+    { "feature", 0, 0, G_OPTION_ARG_STRING, &feature,
+      "Only this feature's calls (\"\": calls without one)", "NAME" },
+    { "status", 0, 0, G_OPTION_ARG_STRING, &status_text,
+      "ok (2xx), error (no answer, 4xx, 5xx), timeout (no answer) or a status code", "STATUS" },
+    { "after-id", 0, 0, G_OPTION_ARG_STRING, &after_text,
+      "The next page: the calls below this id (the previous page's next_after_id)", "N" },
+    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text, "Calls a page, 1 to 1,000 (default 100)",
+      "N" },
+    { NULL }
+  };
+  int ret;
+
+  g_option_context_set_summary (context,
+    "The calls behind a figure over a range of local dates, newest first, every column of\n"
+    "each with its cost, a page at a time (--after-id the previous page's next_after_id).");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if ((ret = tg_ctl_parse (context, globals, &argc, &argv)) >= 0)
+    return ret;
+  if (argc > 1)
+    return tg_ctl_usage_error (context, "unexpected argument “%s”", argv[1]);
+
+  if (from == NULL || to == NULL)
+    return tg_ctl_usage_error (context, "--from and --to are required (YYYY-MM-DD)");
+  if (!tg_time_bucket_parse_date (from, &from_date, &error))
+    return tg_ctl_usage_error (context, "--from: %s", error->message);
+  if (!tg_time_bucket_parse_date (to, &to_date, &error))
+    return tg_ctl_usage_error (context, "--to: %s", error->message);
+  if (g_date_compare (&from_date, &to_date) > 0)
+    return tg_ctl_usage_error (context, "--from %s is after --to %s", from, to);
+  if (status_text != NULL && !parse_status (status_text, &status, &status_code, &error))
+    return tg_ctl_usage_error (context, "%s", error->message);
+  if ((user != NULL && !tg_ctl_parse_number (&user_range, user, &user_id, &error)) ||
+      (after_text != NULL && !tg_ctl_parse_number (&after_range, after_text, &after_id, &error)) ||
+      (limit_text != NULL && !tg_ctl_parse_number (&limit_range, limit_text, &limit, &error)))
+    return tg_ctl_usage_error (context, "%s", error->message);
+
+  conn = tg_ctl_connect (globals, &error);
+  if (conn == NULL || !context_load (&ctx, conn, &error))
+    {
+      context_clear (&ctx);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+  if ((ret = check_provider (context, conn, provider)) >= 0)
+    {
+      context_clear (&ctx);
+      return ret;
+    }
+
+  after_to = to_date;
+  g_date_add_days (&after_to, 1);
+  filter = tg_calls_filter_new (tg_time_bucket_day_start (ctx.tz, &from_date),
+                                tg_time_bucket_day_start (ctx.tz, &after_to));
+  filter->provider = g_strdup (provider);
+  filter->has_user_id = user != NULL;
+  filter->user_id = (gint64)user_id;
+  filter->feature = g_strdup (feature);
+  filter->status = status;
+  filter->status_code = status_code;
+
+  page = tg_calls_fetch (conn, filter, (gint64)after_id, (guint)limit, &error);
+  if (page == NULL)
+    {
+      context_clear (&ctx);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+
+  if (globals->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      add_context (builder, &ctx);
+      json_builder_set_member_name (builder, "rows");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < page->calls->len; i++)
+        {
+          if (!add_call (builder, g_ptr_array_index (page->calls, i), ctx.tz, &error))
+            {
+              context_clear (&ctx);
+              return tg_ctl_fail (g_steal_pointer (&error));
+            }
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "next_after_id");
+      if (page->next_after_id != 0)
+        json_builder_add_int_value (builder, page->next_after_id);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+      tg_ctl_print_json (builder);
+    }
+  else
+    {
+      g_autofree char *what = g_strdup_printf ("Calls from %s to %s, newest first", from, to);
+
+      print_heading (what, &ctx);
+      print_calls_table (page, ctx.tz, ctx.currency);
+      if (page->next_after_id != 0)
+        g_print ("\nMore calls: add --after-id %" G_GINT64_FORMAT "\n", page->next_after_id);
+    }
+
+  context_clear (&ctx);
+  return TG_CTL_EXIT_OK;
+}
+
 int
 tg_ctl_usage (TgCtlGlobals  *globals,
               int            argc,
@@ -659,10 +965,13 @@ tg_ctl_usage (TgCtlGlobals  *globals,
     return usage_series_or_latency (globals, argc - 1, argv + 1, FALSE);
   if (g_strcmp0 (verb, "latency") == 0)
     return usage_series_or_latency (globals, argc - 1, argv + 1, TRUE);
+  if (g_strcmp0 (verb, "calls") == 0)
+    return usage_calls (globals, argc - 1, argv + 1);
 
-  g_printerr ("Usage: tollgatectl usage overview|series|latency [OPTIONS]\n"
+  g_printerr ("Usage: tollgatectl usage overview|series|latency|calls [OPTIONS]\n"
               "  overview  this month (or --month) per provider\n"
               "  series    per time bucket and group over a range\n"
-              "  latency   percentiles and error rates per group over a range\n");
+              "  latency   percentiles and error rates per group over a range\n"
+              "  calls     the calls behind a figure, newest first, a page at a time\n");
   return verb == NULL || g_strcmp0 (verb, "--help") != 0 ? TG_CTL_EXIT_USAGE : TG_CTL_EXIT_OK;
 }

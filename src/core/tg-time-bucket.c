@@ -612,6 +612,20 @@ tg_time_bucket_range_parse (GTimeZone     *tz,
   return tg_time_bucket_range (tz, size, &from_date, &to_date, error);
 }
 
+/* ISO 8601 with the offset in force, to the second or the microsecond. */
+static char *
+format_local (GDateTime *local,
+              gboolean   microseconds)
+{
+  /* Only local mean times of the 19th century have offsets with seconds. */
+  if (g_date_time_get_utc_offset (local) % G_TIME_SPAN_MINUTE != 0)
+    return g_date_time_format (local, microseconds ? "%Y-%m-%dT%H:%M:%S.%f%::z"
+                                                   : "%Y-%m-%dT%H:%M:%S%::z");
+
+  return g_date_time_format (local, microseconds ? "%Y-%m-%dT%H:%M:%S.%f%:z"
+                                                 : "%Y-%m-%dT%H:%M:%S%:z");
+}
+
 /**
  * tg_time_bucket_format_start:
  *
@@ -631,11 +645,41 @@ tg_time_bucket_format_start (GTimeZone *tz,
   utc = g_date_time_new_from_unix_utc (utc_seconds);
   local = g_date_time_to_timezone (utc, tz);
 
-  /* Only local mean times of the 19th century have offsets with seconds. */
-  if (g_date_time_get_utc_offset (local) % G_TIME_SPAN_MINUTE != 0)
-    return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%::z");
+  return format_local (local, FALSE);
+}
 
-  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+/**
+ * tg_time_bucket_format_usec:
+ * @utc_usec: microseconds since the epoch, UTC (a call's created_at)
+ *
+ * Returns: (transfer full): the local time at @utc_usec to the microsecond, with the
+ *   offset in force then, as "2026-10-04T09:15:02.000417+10:30"
+ */
+char *
+tg_time_bucket_format_usec (GTimeZone *tz,
+                            gint64     utc_usec)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) exact = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  gint64 seconds = utc_usec / G_USEC_PER_SEC;
+  gint64 usec = utc_usec % G_USEC_PER_SEC;
+
+  g_return_val_if_fail (tz != NULL, NULL);
+
+  /* Whole seconds towards the past, so that the microseconds count forwards. */
+  if (usec < 0)
+    {
+      seconds -= 1;
+      usec += G_USEC_PER_SEC;
+    }
+  g_return_val_if_fail (seconds >= MIN_SECONDS && seconds < MAX_SECONDS, NULL);
+
+  utc = g_date_time_new_from_unix_utc (seconds);
+  exact = g_date_time_add (utc, usec);
+  local = g_date_time_to_timezone (exact, tz);
+
+  return format_local (local, TRUE);
 }
 
 /**

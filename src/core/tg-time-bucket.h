@@ -82,6 +82,8 @@ GArray     *tg_time_bucket_range_parse   (GTimeZone     *tz,
                                           GError       **error);
 char       *tg_time_bucket_format_start  (GTimeZone     *tz,
                                           gint64         utc_seconds);
+char       *tg_time_bucket_format_usec   (GTimeZone     *tz,
+                                          gint64         utc_usec);
 
 gint64      tg_time_bucket_day_start     (GTimeZone     *tz,
                                           const GDate   *date);

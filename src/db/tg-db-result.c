@@ -23,6 +23,7 @@
 
 #include "tg-db-result.h"
 #include "tg-db-util.h"
+#include "tg-money.h"
 
 struct _TgDbResult
 {
@@ -349,6 +350,45 @@ tg_db_result_get_int64 (TgDbResult *self,
     }
 
   return g_ascii_strtoll (PQgetvalue (self->result, row, col), NULL, 10);
+}
+
+/**
+ * tg_db_result_get_micros:
+ * @micros: (out): the amount in micro-units; 0 for SQL NULL
+ *
+ * Reads an amount sent as decimal text (money and credits leave the server as
+ * `round(x, 6)::text`: numeric has no binary reader here), in either format.
+ *
+ * Returns: %FALSE with @error set when the text is no amount Tollgate can hold
+ */
+gboolean
+tg_db_result_get_micros (TgDbResult  *self,
+                         int          row,
+                         int          col,
+                         gint64      *micros,
+                         GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (check_cell (self, row, col), FALSE);
+  g_return_val_if_fail (micros != NULL, FALSE);
+
+  *micros = 0;
+  text = tg_db_result_dup_text (self, row, col);
+  if (text == NULL)
+    return TRUE;
+
+  if (!tg_money_parse (text, micros, &local_error))
+    {
+      g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
+                   "The server sent an amount Tollgate cannot read (“%s”): %s",
+                   text, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**

@@ -67,6 +67,11 @@ gint64         tg_db_result_get_int64         (TgDbResult        *self,
 double         tg_db_result_get_double        (TgDbResult        *self,
                                                int                row,
                                                int                col);
+gboolean       tg_db_result_get_micros        (TgDbResult        *self,
+                                               int                row,
+                                               int                col,
+                                               gint64            *micros,
+                                               GError           **error);
 gboolean       tg_db_result_get_boolean       (TgDbResult        *self,
                                                int                row,
                                                int                col);

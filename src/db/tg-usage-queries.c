@@ -200,22 +200,7 @@ parse_micros (TgDbResult  *result,
               gint64      *micros,
               GError     **error)
 {
-  g_autofree char *text = tg_db_result_dup_text (result, row, col);
-  g_autoptr(GError) local_error = NULL;
-
-  *micros = 0;
-  if (text == NULL)
-    return TRUE;
-
-  if (!tg_money_parse (text, micros, &local_error))
-    {
-      g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
-                   "The server sent an amount Tollgate cannot read (“%s”): %s",
-                   text, local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  return tg_db_result_get_micros (result, row, col, micros, error);
 }
 
 /* Adds PostgreSQL's text form of a one-dimensional integer array ("{3,0,17}") to
