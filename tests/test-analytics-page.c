@@ -920,9 +920,11 @@ test_drill_down (void)
 
   /* The newest is the call with secrets: its detail masks them. */
   g_assert_cmpint (tg_calls_window_get_call (calls, 0)->id, ==, secret_id);
+  tg_test_ui_maybe_save_png (calls, "calls-list");
   tg_calls_window_open_call (calls, 0);
   g_assert_cmpint (tg_calls_window_get_detail (calls)->id, ==, secret_id);
   assert_masked (calls);
+  tg_test_ui_maybe_save_png (calls, "calls-detail");
   gtk_window_destroy (GTK_WINDOW (calls));
   tg_test_ui_drain ();
 
@@ -1003,6 +1005,7 @@ test_feed_drill_down (void)
   g_assert_null (strstr (text, "/AddressComplete/Interactive/Retrieve/v2.11"));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "/AddressComplete/Interactive/Retrieve/v2.11"));
 
+  tg_test_ui_maybe_save_png (window, "feed");
   row = tg_activity_feed_get_row_for_id (feed, id);
   g_assert_true (gtk_widget_activate (row));
   TG_TEST_ITERATE_UNTIL ((calls = find_calls_window ()) != NULL);

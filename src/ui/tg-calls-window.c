@@ -47,7 +47,7 @@ struct _TgCallsWindow
   GtkListBox          *list_box;
   GtkStack            *more_stack;
   GtkSpinner          *more_spinner;
-  AdwPreferencesGroup *fields_group;
+  GtkGrid             *fields_grid;
   GtkLabel            *request_label;
   GtkLabel            *response_label;
 
@@ -63,7 +63,7 @@ struct _TgCallsWindow
   TgUsageCall         *detail;           /* the call shown in detail */
   char                *request_text;
   char                *response_text;
-  GPtrArray           *field_rows;       /* borrowed: rows of fields_group */
+  guint                n_fields;         /* in fields_grid, two a line */
 
   gint64               next_after_id;    /* 0 before the first page */
   guint                complete : 1;     /* every page read */
@@ -121,18 +121,28 @@ update_count (TgCallsWindow *self)
 
 /* Detail */
 
+/* A field of the call, two a line: its name over its value, which can be selected. */
 static void
 add_field (TgCallsWindow *self,
            const char    *title,
            const char    *value)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *name = gtk_label_new (title);
+  GtkWidget *text = gtk_label_new (value != NULL && *value != '\0' ? value : "–");
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value != NULL && *value != '\0' ? value : "–");
-  gtk_widget_add_css_class (row, "property");
-  adw_preferences_group_add (self->fields_group, row);
-  g_ptr_array_add (self->field_rows, row);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_widget_add_css_class (name, "caption");
+  gtk_widget_add_css_class (name, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  gtk_label_set_selectable (GTK_LABEL (text), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_grid_attach (self->fields_grid, box, self->n_fields % 2, self->n_fields / 2, 1, 1);
+  self->n_fields++;
 }
 
 /* @json as people read it, secrets masked; never the raw text of something that does not
@@ -185,9 +195,13 @@ show_detail (TgCallsWindow *self,
       self->detail = tg_usage_call_ref (call);
     }
 
-  for (guint i = 0; i < self->field_rows->len; i++)
-    adw_preferences_group_remove (self->fields_group, g_ptr_array_index (self->field_rows, i));
-  g_ptr_array_set_size (self->field_rows, 0);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->fields_grid))) != NULL)
+      gtk_grid_remove (self->fields_grid, child);
+    self->n_fields = 0;
+  }
 
   add_field (self, _("Time"), when);
   add_field (self, _("Provider"), provider_name (self, call->provider));
@@ -457,7 +471,6 @@ tg_calls_window_finalize (GObject *object)
   g_clear_pointer (&self->detail, tg_usage_call_unref);
   g_clear_pointer (&self->request_text, g_free);
   g_clear_pointer (&self->response_text, g_free);
-  g_clear_pointer (&self->field_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tg_calls_window_parent_class)->finalize (object);
 }
@@ -484,7 +497,7 @@ tg_calls_window_class_init (TgCallsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TgCallsWindow, list_box);
   gtk_widget_class_bind_template_child (widget_class, TgCallsWindow, more_stack);
   gtk_widget_class_bind_template_child (widget_class, TgCallsWindow, more_spinner);
-  gtk_widget_class_bind_template_child (widget_class, TgCallsWindow, fields_group);
+  gtk_widget_class_bind_template_child (widget_class, TgCallsWindow, fields_grid);
   gtk_widget_class_bind_template_child (widget_class, TgCallsWindow, request_label);
   gtk_widget_class_bind_template_child (widget_class, TgCallsWindow, response_label);
   gtk_widget_class_bind_template_callback (widget_class, on_edge_reached);
@@ -504,7 +517,6 @@ tg_calls_window_init (TgCallsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_usage_call_unref);
-  self->field_rows = g_ptr_array_new ();
   update_actions (self);
 }
 
