@@ -571,6 +571,16 @@ test_trends (void)
   ask (page, "metric", "p50");
   check_table (db, page, "status-class", TG_ANALYTICS_METRIC_P50, NULL);
 
+  /* Questions faster than answers: the latest wins, whatever order the answers take. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "analytics.metric", "s", "calls"));
+  tg_test_ui_drain ();
+  g_assert_true (tg_analytics_page_get_loading (page));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "analytics.group-by", "s", "feature"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "analytics.metric", "s", "credits"));
+  TG_TEST_ITERATE_UNTIL (page_settled (page));
+  g_assert_cmpstr (tg_chart_widget_get_title (chart), ==, "Credits per day by feature");
+  check_chart (db, page, "feature", TG_ANALYTICS_METRIC_CREDITS, NULL);
+
   /* By week, over two whole ISO weeks before this one. */
   {
     GDate monday;
@@ -1036,9 +1046,10 @@ test_composites (void)
   g_assert_finalize_object (widget);
 
   connection = tg_db_connection_new (db->conninfo);
-  widget = tg_calls_window_new (NULL, connection, zone, "AUD", NULL);
+  widget = g_object_ref (tg_calls_window_new (NULL, connection, zone, "AUD", NULL));
   gtk_window_destroy (GTK_WINDOW (widget));
   tg_test_ui_drain ();
+  g_assert_finalize_object (widget);
 }
 
 int
