@@ -414,6 +414,14 @@ _tg_analytics_group_label (TgAnalyticsAnswer *answer,
 
 /* States */
 
+/* The one place that enables the page's own actions. */
+static void
+update_actions (TgAnalyticsPage *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "analytics.refresh", self->connection != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "analytics.copy-table", self->answer != NULL);
+}
+
 static void
 set_ready (TgAnalyticsPage *self)
 {
@@ -565,6 +573,7 @@ finish_load (TgAnalyticsPage *self,
   g_clear_pointer (&self->refusal, g_free);
 
   set_loading (self, NULL);
+  update_actions (self);
   set_notice (self, self->answer->plan->notice);
   update_period (self);
   _tg_analytics_sections_show (self);
@@ -1315,6 +1324,7 @@ tg_analytics_page_init (TgAnalyticsPage *self)
   g_signal_connect_object (self->stack, "notify::transition-running",
                            G_CALLBACK (on_stack_transition_running), self, G_CONNECT_SWAPPED);
   update_provider_menu (self);
+  update_actions (self);
 }
 
 GtkWidget *
@@ -1357,6 +1367,7 @@ tg_analytics_page_set_connection (TgAnalyticsPage *self,
   g_clear_pointer (&self->answer, _tg_analytics_answer_free);
   g_clear_pointer (&self->refusal, g_free);
   g_clear_pointer (&self->zone, g_time_zone_unref);
+  update_actions (self);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   set_notice (self, NULL);
   gtk_label_set_text (self->period_label, "");

@@ -58,13 +58,6 @@ chart_drill_free (ChartDrill *drill)
 
 /* Building the sections */
 
-static void
-on_copy_clicked (GtkButton       *button,
-                 TgAnalyticsPage *self)
-{
-  tg_analytics_page_copy_table (self, g_object_get_data (G_OBJECT (button), "tg-table"));
-}
-
 /* A heading, what it shows under it, and a Copy button for @table. */
 static GtkWidget *
 add_heading (TgAnalyticsPage *self,
@@ -101,8 +94,8 @@ add_heading (TgAnalyticsPage *self,
       gtk_widget_add_css_class (button, "flat");
       gtk_widget_set_valign (button, GTK_ALIGN_END);
       gtk_widget_set_tooltip_text (button, _("Copy the table as CSV"));
-      g_object_set_data (G_OBJECT (button), "tg-table", (gpointer)table);
-      g_signal_connect_object (button, "clicked", G_CALLBACK (on_copy_clicked), self, 0);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "analytics.copy-table");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", table);
       gtk_box_append (GTK_BOX (row), button);
     }
 
