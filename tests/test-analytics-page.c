@@ -650,6 +650,12 @@ test_refused (void)
   TG_TEST_ITERATE_UNTIL (tg_test_ui_shows (page, "too many points to read"));
   /* No calls in those days: an empty state, not an empty chart. */
   g_assert_true (tg_test_ui_shows (page, "No Calls in These Days"));
+  tg_test_ui_maybe_save_png (window, "analytics-empty");
+
+  /* Latency by user again: the refusal on screen. */
+  ask (page, "group-by", "user");
+  ask (page, "metric", "p99");
+  tg_test_ui_maybe_save_png (window, "analytics-refused");
 
   close_window (window);
 }

@@ -47,6 +47,7 @@ struct _TgAnalyticsPage
 
   /* template widgets */
   GtkWidget          *toolbar;
+  GtkFlowBox         *controls;
   GtkMenuButton      *range_button;
   GtkMenuButton      *from_button;
   GtkMenuButton      *to_button;

@@ -500,10 +500,13 @@ update_period (TgAnalyticsPage *self)
 
   days = _tg_analytics_format_days (&answer->plan->first_day, &answer->plan->last_day);
   time = g_date_time_format (answer->updated_at, "%H:%M:%S");
-  /* TRANSLATORS: "14 Oct – 13 Nov 2026 · Australia/Sydney · updated 14:03:12" */
-  text = g_strdup_printf (_("%s · %s · updated %s"), days,
-                          g_time_zone_get_identifier (answer->zone), time);
+  /* TRANSLATORS: the period shown and the billing time zone, "14 Oct – 13 Nov 2026 · Australia/Sydney" */
+  text = g_strdup_printf (_("%s · %s"), days, g_time_zone_get_identifier (answer->zone));
   gtk_label_set_text (self->period_label, text);
+  g_clear_pointer (&text, g_free);
+  /* TRANSLATORS: the tooltip of the period shown, "Updated at 14:03:12" */
+  text = g_strdup_printf (_("Updated at %s"), time);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->period_label), text);
 }
 
 /* The provider filter's menu: every provider of the catalogue. */
@@ -1244,6 +1247,7 @@ tg_analytics_page_class_init (TgAnalyticsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tg-analytics-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TgAnalyticsPage, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, TgAnalyticsPage, controls);
   gtk_widget_class_bind_template_child (widget_class, TgAnalyticsPage, range_button);
   gtk_widget_class_bind_template_child (widget_class, TgAnalyticsPage, from_button);
   gtk_widget_class_bind_template_child (widget_class, TgAnalyticsPage, to_button);
@@ -1311,6 +1315,12 @@ tg_analytics_page_init (TgAnalyticsPage *self)
   self->section = g_strdup ("trends");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The controls' flow box only lays them out: focus goes to the buttons themselves. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->controls));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
 
   self->charts = g_hash_table_new (g_str_hash, g_str_equal);
   self->tables = g_hash_table_new (g_str_hash, g_str_equal);
