@@ -500,12 +500,12 @@ update_period (TgAnalyticsPage *self)
 
   days = _tg_analytics_format_days (&answer->plan->first_day, &answer->plan->last_day);
   time = g_date_time_format (answer->updated_at, "%H:%M:%S");
-  /* TRANSLATORS: the period shown and the billing time zone, "14 Oct – 13 Nov 2026 · Australia/Sydney" */
-  text = g_strdup_printf (_("%s · %s"), days, g_time_zone_get_identifier (answer->zone));
-  gtk_label_set_text (self->period_label, text);
-  g_clear_pointer (&text, g_free);
-  /* TRANSLATORS: the tooltip of the period shown, "Updated at 14:03:12" */
-  text = g_strdup_printf (_("Updated at %s"), time);
+  gtk_label_set_text (self->period_label, days);
+  /* TRANSLATORS: the tooltip of the period shown: its days in the billing time zone,
+   * "Local days of Australia/Sydney · updated at 14:03:12"
+   */
+  text = g_strdup_printf (_("Local days of %s · updated at %s"),
+                          g_time_zone_get_identifier (answer->zone), time);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->period_label), text);
 }
 
