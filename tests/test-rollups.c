@@ -349,23 +349,30 @@ test_series_equal_raw (void)
   check_all_series (db, FALSE);
 }
 
-/* Every level agrees with the raw table: calls, cost and latency samples. */
+/* Every level agrees with the raw table: calls, cost and latency samples. Each dimension
+ * of a narrow level holds every row once, for all providers together and (dimensions 2
+ * to 6) once more per provider; the per-user days and months hold every row once.
+ */
 static void
 test_levels_consistent (void)
 {
-  static const char * const levels[] = {
-    "usage_rollup_15m", "usage_rollup_hour",
-    "usage_rollup_provider_15m", "usage_rollup_provider_30m", "usage_rollup_provider_hour",
-    "usage_rollup_provider_day", "usage_rollup_region_15m", "usage_rollup_region_30m",
-    "usage_rollup_region_hour", "usage_rollup_region_day",
+  static const char * const narrow[] = {
+    "usage_rollup_dim_15m", "usage_rollup_dim_hour", "usage_rollup_dim_hour30",
+    "usage_rollup_dim_day",
+  };
+  static const char * const users[] = {
+    "usage_rollup_user_day", "usage_rollup_user_month",
   };
   g_autoptr(TgTestDb) db = rollup_test_db_new ();
   g_autofree char *raw = NULL;
   g_autofree char *cost = NULL;
+  g_autofree char *raw_users = NULL;
 
   if (db == NULL)
     return;
 
+  tg_test_db_exec (db, "UPDATE tollgate.settings SET value = 'Australia/Adelaide' "
+                       "WHERE key = 'billing-timezone'");
   insert_random_rows (db, 7, 2000);
   refresh (db);
   insert_random_rows (db, 8, 500);        /* a second delta, adding to existing buckets */
@@ -374,20 +381,61 @@ test_levels_consistent (void)
   raw = tg_test_db_scalar (db, "SELECT sum(call_count) || '/' || count(response_time) "
                                "FROM tollgate.api_usage_tracking");
   cost = tg_test_db_scalar (db, "SELECT sum(cost) FROM tollgate.usage_rollup_15m");
+  raw_users = tg_test_db_scalar (db, "SELECT sum(call_count) || '/' || count(*) "
+                                     "FROM tollgate.api_usage_tracking");
 
-  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+  {
+    g_autofree char *level = tg_test_db_scalar (db,
+      "SELECT sum(calls) || '/' || (SELECT sum(c) FROM tollgate.usage_rollup_15m, unnest(latency) c) "
+      "FROM tollgate.usage_rollup_15m");
+
+    g_assert_cmpstr (level, ==, raw);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (narrow); i++)
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT sum(calls) || '/' || "
-                                              "(SELECT sum(c) FROM tollgate.%s, unnest(latency) c) "
-                                              "FROM tollgate.%s", levels[i], levels[i]);
-      g_autofree char *cost_sql = g_strdup_printf ("SELECT sum(cost) FROM tollgate.%s", levels[i]);
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT l.dim, l.api_provider IS NULL, sum(l.calls) || '/' || sum(h.n), sum(l.cost) "
+        "FROM tollgate.%s l "
+        "CROSS JOIN LATERAL (SELECT coalesce(sum(c), 0) AS n "
+        "                    FROM unnest(l.latency::bigint[]) AS c) h "
+        "GROUP BY 1, 2 ORDER BY 1, 2", narrow[i]);
+      g_autoptr(PGresult) result = tg_db_query (db->conn, sql, 0, NULL, NULL);
+
+      g_test_message ("%s", narrow[i]);
+      g_assert_nonnull (result);
+      /* dims 0 and 1 for all providers; 2 to 6 for all and per provider */
+      g_assert_cmpint (PQntuples (result), ==, 12);
+      for (int row = 0; row < PQntuples (result); row++)
+        {
+          g_test_message ("dim %s, all providers %s", PQgetvalue (result, row, 0),
+                          PQgetvalue (result, row, 1));
+          g_assert_cmpstr (PQgetvalue (result, row, 2), ==, raw);
+          g_assert_cmpstr (PQgetvalue (result, row, 3), ==, cost);
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT sum(calls) || '/' || sum(requests) "
+                                              "FROM tollgate.%s", users[i]);
+      g_autofree char *cost_sql = g_strdup_printf ("SELECT sum(cost) FROM tollgate.%s", users[i]);
       g_autofree char *level = tg_test_db_scalar (db, sql);
       g_autofree char *level_cost = tg_test_db_scalar (db, cost_sql);
 
-      g_test_message ("%s", levels[i]);
-      g_assert_cmpstr (level, ==, raw);
+      g_test_message ("%s", users[i]);
+      g_assert_cmpstr (level, ==, raw_users);
       g_assert_cmpstr (level_cost, ==, cost);
     }
+
+  /* The day levels hold Adelaide's days: a day's rows, wherever they fall in UTC. */
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM (SELECT (created_at AT TIME ZONE 'Australia/Adelaide')::date AS d, "
+    "                             sum(call_count) AS c "
+    "                      FROM tollgate.api_usage_tracking GROUP BY 1) r "
+    "FULL JOIN (SELECT day AS d, calls AS c FROM tollgate.usage_rollup_dim_day "
+    "           WHERE dim = 0) l USING (d) "
+    "WHERE r.c IS DISTINCT FROM l.c"), ==, 0);
 
   /* The SQL thresholds are the C ones. */
   {
@@ -499,8 +547,8 @@ watermark (TgTestDb *db)
   return tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state");
 }
 
-/* The 15-minute and hourly levels hold exactly the committed rows up to the watermark:
- * none missed, none twice.
+/* The 15-minute level, the narrow hours and the per-user days hold exactly the committed
+ * rows up to the watermark: none missed, none twice.
  */
 static void
 assert_rolled_up_to_watermark (TgTestDb *db)
@@ -508,6 +556,7 @@ assert_rolled_up_to_watermark (TgTestDb *db)
   g_autofree char *raw = NULL;
   g_autofree char *quarters = NULL;
   g_autofree char *hours = NULL;
+  g_autofree char *users = NULL;
 
   raw = tg_test_db_scalar (db,
     "SELECT coalesce (sum (call_count), 0) || '/' || count (*) FROM tollgate.api_usage_tracking "
@@ -517,9 +566,13 @@ assert_rolled_up_to_watermark (TgTestDb *db)
     "FROM tollgate.usage_rollup_15m");
   hours = tg_test_db_scalar (db,
     "SELECT coalesce (sum (calls), 0) || '/' || coalesce (sum (requests), 0) "
-    "FROM tollgate.usage_rollup_hour");
+    "FROM tollgate.usage_rollup_dim_hour WHERE dim = 0");
+  users = tg_test_db_scalar (db,
+    "SELECT coalesce (sum (calls), 0) || '/' || coalesce (sum (requests), 0) "
+    "FROM tollgate.usage_rollup_user_day");
   g_assert_cmpstr (quarters, ==, raw);
   g_assert_cmpstr (hours, ==, raw);
+  g_assert_cmpstr (users, ==, raw);
 }
 
 /* Writers whose ids commit out of order, and one that rolls back, against the refresher:
