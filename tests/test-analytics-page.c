@@ -872,10 +872,12 @@ check_calls (TgTestDb      *db,
   g_autofree char *sql = NULL;
 
   TG_TEST_ITERATE_UNTIL (!tg_calls_window_get_loading (calls));
+  g_assert_null (tg_calls_window_get_error (calls));
   while (!tg_calls_window_get_complete (calls))
     {
       tg_calls_window_load_more (calls);
       TG_TEST_ITERATE_UNTIL (!tg_calls_window_get_loading (calls));
+      g_assert_null (tg_calls_window_get_error (calls));
     }
 
   sql = g_strdup_printf ("SELECT count (*) FROM tollgate.api_usage_tracking "
@@ -1025,7 +1027,9 @@ test_feed_drill_down (void)
   row = tg_activity_feed_get_row_for_id (feed, id);
   g_assert_true (gtk_widget_activate (row));
   TG_TEST_ITERATE_UNTIL ((calls = find_calls_window ()) != NULL);
-  TG_TEST_ITERATE_UNTIL (tg_calls_window_get_detail (calls) != NULL);
+  TG_TEST_ITERATE_UNTIL (tg_calls_window_get_detail (calls) != NULL ||
+                         tg_calls_window_get_error (calls) != NULL);
+  g_assert_null (tg_calls_window_get_error (calls));
   g_assert_cmpint (tg_calls_window_get_detail (calls)->id, ==, id);
   g_assert_null (tg_calls_window_get_filter (calls));
   assert_masked (calls);

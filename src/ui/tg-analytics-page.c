@@ -685,6 +685,82 @@ user_series (GPtrArray              *results,
   return g_steal_pointer (&rows);
 }
 
+/* Reading the billing zone alone: before the first load (bounds of users' whole days
+ * must be the zone's), and after a load failed, which a zone changed meanwhile explains.
+ */
+typedef struct
+{
+  GWeakRef      self;
+  GCancellable *cancellable;
+  GError       *error;        /* the load's, shown when the zone is the same */
+} ZoneCheck;
+
+static void
+zone_check_free (ZoneCheck *check)
+{
+  g_weak_ref_clear (&check->self);
+  g_clear_object (&check->cancellable);
+  g_clear_error (&check->error);
+  g_free (check);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZoneCheck, zone_check_free)
+
+static void
+on_zone_read (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ZoneCheck) check = user_data;
+  g_autoptr(TgAnalyticsPage) self = g_weak_ref_get (&check->self);
+  g_autoptr(TgUsageSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+  GTimeZone *zone;
+
+  settings = tg_settings_finish (TG_DB_CONNECTION (object), result, &error);
+  if (self == NULL || g_cancellable_is_cancelled (check->cancellable))
+    return;
+
+  if (settings == NULL)
+    {
+      show_error (self, check->error != NULL ? check->error : error);
+      return;
+    }
+
+  if (self->zone != NULL &&
+      g_strcmp0 (g_time_zone_get_identifier (self->zone), settings->billing_timezone) == 0)
+    {
+      if (check->error != NULL)
+        show_error (self, check->error);
+      else
+        start_load (self);
+      return;
+    }
+
+  zone = tg_time_zone_new_checked (settings->billing_timezone, &error);
+  if (zone == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  g_clear_pointer (&self->zone, g_time_zone_unref);
+  self->zone = zone;
+  start_load (self);
+}
+
+static void
+check_zone (TgAnalyticsPage *self,
+            GCancellable    *cancellable,
+            const GError    *load_error)
+{
+  ZoneCheck *check = g_new0 (ZoneCheck, 1);
+
+  g_weak_ref_init (&check->self, self);
+  check->cancellable = g_object_ref (cancellable);
+  check->error = load_error != NULL ? g_error_copy (load_error) : NULL;
+  tg_settings_async (self->connection, cancellable, on_zone_read, check);
+}
+
 static void
 on_loaded (GObject      *object,
            GAsyncResult *result,
@@ -710,7 +786,11 @@ on_loaded (GObject      *object,
 
   if (results == NULL)
     {
-      show_error (self, error);
+      /* A billing zone changed since: whole days of users are no longer whole. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        check_zone (self, load->cancellable, error);
+      else
+        show_error (self, error);
       return;
     }
 
@@ -845,7 +925,14 @@ start_load (TgAnalyticsPage *self)
   self->last_load_time = g_get_monotonic_time ();
 
   if (self->zone == NULL)
-    self->zone = g_time_zone_new_utc ();
+    {
+      cancellable = g_cancellable_new ();
+      set_loading (self, cancellable);
+      if (self->answer == NULL)
+        gtk_stack_set_visible_child_name (self->stack, "loading");
+      check_zone (self, cancellable, NULL);
+      return;
+    }
 
   get_question (self, &question, self->zone);
   plan = tg_analytics_plan_new (&question, self->zone, g_get_real_time () / G_USEC_PER_SEC,

@@ -63,6 +63,7 @@ struct _TgCallsWindow
   TgUsageCall         *detail;           /* the call shown in detail */
   char                *request_text;
   char                *response_text;
+  char                *error;            /* why the last read failed */
   guint                n_fields;         /* in fields_grid, two a line */
 
   gint64               next_after_id;    /* 0 before the first page */
@@ -281,8 +282,10 @@ on_page_read (GObject      *object,
 
   read_finished (self, read);
 
+  g_clear_pointer (&self->error, g_free);
   if (page == NULL)
     {
+      self->error = g_strdup (error->message);
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
       update_actions (self);
@@ -471,6 +474,7 @@ tg_calls_window_finalize (GObject *object)
   g_clear_pointer (&self->detail, tg_usage_call_unref);
   g_clear_pointer (&self->request_text, g_free);
   g_clear_pointer (&self->response_text, g_free);
+  g_clear_pointer (&self->error, g_free);
 
   G_OBJECT_CLASS (tg_calls_window_parent_class)->finalize (object);
 }
@@ -701,6 +705,19 @@ tg_calls_window_open_call (TgCallsWindow *self,
   g_return_if_fail (position < self->calls->len);
 
   show_detail (self, g_ptr_array_index (self->calls, position));
+}
+
+/**
+ * tg_calls_window_get_error:
+ *
+ * Returns: (nullable): why the last read failed, as the window says it
+ */
+const char *
+tg_calls_window_get_error (TgCallsWindow *self)
+{
+  g_return_val_if_fail (TG_IS_CALLS_WINDOW (self), NULL);
+
+  return self->error;
 }
 
 /**

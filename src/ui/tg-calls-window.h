@@ -32,6 +32,7 @@ void         tg_calls_window_show_call        (TgCallsWindow       *self,
 const TgCallsFilter *tg_calls_window_get_filter (TgCallsWindow     *self);
 gboolean     tg_calls_window_get_loading      (TgCallsWindow       *self);
 gboolean     tg_calls_window_get_complete     (TgCallsWindow       *self);
+const char  *tg_calls_window_get_error        (TgCallsWindow       *self);
 void         tg_calls_window_load_more        (TgCallsWindow       *self);
 guint        tg_calls_window_get_n_calls      (TgCallsWindow       *self);
 TgUsageCall *tg_calls_window_get_call         (TgCallsWindow       *self,
