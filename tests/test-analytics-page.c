@@ -456,6 +456,51 @@ check_table (TgTestDb         *db,
     }
 }
 
+/* Another section's table against `usage latency` over the period (whole days): each
+ * group's figure in @column, from tollgatectl's @member (money exact, or a count).
+ */
+static void
+check_section_table (TgTestDb        *db,
+                     TgAnalyticsPage *page,
+                     const char      *table_name,
+                     const char      *group_by,
+                     guint            column,
+                     const char      *member)
+{
+  const TgAnalyticsPlan *plan = tg_analytics_page_get_plan (page);
+  TgDataTable *table = tg_analytics_page_get_table (page, table_name);
+  g_autofree char *from = format_date (&plan->first_day);
+  g_autofree char *to = format_date (&plan->last_day);
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *rows;
+  guint n_found = 0;
+
+  root = run_tollgatectl (db, "usage", "latency", "--group-by", group_by, "--from", from,
+                          "--to", to, NULL);
+  rows = json_object_get_array_member (json_node_get_object (root), "rows");
+  g_assert_cmpuint (json_array_get_length (rows), >, 0);
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *group = json_object_get_string_member (row, "group");
+      int r = tg_data_table_find_row (table, 0, group);
+      g_autofree char *want = NULL;
+
+      if (r < 0)
+        g_error ("%s: tollgatectl has group “%s”, the table has not", table_name, group);
+      if (JSON_NODE_HOLDS_NULL (json_object_get_member (row, member)))
+        want = g_strdup ("");
+      else if (json_node_get_value_type (json_object_get_member (row, member)) == G_TYPE_STRING)
+        want = tg_money_to_exact (json_money (row, member));
+      else
+        want = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (row, member));
+      g_assert_cmpstr (tg_data_table_get_plain (table, r, column), ==, want);
+      n_found++;
+    }
+  g_assert_cmpuint (n_found, ==, tg_data_table_get_n_rows (table));
+}
+
 /* Data: random calls around today, yesterday, a week and five weeks ago, in Adelaide. */
 static TgTestDb *
 analytics_db_new (void)
@@ -555,6 +600,16 @@ test_trends (void)
   g_assert_cmpstr (title, ==, "Cost per day by region");
   check_chart (db, page, "region", TG_ANALYTICS_METRIC_COST, NULL);
   check_table (db, page, "region", TG_ANALYTICS_METRIC_COST, NULL);
+
+  /* The other sections, over the same whole days. */
+  check_section_table (db, page, "features", "feature", 1, "cost");
+  check_section_table (db, page, "features", "feature", 3, "calls");
+  check_section_table (db, page, "cost-centres", "cost-centre", 1, "cost");
+  check_section_table (db, page, "regions", "region", 1, "cost");
+  check_section_table (db, page, "providers", "provider", 1, "calls");
+  check_section_table (db, page, "providers", "provider", 3, "timeouts");
+  check_section_table (db, page, "providers", "provider", 5, "p95_ms");
+  check_section_table (db, page, "statuses", "status-class", 1, "calls");
 
   /* One provider only; the error rate, then a latency percentile, by status class. */
   ask (page, "provider", "geoscape");
