@@ -622,6 +622,13 @@ on_regions_loaded (GObject      *object,
   finish_load (self, load);
 }
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *)a, *(const char * const *)b);
+}
+
 /* The providers called in the period: the performance series' groups, in order. */
 static GPtrArray *
 called_providers (TgAnalyticsAnswer *answer)
@@ -635,7 +642,7 @@ called_providers (TgAnalyticsAnswer *answer)
       if (!g_ptr_array_find_with_equal_func (slugs, row->group, g_str_equal, NULL))
         g_ptr_array_add (slugs, g_strdup (row->group));
     }
-  g_ptr_array_sort (slugs, (GCompareFunc)g_strcmp0);
+  g_ptr_array_sort (slugs, compare_strings);
 
   return slugs;
 }

@@ -190,7 +190,7 @@ void
 _tg_analytics_sections_init (TgAnalyticsPage *self)
 {
   add_heading (self, self->allocation_box, "features", _("Cost by Feature"), "features");
-  add_chart (self, self->allocation_box, "features", 220);
+  add_chart (self, self->allocation_box, "features", -1);
   add_table (self, self->allocation_box, "features");
   add_heading (self, self->allocation_box, "cost-centres", _("Cost by Cost Centre"), "cost-centres");
   add_table (self, self->allocation_box, "cost-centres");
@@ -207,7 +207,7 @@ _tg_analytics_sections_init (TgAnalyticsPage *self)
   add_table (self, self->performance_box, "statuses");
 
   add_heading (self, self->regions_box, "regions", _("Cost by Region"), "regions");
-  add_chart (self, self->regions_box, "regions", 160);
+  add_chart (self, self->regions_box, "regions", -1);
   add_table (self, self->regions_box, "regions");
   add_heading (self, self->regions_box, "region-providers", _("Regions and Providers"),
                "region-providers");
@@ -683,8 +683,6 @@ fill_bar_chart (TgAnalyticsPage *self,
 
   tg_chart_widget_set_title (chart, title);
   tg_chart_widget_set_data (chart, &data);
-  /* A bar a row, however many. */
-  gtk_widget_set_size_request (GTK_WIDGET (chart), -1, 34 * MAX (data.n_series, 1) + 12);
   chart_builder_clear (&builder);
 }
 
@@ -1025,6 +1023,25 @@ show_performance (TgAnalyticsPage *self)
   set_row_filters (statuses, status_filters);
 }
 
+/* One provider's part of a region. */
+typedef struct
+{
+  TgUsageRow *row;
+  const char *slug;
+} RegionPiece;
+
+static int
+compare_pieces (gconstpointer a,
+                gconstpointer b)
+{
+  const RegionPiece *x = a;
+  const RegionPiece *y = b;
+
+  if (x->row->cost != y->row->cost)
+    return x->row->cost > y->row->cost ? -1 : 1;
+  return g_strcmp0 (x->slug, y->slug);
+}
+
 static void
 show_regions (TgAnalyticsPage *self)
 {
@@ -1052,44 +1069,43 @@ show_regions (TgAnalyticsPage *self)
   for (guint r = 0; r < answer->regions->rows->len; r++)
     {
       TgUsageRow *region = g_ptr_array_index (answer->regions->rows, r);
-      g_autofree char *region_label = _tg_analytics_group_label (answer, TG_USAGE_GROUP_REGION,
-                                                                 region->group);
+      const char *display = g_ptr_array_index (answer->regions->display_names, r);
+      g_autofree char *region_label = display != NULL && *region->group != '\0'
+                                      ? g_strdup (display)
+                                      : _tg_analytics_group_label (answer, TG_USAGE_GROUP_REGION,
+                                                                   region->group);
+      g_autoptr(GArray) pieces = g_array_new (FALSE, FALSE, sizeof (RegionPiece));
 
+      /* The region's providers, the most expensive first. */
       for (guint p = 0; p < answer->region_providers->len; p++)
         {
           TgUsageTop *top = g_ptr_array_index (answer->region_providers, p);
-          TgUsageRow *row = find_group (top->rows, region->group);
-          const char *slug = g_ptr_array_index (answer->region_provider_slugs, p);
-          g_autofree char *provider = NULL;
-          g_autofree char *calls = NULL;
-          g_autofree char *calls_plain = NULL;
-          g_autofree char *cost = NULL;
-          g_autofree char *cost_plain = NULL;
-          g_autofree char *share = NULL;
-          g_autofree char *share_plain = NULL;
-          g_autofree char *tooltip = NULL;
+          RegionPiece piece = { find_group (top->rows, region->group),
+                                g_ptr_array_index (answer->region_provider_slugs, p) };
+
+          if (piece.row != NULL && piece.row->calls > 0)
+            g_array_append_val (pieces, piece);
+        }
+      g_array_sort (pieces, compare_pieces);
+
+      for (guint p = 0; p < pieces->len; p++)
+        {
+          TgUsageRow *row = g_array_index (pieces, RegionPiece, p).row;
+          const char *slug = g_array_index (pieces, RegionPiece, p).slug;
+          g_autofree char *provider = _tg_analytics_group_label (answer, TG_USAGE_GROUP_PROVIDER, slug);
+          g_autofree char *calls = tg_format_count (row->calls);
+          g_autofree char *calls_plain = g_strdup_printf ("%" G_GINT64_FORMAT, row->calls);
+          g_autofree char *cost = tg_format_money (row->cost, answer->currency);
+          g_autofree char *cost_plain = tg_money_to_exact (row->cost);
+          g_autofree char *share = tg_analytics_format_share (row->cost, region->cost, FALSE);
+          g_autofree char *share_plain = tg_analytics_format_share (row->cost, region->cost, TRUE);
+          /* TRANSLATORS: a row's tooltip, "Geoscape in Australia" */
+          g_autofree char *tooltip = g_strdup_printf (_("%s in %s"), provider, region_label);
+          const char *cells[] = { region_label, provider, calls, cost, share };
+          const char *plain[] = { region->group, slug, calls_plain, cost_plain, share_plain };
           TgCallsFilter *filter;
 
-          if (row == NULL || row->calls == 0)
-            continue;
-
-          provider = _tg_analytics_group_label (answer, TG_USAGE_GROUP_PROVIDER, slug);
-          calls = tg_format_count (row->calls);
-          calls_plain = g_strdup_printf ("%" G_GINT64_FORMAT, row->calls);
-          cost = tg_format_money (row->cost, answer->currency);
-          cost_plain = tg_money_to_exact (row->cost);
-          share = tg_analytics_format_share (row->cost, region->cost, FALSE);
-          share_plain = tg_analytics_format_share (row->cost, region->cost, TRUE);
-          /* TRANSLATORS: a row's tooltip, "Geoscape in AU" */
-          tooltip = g_strdup_printf (_("%s in %s"), provider, region_label);
-
-          {
-            const char *cells[] = { region_label, provider, calls, cost, share };
-            const char *plain[] = { region->group, slug, calls_plain, cost_plain, share_plain };
-
-            tg_data_table_add_row (table, cells, plain, tooltip);
-          }
-
+          tg_data_table_add_row (table, cells, plain, tooltip);
           filter = filter_new (answer, plan->start, plan->end, TG_USAGE_GROUP_REGION,
                                region->group, TG_CALLS_STATUS_ANY);
           g_free (filter->provider);

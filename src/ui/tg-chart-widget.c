@@ -31,6 +31,7 @@
 #define MARKER_RADIUS  4.0
 #define BOX_PADDING    8.0
 #define BOX_OFFSET     12.0  /* between the hover line and the box */
+#define BAR_ROW_HEIGHT 34    /* a horizontal bar and the space to the next */
 
 struct _TgChartWidget
 {
@@ -545,6 +546,11 @@ tg_chart_widget_measure (GtkWidget      *widget,
     {
       *minimum = MAX (legend_minimum, 200);
       *natural = MAX (legend_natural, 480);
+    }
+  else if (self->data.kind == TG_CHART_KIND_HORIZONTAL_BARS && self->data.n_series > 0)
+    {
+      /* As tall as its bars, however many. */
+      *minimum = *natural = BAR_ROW_HEIGHT * self->data.n_series + 12;
     }
   else
     {
