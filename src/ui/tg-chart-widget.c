@@ -550,7 +550,7 @@ tg_chart_widget_measure (GtkWidget      *widget,
   else if (self->data.kind == TG_CHART_KIND_HORIZONTAL_BARS && self->data.n_series > 0)
     {
       /* As tall as its bars, however many. */
-      *minimum = *natural = BAR_ROW_HEIGHT * self->data.n_series + 12;
+      *minimum = *natural = BAR_ROW_HEIGHT * self->data.n_series;
     }
   else
     {
