@@ -535,6 +535,60 @@ test_calls_escapes (void)
   g_assert_true (json_object_get_null_member (root, "next_after_id"));
 }
 
+/* A jsonb column comes out in --json as the JSON it holds, exactly: an integer beyond
+ * int64 and a decimal that is no double stay as PostgreSQL writes them (json-glib alone
+ * made the first negative and the second 0.81999999999999995), a control character stays
+ * escaped, and a string that looks like tollgatectl's own placeholders stays a string.
+ */
+static void
+test_calls_json_exact (void)
+{
+  const char * const json[] = {
+    "usage", "calls", "--from", "2026-02-10", "--to", "2026-02-10", "--json", NULL,
+  };
+  const char *forged = "tollgatectl-json-00000000-0000-4000-8000-000000000000-0";
+  g_auto(CtlRun) run = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *insert = NULL;
+  JsonObject *row;
+  JsonObject *request;
+  TgTestDb *db = get_db ();
+
+  if (db == NULL)
+    return;
+
+  insert = g_strdup_printf (
+    "INSERT INTO tollgate.api_usage_tracking (api_provider, api_endpoint, request_type, "
+    "  response_status, created_at, request_data, response_data) "
+    "VALUES ('here', '/v1/geocode', 'GET', 200, '2026-02-10 10:00+00', "
+    "        '{\"n\": 12345678901234567890, \"x\": 0.82, \"s\": \"%s\", "
+    "          \"e\": \"\\u001b[2J\"}', "
+    "        '[0.1, 3, \"%s\"]')", forged, forged);
+  tg_test_db_exec (db, insert);
+
+  run_ctl (&run, db, json);
+  g_test_message ("%s", run.out);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_inert (run.out, "the JSON");
+  g_assert_nonnull (strstr (run.out, "\"n\": 12345678901234567890"));
+  g_assert_nonnull (strstr (run.out, "\"x\": 0.82"));
+  g_assert_nonnull (strstr (run.out, "[0.1, 3, \""));
+  g_assert_null (strstr (run.out, "0.8199"));
+
+  json_parser_load_from_data (parser, run.out, -1, &error);
+  g_assert_no_error (error);
+  row = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "rows"),
+    0);
+  request = json_object_get_object_member (row, "request_data");
+  g_assert_cmpstr (json_object_get_string_member (request, "s"), ==, forged);
+  g_assert_cmpstr (json_object_get_string_member (request, "e"), ==, "\033[2J");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (row,
+                                                                                "response_data"),
+                                                  2), ==, forged);
+}
+
 /* Costs that leave out unpriced calls say so under the table, with the count the JSON
  * gives and the groups they are in; a table whose costs are whole says nothing more.
  */
@@ -618,6 +672,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/db/ctl-edges/widest", test_widest);
   g_test_add_func ("/tollgate/db/ctl-edges/escapes", test_escapes);
   g_test_add_func ("/tollgate/db/ctl-edges/calls-escapes", test_calls_escapes);
+  g_test_add_func ("/tollgate/db/ctl-edges/calls-json-exact", test_calls_json_exact);
   g_test_add_func ("/tollgate/db/ctl-edges/unpriced", test_unpriced);
 
   status = g_test_run ();

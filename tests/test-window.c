@@ -1213,6 +1213,7 @@ test_schema_behind (void)
   g_autoptr(TgTestDb) db = NULL;
   g_autofree char *text = NULL;
   guint latest = tg_migrator_get_latest_version ();
+  guint previous;
   TgWindow *window;
 
   if (!tg_test_ui_require_display (have_display) || (db = tg_test_db_new (TRUE)) == NULL)
@@ -1220,6 +1221,9 @@ test_schema_behind (void)
 
   tg_test_db_exec (db, "DELETE FROM tollgate.schema_migrations"
                        " WHERE version = (SELECT max(version) FROM tollgate.schema_migrations)");
+  /* The one before the latest, which need not be latest - 1 (numbers reserved for
+   * branches not merged yet: test-migrator.c). */
+  previous = (guint)tg_test_db_scalar_int (db, "SELECT max(version) FROM tollgate.schema_migrations");
 
   window = open_window (db->conninfo);
   g_assert_cmpint (tg_window_get_state (window), ==, TG_DATABASE_STATE_SCHEMA_BEHIND);
@@ -1228,7 +1232,7 @@ test_schema_behind (void)
   text = tg_test_ui_text (window, TRUE);
   tg_test_ui_assert_text_contains (text, db->name);
   tg_test_ui_assert_text_contains (text, "tollgatectl migrate");
-  g_assert_true (has_number (text, latest - 1));
+  g_assert_true (has_number (text, previous));
   g_assert_true (has_number (text, latest));
 
   close_window (window);

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "tg-ctl-common.h"
 #include "tg-ctl-table.h"
@@ -188,6 +189,21 @@ json_is_nested (JsonNode *root)
   return FALSE;
 }
 
+/* The document as text: one line for a flat summary, indented for a report with rows. */
+static char *
+json_to_text (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  root = json_builder_get_root (builder);
+  g_return_val_if_fail (root != NULL, NULL);
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, json_is_nested (root));
+  return json_generator_to_data (generator, NULL);
+}
+
 /**
  * tg_ctl_print_json:
  * @builder: a finished document
@@ -200,19 +216,116 @@ json_is_nested (JsonNode *root)
 void
 tg_ctl_print_json (JsonBuilder *builder)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
   g_return_if_fail (JSON_IS_BUILDER (builder));
 
-  root = json_builder_get_root (builder);
-  g_return_if_fail (root != NULL);
-
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, json_is_nested (root));
-  text = json_generator_to_data (generator, NULL);
+  text = json_to_text (builder);
+  g_return_if_fail (text != NULL);
   g_print ("%s\n", text);
+}
+
+/* JSON text from the database (a jsonb column) written into --json as it is. json-glib
+ * would read it into gint64 and double and write those back: 12345678901234567890 wrapped
+ * round to a negative number, 0.82 came out as 0.81999999999999995. So the builder gets a
+ * placeholder string instead, "tollgatectl-json-NONCE-N", and the generated text has
+ * each quoted placeholder replaced by the N-th text. The nonce is random for each run,
+ * so that no string from the database can stand for a placeholder.
+ */
+struct _TgCtlJsonRaw
+{
+  char      *prefix;    /* "\"tollgatectl-json-NONCE-" */
+  GPtrArray *texts;     /* (element-type utf8): the N-th placeholder's text */
+};
+
+TgCtlJsonRaw *
+tg_ctl_json_raw_new (void)
+{
+  TgCtlJsonRaw *self = g_new0 (TgCtlJsonRaw, 1);
+  g_autofree char *nonce = g_uuid_string_random ();
+
+  self->prefix = g_strdup_printf ("\"tollgatectl-json-%s-", nonce);
+  self->texts = g_ptr_array_new_with_free_func (g_free);
+
+  return self;
+}
+
+void
+tg_ctl_json_raw_free (TgCtlJsonRaw *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->prefix);
+  g_ptr_array_unref (self->texts);
+  g_free (self);
+}
+
+/**
+ * tg_ctl_json_add_raw:
+ * @json: (nullable): valid JSON text, such as PostgreSQL writes a jsonb; %NULL: null
+ *
+ * Adds the member @name whose value is @json as it is, once the document is printed with
+ * tg_ctl_print_json_raw().
+ */
+void
+tg_ctl_json_add_raw (JsonBuilder  *builder,
+                     TgCtlJsonRaw *raw,
+                     const char   *name,
+                     const char   *json)
+{
+  g_autofree char *placeholder = NULL;
+
+  json_builder_set_member_name (builder, name);
+  if (json == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
+  /* The prefix without its opening quote, which the generator adds. */
+  placeholder = g_strdup_printf ("%s%u", raw->prefix + 1, raw->texts->len);
+  g_ptr_array_add (raw->texts, g_strdup (json));
+  json_builder_add_string_value (builder, placeholder);
+}
+
+/**
+ * tg_ctl_print_json_raw:
+ *
+ * Prints @builder's document as tg_ctl_print_json() does, with the texts of @raw in place
+ * of their placeholders: one pass over the text, however many there are.
+ */
+void
+tg_ctl_print_json_raw (JsonBuilder  *builder,
+                       TgCtlJsonRaw *raw)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GString) out = NULL;
+  gsize prefix_length;
+  const char *p;
+  const char *hit;
+
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (raw != NULL);
+
+  text = json_to_text (builder);
+  g_return_if_fail (text != NULL);
+
+  out = g_string_sized_new (strlen (text));
+  prefix_length = strlen (raw->prefix);
+  for (p = text; (hit = strstr (p, raw->prefix)) != NULL;)
+    {
+      char *end = NULL;
+      guint64 index = g_ascii_strtoull (hit + prefix_length, &end, 10);
+
+      g_return_if_fail (end != hit + prefix_length && *end == '"' && index < raw->texts->len);
+      g_string_append_len (out, p, hit - p);
+      g_string_append (out, g_ptr_array_index (raw->texts, index));
+      p = end + 1;
+    }
+  g_string_append (out, p);
+
+  g_print ("%s\n", out->str);
 }
 
 void

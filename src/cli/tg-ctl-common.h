@@ -36,6 +36,9 @@ typedef struct
   const char *unit;        /* "calls a second", said in a refusal; NULL: none */
 } TgCtlNumberRange;
 
+/* JSON texts written into --json as they are (tg_ctl_json_add_raw()). */
+typedef struct _TgCtlJsonRaw TgCtlJsonRaw;
+
 typedef int (*TgCtlCommandFunc) (TgCtlGlobals  *globals,
                                  int            argc,
                                  char         **argv);
@@ -62,6 +65,15 @@ void      tg_ctl_json_add_string    (JsonBuilder     *builder,
                                      const char      *name,
                                      const char      *value);
 
+TgCtlJsonRaw *tg_ctl_json_raw_new   (void);
+void          tg_ctl_json_raw_free  (TgCtlJsonRaw  *raw);
+void          tg_ctl_json_add_raw   (JsonBuilder   *builder,
+                                     TgCtlJsonRaw  *raw,
+                                     const char    *name,
+                                     const char    *json);
+void          tg_ctl_print_json_raw (JsonBuilder   *builder,
+                                     TgCtlJsonRaw  *raw);
+
 int       tg_ctl_migrate            (TgCtlGlobals    *globals,
                                      int              argc,
                                      char           **argv);
@@ -77,5 +89,7 @@ int       tg_ctl_usage              (TgCtlGlobals    *globals,
 int       tg_ctl_simulate           (TgCtlGlobals    *globals,
                                      int              argc,
                                      char           **argv);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgCtlJsonRaw, tg_ctl_json_raw_free)
 
 G_END_DECLS

@@ -681,35 +681,14 @@ parse_status (const char     *text,
   return TRUE;
 }
 
-/* A jsonb column as the JSON value it holds; null for SQL NULL. */
-static gboolean
-add_json_text (JsonBuilder  *builder,
-               const char   *name,
-               const char   *text,
-               GError      **error)
-{
-  JsonNode *node;
-
-  json_builder_set_member_name (builder, name);
-  if (text == NULL)
-    {
-      json_builder_add_null_value (builder);
-      return TRUE;
-    }
-
-  node = json_from_string (text, error);
-  if (node == NULL)
-    return FALSE;
-  json_builder_add_value (builder, node);
-  return TRUE;
-}
-
-/* One call with every column of its row, named as the table names them, and its cost. */
-static gboolean
-add_call (JsonBuilder        *builder,
-          const TgUsageCall  *call,
-          GTimeZone          *tz,
-          GError            **error)
+/* One call with every column of its row, named as the table names them, and its cost;
+ * the jsonb columns as the JSON they hold, exactly (@raw).
+ */
+static void
+add_call (JsonBuilder       *builder,
+          TgCtlJsonRaw      *raw,
+          const TgUsageCall *call,
+          GTimeZone         *tz)
 {
   g_autofree char *created_at = tg_time_bucket_format_usec (tz, call->created_at);
 
@@ -731,9 +710,8 @@ add_call (JsonBuilder        *builder,
     json_builder_add_int_value (builder, call->response_time);
   else
     json_builder_add_null_value (builder);
-  if (!add_json_text (builder, "request_data", call->request_data, error) ||
-      !add_json_text (builder, "response_data", call->response_data, error))
-    return FALSE;
+  tg_ctl_json_add_raw (builder, raw, "request_data", call->request_data);
+  tg_ctl_json_add_raw (builder, raw, "response_data", call->response_data);
   tg_ctl_json_add_int (builder, "response_status", call->status);
   tg_ctl_json_add_string (builder, "billing_period", call->billing_period);
   json_builder_set_member_name (builder, "is_billable");
@@ -753,8 +731,6 @@ add_call (JsonBuilder        *builder,
   else
     tg_ctl_json_add_string (builder, "cost", NULL);
   json_builder_end_object (builder);
-
-  return TRUE;
 }
 
 /* The table for people: when, who, what, how it went and what it cost, not every column. */
@@ -916,19 +892,14 @@ usage_calls (TgCtlGlobals  *globals,
   if (globals->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(TgCtlJsonRaw) raw = tg_ctl_json_raw_new ();
 
       json_builder_begin_object (builder);
       add_context (builder, &ctx);
       json_builder_set_member_name (builder, "rows");
       json_builder_begin_array (builder);
       for (guint i = 0; i < page->calls->len; i++)
-        {
-          if (!add_call (builder, g_ptr_array_index (page->calls, i), ctx.tz, &error))
-            {
-              context_clear (&ctx);
-              return tg_ctl_fail (g_steal_pointer (&error));
-            }
-        }
+        add_call (builder, raw, g_ptr_array_index (page->calls, i), ctx.tz);
       json_builder_end_array (builder);
       json_builder_set_member_name (builder, "next_after_id");
       if (page->next_after_id != 0)
@@ -936,7 +907,7 @@ usage_calls (TgCtlGlobals  *globals,
       else
         json_builder_add_null_value (builder);
       json_builder_end_object (builder);
-      tg_ctl_print_json (builder);
+      tg_ctl_print_json_raw (builder, raw);
     }
   else
     {
