@@ -314,58 +314,33 @@ metric_title (TgAnalyticsMetric metric)
     }
 }
 
+/* How a grouping reads in a chart's title ("by provider") and over a table's column. */
+static const struct
+{
+  const char *word;
+  const char *column;
+} group_names[] = {
+  [TG_USAGE_GROUP_NONE] = { "", N_("Group") },
+  [TG_USAGE_GROUP_PROVIDER] = { N_("provider"), N_("Provider") },
+  [TG_USAGE_GROUP_ENDPOINT] = { N_("endpoint"), N_("Endpoint") },
+  [TG_USAGE_GROUP_REQUEST_TYPE] = { N_("request type"), N_("Request Type") },
+  [TG_USAGE_GROUP_FEATURE] = { N_("feature"), N_("Feature") },
+  [TG_USAGE_GROUP_COST_CENTRE] = { N_("cost centre"), N_("Cost Centre") },
+  [TG_USAGE_GROUP_REGION] = { N_("region"), N_("Region") },
+  [TG_USAGE_GROUP_STATUS_CLASS] = { N_("status class"), N_("Outcome") },
+  [TG_USAGE_GROUP_USER] = { N_("user"), N_("User") },
+};
+
 static const char *
 group_word (TgUsageGroupBy group_by)
 {
-  switch (group_by)
-    {
-    case TG_USAGE_GROUP_PROVIDER:
-      return _("provider");
-    case TG_USAGE_GROUP_ENDPOINT:
-      return _("endpoint");
-    case TG_USAGE_GROUP_REQUEST_TYPE:
-      return _("request type");
-    case TG_USAGE_GROUP_FEATURE:
-      return _("feature");
-    case TG_USAGE_GROUP_COST_CENTRE:
-      return _("cost centre");
-    case TG_USAGE_GROUP_REGION:
-      return _("region");
-    case TG_USAGE_GROUP_STATUS_CLASS:
-      return _("status class");
-    case TG_USAGE_GROUP_USER:
-      return _("user");
-    case TG_USAGE_GROUP_NONE:
-    default:
-      return "";
-    }
+  return *group_names[group_by].word != '\0' ? _(group_names[group_by].word) : "";
 }
 
 static const char *
 group_column (TgUsageGroupBy group_by)
 {
-  switch (group_by)
-    {
-    case TG_USAGE_GROUP_PROVIDER:
-      return _("Provider");
-    case TG_USAGE_GROUP_ENDPOINT:
-      return _("Endpoint");
-    case TG_USAGE_GROUP_REQUEST_TYPE:
-      return _("Request Type");
-    case TG_USAGE_GROUP_FEATURE:
-      return _("Feature");
-    case TG_USAGE_GROUP_COST_CENTRE:
-      return _("Cost Centre");
-    case TG_USAGE_GROUP_REGION:
-      return _("Region");
-    case TG_USAGE_GROUP_STATUS_CLASS:
-      return _("Outcome");
-    case TG_USAGE_GROUP_USER:
-      return _("User");
-    case TG_USAGE_GROUP_NONE:
-    default:
-      return _("Group");
-    }
+  return _(group_names[group_by].column);
 }
 
 /* Sorting groups: by the measure where it adds up, else by calls; then by name. */
@@ -688,6 +663,31 @@ fill_bar_chart (TgAnalyticsPage *self,
 
 /* Trends */
 
+/* A row of the trends' table: a group (or the total) now, before, and the change. */
+static void
+add_compare_row (TgAnalyticsPage  *self,
+                 const char       *label,
+                 const char       *plain_label,
+                 const TgUsageRow *now,
+                 const TgUsageRow *then)
+{
+  TgAnalyticsMetric metric = self->answer->metric;
+  const char *currency = self->answer->currency;
+  g_autofree char *value = tg_analytics_metric_format (metric, now, currency);
+  g_autofree char *previous = tg_analytics_metric_format (metric, then, currency);
+  g_autofree char *difference = tg_analytics_format_difference (metric, now, then, currency, FALSE);
+  g_autofree char *change = tg_analytics_format_change (metric, now, then, FALSE);
+  g_autofree char *value_plain = tg_analytics_metric_to_plain (metric, now);
+  g_autofree char *previous_plain = tg_analytics_metric_to_plain (metric, then);
+  g_autofree char *difference_plain = tg_analytics_format_difference (metric, now, then, currency,
+                                                                      TRUE);
+  g_autofree char *change_plain = tg_analytics_format_change (metric, now, then, TRUE);
+  const char *cells[] = { label, value, previous, difference, change };
+  const char *plain[] = { plain_label, value_plain, previous_plain, difference_plain, change_plain };
+
+  tg_data_table_add_row (self->trends_table, cells, plain, label);
+}
+
 static void
 show_trends (TgAnalyticsPage *self)
 {
@@ -749,46 +749,18 @@ show_trends (TgAnalyticsPage *self)
   for (guint i = 0; i < groups->len; i++)
     {
       const char *group = ((TgUsageRow *)g_ptr_array_index (groups, i))->group;
-      TgUsageRow *now = find_group (answer->current->rows, group);
-      TgUsageRow *then = find_group (answer->previous->rows, group);
       g_autofree char *label = _tg_analytics_group_label (answer, answer->group_by, group);
-      g_autofree char *value = tg_analytics_metric_format (metric, now, answer->currency);
-      g_autofree char *previous = tg_analytics_metric_format (metric, then, answer->currency);
-      g_autofree char *difference = tg_analytics_format_difference (metric, now, then,
-                                                                    answer->currency, FALSE);
-      g_autofree char *change = tg_analytics_format_change (metric, now, then, FALSE);
-      g_autofree char *value_plain = tg_analytics_metric_to_plain (metric, now);
-      g_autofree char *previous_plain = tg_analytics_metric_to_plain (metric, then);
-      g_autofree char *difference_plain = tg_analytics_format_difference (metric, now, then,
-                                                                          answer->currency, TRUE);
-      g_autofree char *change_plain = tg_analytics_format_change (metric, now, then, TRUE);
-      const char *cells[] = { label, value, previous, difference, change };
-      const char *plain[] = { group, value_plain, previous_plain, difference_plain, change_plain };
 
-      tg_data_table_add_row (self->trends_table, cells, plain, label);
+      add_compare_row (self, label, group, find_group (answer->current->rows, group),
+                       find_group (answer->previous->rows, group));
       g_ptr_array_add (filters, filter_new (answer, plan->start, plan->end, answer->group_by,
                                             group, status));
     }
 
   if (groups->len > 0)
     {
-      TgUsageRow *now = answer->current->total;
-      TgUsageRow *then = answer->previous->total;
-      g_autofree char *value = tg_analytics_metric_format (metric, now, answer->currency);
-      g_autofree char *previous = tg_analytics_metric_format (metric, then, answer->currency);
-      g_autofree char *difference = tg_analytics_format_difference (metric, now, then,
-                                                                    answer->currency, FALSE);
-      g_autofree char *change = tg_analytics_format_change (metric, now, then, FALSE);
-      g_autofree char *value_plain = tg_analytics_metric_to_plain (metric, now);
-      g_autofree char *previous_plain = tg_analytics_metric_to_plain (metric, then);
-      g_autofree char *difference_plain = tg_analytics_format_difference (metric, now, then,
-                                                                          answer->currency, TRUE);
-      g_autofree char *change_plain = tg_analytics_format_change (metric, now, then, TRUE);
-      const char *cells[] = { _("Total"), value, previous, difference, change };
-      const char *plain[] = { _("Total"), value_plain, previous_plain, difference_plain,
-                              change_plain };
-
-      tg_data_table_add_row (self->trends_table, cells, plain, NULL);
+      add_compare_row (self, _("Total"), _("Total"), answer->current->total,
+                       answer->previous->total);
       gtk_widget_add_css_class (tg_data_table_get_row_widget (self->trends_table,
                                                               tg_data_table_get_n_rows (self->trends_table) - 1),
                                 "total");
