@@ -30,6 +30,11 @@
 -- refresher rebuilds them (rollup_follow_billing_zone); readers meanwhile cut the buckets
 -- into hours, or read users from raw rows, so answers stay exact.
 
+-- Functions that read or write the levels run with jit off, as 0006's do, and without
+-- parallel workers: their queries take milliseconds, and starting workers cost more than
+-- they saved (a top of users over 30 days took 95 ms with two workers, 50 without); a
+-- refresher's workers would also do its work outside its own backend.
+
 -- ---- helpers -------------------------------------------------------------------------
 
 -- Adds two histograms element by element (arrays may differ in length). A loop over the
@@ -88,6 +93,12 @@ RETURN (
 CREATE FUNCTION tollgate.is_local_day_start(p_at timestamptz, p_zone text) RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN ((p_at - interval '15 minutes') AT TIME ZONE p_zone)::date < (p_at AT TIME ZONE p_zone)::date;
+
+-- Whether rows lie after the watermark p_last_id. Readers skip the tail when none do: the
+-- tail's query costs ten milliseconds to plan even when it finds nothing.
+CREATE FUNCTION tollgate.usage_has_tail(p_last_id bigint) RETURNS boolean
+LANGUAGE sql STABLE
+RETURN EXISTS (SELECT 1 FROM tollgate.api_usage_tracking u WHERE u.api_usage_id > p_last_id);
 
 -- The dimensions of the narrow levels, by the names usage_series() takes (a cost centre is
 -- its feature's, looked up when read, so that moving a feature moves its history too).
@@ -148,12 +159,13 @@ BEGIN
 END
 $$;
 
--- Each user's figures per local day of rollup_state.billing_timezone and provider (no
--- latency: the per-user levels keep none).
+-- Each user's figures per local day of rollup_state.billing_timezone, per provider and for
+-- all providers together (api_provider NULL: a month of users is 60,000 such rows at 10M
+-- rows where per provider it is 135,000). No latency: the per-user levels keep none.
 CREATE TABLE tollgate.usage_rollup_user_day (
   day             date NOT NULL,
   user_id         bigint,                     -- NULL: calls made without a user
-  api_provider    text NOT NULL,
+  api_provider    text,                       -- NULL: every provider
   calls           bigint NOT NULL,
   billable_calls  bigint NOT NULL,
   errors          bigint NOT NULL,
@@ -166,7 +178,29 @@ CREATE TABLE tollgate.usage_rollup_user_day (
   cost_native     numeric NOT NULL,
   cost            numeric NOT NULL,
   unpriced_calls  bigint NOT NULL,
-  CONSTRAINT usage_rollup_user_day_key UNIQUE NULLS NOT DISTINCT (day, user_id, api_provider)
+  -- the provider before the user, so that a provider's days (or all providers') are a range
+  CONSTRAINT usage_rollup_user_day_key UNIQUE NULLS NOT DISTINCT (day, api_provider, user_id)
+);
+
+-- Each user's figures per ISO week (from Monday) of local days, for all providers
+-- together: a month of users reads about 24,000 rows of weeks and days where it reads
+-- 60,000 of days alone (usage_top, docs/performance.md). week is the Monday's date.
+CREATE TABLE tollgate.usage_rollup_user_week (
+  week            date NOT NULL,
+  user_id         bigint,                     -- NULL: calls made without a user
+  calls           bigint NOT NULL,
+  billable_calls  bigint NOT NULL,
+  errors          bigint NOT NULL,
+  timeouts        bigint NOT NULL,
+  requests        bigint NOT NULL,
+  credits         numeric NOT NULL,
+  input_tokens    bigint NOT NULL,
+  output_tokens   bigint NOT NULL,
+  native_currency text NOT NULL,
+  cost_native     numeric NOT NULL,
+  cost            numeric NOT NULL,
+  unpriced_calls  bigint NOT NULL,
+  CONSTRAINT usage_rollup_user_week_key UNIQUE NULLS NOT DISTINCT (week, user_id)
 );
 
 -- The billing months get the figures the days have, so that a range of whole months reads
@@ -179,20 +213,20 @@ ALTER TABLE tollgate.usage_rollup_user_month
 
 -- ---- the new rows, summed once for every level ----------------------------------------
 
--- Usage rows with ids in (p_after, p_upto], created in [p_since, p_until) and of p_provider
--- (each bound optional), summed and priced for the levels:
+-- Usage rows with ids in (p_after, p_upto] (p_after NULL: all up to p_upto), created in
+-- [p_since, p_until) and of p_provider (each bound optional), summed and priced for the
+-- levels:
 --   kind 'w': per 15-minute UTC bucket and every dimension, as usage_rollup_15m holds them
 --             (when p_wide);
 --   kind 'u': per local day of p_zone, user and provider, as usage_rollup_user_day holds
 --             them (when p_users).
 -- The refresher adds exactly this to the levels; readers add it for the tail.
 --
--- One scan: the rows are summed at the finest grain any level needs (quarter hour, every
--- dimension, user, latency bucket; about half as many groups as rows), and that is
--- regrouped three ways at once (GROUPING SETS): per user and price key, per dimension, per
--- latency bucket. Rules are looked up once per (quarter hour, provider, endpoint, request
--- type). On 50,000 rows this takes a third of what 0006's two scans (usage_delta and
--- usage_user_delta) took together (docs/performance.md).
+-- One scan: the rows are summed two ways at once (GROUPING SETS), per user and price key
+-- and per dimension and latency bucket; each group is priced by a rule looked up once per
+-- (quarter hour, provider, endpoint, request type). On 50,000 rows of live traffic this
+-- costs half the CPU of 0006's two scans (usage_delta and usage_user_delta) together
+-- (docs/performance.md).
 CREATE FUNCTION tollgate.usage_delta_split(p_after bigint, p_upto bigint, p_since timestamptz,
                                            p_until timestamptz, p_provider text, p_zone text,
                                            p_wide boolean, p_users boolean)
@@ -206,8 +240,8 @@ LANGUAGE sql STABLE
 AS $$
   WITH s AS MATERIALIZED (
     SELECT u.b, u.p, u.e, u.rt, u.f, u.rg, u.sc, u.ok, u.bl, u.uid, u.lat,
-           grouping(u.uid, u.lat) AS gs,    -- 1: users, 3: dimensions, 2: latency
-           sum(u.calls)::bigint AS calls, sum(u.n)::bigint AS requests, sum(u.credits) AS credits,
+           grouping(u.uid) AS gs,         -- 0: per user, 1: per dimension and latency
+           sum(u.calls)::bigint AS calls, count(*) AS requests, sum(u.credits) AS credits,
            sum(u.tin)::bigint AS input_tokens, sum(u.tout)::bigint AS output_tokens,
            coalesce(sum(u.calls) FILTER (WHERE u.sc IN (0, 4, 5)), 0)::bigint AS errors,
            coalesce(sum(u.calls) FILTER (WHERE u.sc = 0), 0)::bigint AS timeouts
@@ -219,87 +253,66 @@ AS $$
              r.response_status BETWEEN 200 AND 299 AS ok, r.is_billable AS bl,
              CASE WHEN p_users THEN r.user_id END AS uid,
              CASE WHEN p_wide THEN tollgate.latency_bucket(r.response_time) END AS lat,
-             sum(r.call_count)::bigint AS calls, count(*) AS n, sum(r.credit_cost) AS credits,
-             sum(coalesce((r.response_data #>> '{usage,prompt_tokens}')::bigint, 0)) AS tin,
-             sum(coalesce((r.response_data #>> '{usage,completion_tokens}')::bigint, 0)) AS tout
+             r.call_count AS calls, r.credit_cost AS credits,
+             coalesce((r.response_data #>> '{usage,prompt_tokens}')::bigint, 0) AS tin,
+             coalesce((r.response_data #>> '{usage,completion_tokens}')::bigint, 0) AS tout
       FROM tollgate.api_usage_tracking r
-      WHERE r.api_usage_id > p_after
-        AND (p_upto IS NULL OR r.api_usage_id <= p_upto)
+      -- p_after NULL: every row up to p_upto, found by created_at (the BRIN index) with the
+      -- id as a mere filter, for rebuilds a day at a time; as an index condition the id
+      -- made each day scan its whole month's primary key.
+      WHERE CASE WHEN p_after IS NULL THEN p_upto IS NULL OR r.api_usage_id + 0 <= p_upto
+                 ELSE r.api_usage_id > p_after AND (p_upto IS NULL OR r.api_usage_id <= p_upto)
+            END
         AND (p_since IS NULL OR r.created_at >= p_since)
         AND (p_until IS NULL OR r.created_at < p_until)
         AND (p_provider IS NULL OR r.api_provider = p_provider)
-      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
     ) AS u
     GROUP BY GROUPING SETS ((u.b, u.p, u.e, u.rt, u.ok, u.bl, u.uid),
-                            (u.b, u.p, u.e, u.rt, u.f, u.rg, u.sc, u.ok, u.bl),
-                            (u.b, u.p, u.e, u.rt, u.f, u.rg, u.sc, u.lat))
+                            (u.b, u.p, u.e, u.rt, u.f, u.rg, u.sc, u.ok, u.bl, u.lat))
   ),
   -- Rules are looked up once per price key (quarter hour, provider, endpoint, request
-  -- type): a key's groups travel along in arrays. Like 0006's deltas, the plan has no join
-  -- whose estimate could go wrong: a fresh delta lies beyond the statistics, and a join
-  -- planned for one row became a nested loop that ran for minutes.
-  keys AS (
-    SELECT s.b, s.p, s.e, s.rt,
-           array_agg(s.gs) AS gs, array_agg(s.f) AS f, array_agg(s.rg) AS rg,
-           array_agg(s.sc) AS sc, array_agg(s.ok) AS ok, array_agg(s.bl) AS bl,
-           array_agg(s.uid) AS uid, array_agg(s.calls) AS calls,
-           array_agg(s.requests) AS requests, array_agg(s.credits) AS credits,
-           array_agg(s.input_tokens) AS tin, array_agg(s.output_tokens) AS tout,
-           array_agg(s.errors) AS errors, array_agg(s.timeouts) AS timeouts
-    FROM s
-    WHERE s.gs IN (1, 3)
-    GROUP BY 1, 2, 3, 4
+  -- type), then joined to the groups: a few dozen keys a tick, hashed (a join of two
+  -- large sets planned for one row each once ran for minutes; this one's inner side is
+  -- always small).
+  rules AS MATERIALIZED (
+    SELECT k.b, k.p, k.e, k.rt, pr AS rule
+    FROM (SELECT DISTINCT s.b, s.p, s.e, s.rt FROM s) AS k
+    CROSS JOIN LATERAL tollgate.price_rule_at(k.b, k.p, k.e, k.rt) AS pr
   ),
   priced AS MATERIALIZED (
-    SELECT k.b, k.p, k.e, k.rt, g.gs, g.f, g.rg, g.sc, g.uid, g.calls, g.requests, g.credits,
-           g.tin, g.tout, g.errors, g.timeouts, pr.currency, pr.rate,
-           tollgate.price_bills(pr, g.bl, g.ok) AS billed,
-           tollgate.price_known(pr) AS known,
-           tollgate.price_charge(pr, g.bl, g.ok, g.calls, g.credits, g.tin, g.tout) AS cost_native
-    FROM keys k
-    CROSS JOIN LATERAL tollgate.price_rule_at(k.b, k.p, k.e, k.rt) AS pr
-    CROSS JOIN LATERAL unnest(k.gs, k.f, k.rg, k.sc, k.ok, k.bl, k.uid, k.calls, k.requests,
-                              k.credits, k.tin, k.tout, k.errors, k.timeouts)
-                       AS g(gs, f, rg, sc, ok, bl, uid, calls, requests, credits, tin, tout,
-                            errors, timeouts)
-  ),
-  -- Sums and histograms meet in one aggregation rather than a join, for the same reason.
-  both_parts AS (
-    SELECT x.b, x.p, x.e, x.rt, x.f, x.rg, x.sc, x.calls, x.billed, x.known, x.errors,
-           x.timeouts, x.requests, x.credits, x.tin, x.tout, x.currency, x.cost_native, x.rate,
-           NULL::bigint[] AS latency
-    FROM priced x
-    WHERE x.gs = 3
-    UNION ALL
-    SELECT s.b, s.p, s.e, s.rt, s.f, s.rg, s.sc, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-           NULL, NULL, NULL, NULL, NULL,
-           tollgate.hist_from(array_agg(s.lat), array_agg(s.requests))
+    SELECT s.*, (k.rule).currency AS currency, (k.rule).rate AS rate,
+           tollgate.price_bills(k.rule, s.bl, s.ok) AS billed,
+           tollgate.price_known(k.rule) AS known,
+           tollgate.price_charge(k.rule, s.bl, s.ok, s.calls, s.credits, s.input_tokens,
+                                 s.output_tokens) AS cost_native
     FROM s
-    WHERE s.gs = 2 AND s.lat IS NOT NULL
-    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    JOIN rules k ON k.b = s.b AND k.p = s.p AND k.e = s.e AND k.rt = s.rt
   )
+  -- Per dimension: the latency groups summed, their histogram built from the (bucket,
+  -- count) pairs in the same aggregation.
   SELECT 'w'::"char", x.b, NULL::date, NULL::bigint, x.p, x.e, x.rt, x.f, x.rg, x.sc,
          sum(x.calls)::bigint,
          coalesce(sum(x.calls) FILTER (WHERE x.billed), 0)::bigint,
          sum(x.errors)::bigint, sum(x.timeouts)::bigint, sum(x.requests)::bigint,
-         sum(x.credits), sum(x.tin)::bigint, sum(x.tout)::bigint, max(x.currency),
+         sum(x.credits), sum(x.input_tokens)::bigint, sum(x.output_tokens)::bigint, max(x.currency),
          sum(x.cost_native), sum(x.cost_native * coalesce(x.rate, 0)),
          coalesce(sum(x.calls) FILTER (WHERE x.billed AND NOT x.known), 0)::bigint,
-         coalesce(max(x.latency), '{}')
-  FROM both_parts x
-  WHERE p_wide
+         coalesce(tollgate.hist_from(array_agg(x.lat) FILTER (WHERE x.lat IS NOT NULL),
+                                     array_agg(x.requests) FILTER (WHERE x.lat IS NOT NULL)), '{}')
+  FROM priced x
+  WHERE x.gs = 1 AND p_wide
   GROUP BY x.b, x.p, x.e, x.rt, x.f, x.rg, x.sc
   UNION ALL
   SELECT 'u'::"char", NULL::timestamptz, (x.b AT TIME ZONE p_zone)::date, x.uid, x.p,
          NULL::text, NULL::text, NULL::text, NULL::text, NULL::smallint,
          sum(x.calls)::bigint, coalesce(sum(x.calls) FILTER (WHERE x.billed), 0)::bigint,
          sum(x.errors)::bigint, sum(x.timeouts)::bigint, sum(x.requests)::bigint,
-         sum(x.credits), sum(x.tin)::bigint, sum(x.tout)::bigint,
+         sum(x.credits), sum(x.input_tokens)::bigint, sum(x.output_tokens)::bigint,
          max(x.currency), sum(x.cost_native), sum(x.cost_native * coalesce(x.rate, 0)),
          coalesce(sum(x.calls) FILTER (WHERE x.billed AND NOT x.known), 0)::bigint,
          NULL::bigint[]
   FROM priced x
-  WHERE x.gs = 1 AND p_users
+  WHERE x.gs = 0 AND p_users
   GROUP BY (x.b AT TIME ZONE p_zone)::date, x.uid, x.p
 $$;
 
@@ -314,7 +327,8 @@ AS $$
          d.status_class, d.calls, d.billable_calls, d.errors, d.timeouts, d.requests, d.credits,
          d.input_tokens, d.output_tokens, d.native_currency, d.cost_native, d.cost,
          d.unpriced_calls, d.latency
-  FROM tollgate.usage_delta_split(p_after, p_upto, p_since, NULL, NULL, 'UTC', true, false) d
+  FROM tollgate.usage_delta_split(nullif(p_after, 0), p_upto, p_since, NULL, NULL, 'UTC', true,
+                                  false) d
 $$;
 
 -- The per-user months, as 0006 defined them (user_month_totals' tail, and tests), from the
@@ -331,7 +345,7 @@ AS $$
          max(d.native_currency), sum(d.cost_native), sum(d.cost), sum(d.unpriced_calls)::bigint,
          sum(d.timeouts)::bigint, sum(d.requests)::bigint, sum(d.input_tokens)::bigint,
          sum(d.output_tokens)::bigint
-  FROM tollgate.usage_delta_split(p_after, p_upto, p_since, p_until, p_provider, p_zone,
+  FROM tollgate.usage_delta_split(nullif(p_after, 0), p_upto, p_since, p_until, p_provider, p_zone,
                                   false, true) d
   GROUP BY 1, 2, 3
 $$;
@@ -427,6 +441,7 @@ RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
   v_zone text;
@@ -470,6 +485,43 @@ BEGIN
 END
 $$
 $fn$, '@DIMS@', statements), '@SUMS@', sums), '@FIGURES@', figures);
+
+  -- The narrow days again, from the narrow quarters (the zone's days changed): a row per
+  -- dimension and quarter rather than twelve groupings of every wide row.
+  EXECUTE replace(replace($fn$
+CREATE FUNCTION tollgate.rollup_dim_days_from_quarters(p_from timestamptz)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET max_parallel_workers_per_gather = 0
+AS $$
+DECLARE
+  v_zone text;
+BEGIN
+  SELECT st.billing_timezone INTO v_zone FROM tollgate.rollup_state st;
+  INSERT INTO tollgate.usage_rollup_dim_day
+    (dim, day, api_provider, grp, calls, billable_calls, errors, timeouts, requests, credits,
+     input_tokens, output_tokens, native_currency, cost_native, cost, unpriced_calls, latency)
+  SELECT h.dim, h.k, h.api_provider, h.grp, h.calls, h.billable_calls, h.errors, h.timeouts,
+         h.requests, h.credits, h.input_tokens, h.output_tokens, h.native_currency,
+         h.cost_native, h.cost, h.unpriced_calls,
+         trim_array(h.latency, cardinality(h.latency) - h.width)::text
+  FROM (
+    SELECT d.dim, (d.bucket_start AT TIME ZONE v_zone)::date AS k, d.api_provider, d.grp, @FIGURES@
+           ARRAY[@SUMS@]::bigint[] AS latency
+    FROM (SELECT q.dim, q.bucket_start, q.api_provider, q.grp, q.calls, q.billable_calls,
+                 q.errors, q.timeouts, q.requests, q.credits, q.input_tokens, q.output_tokens,
+                 q.native_currency, q.cost_native, q.cost, q.unpriced_calls,
+                 q.latency::bigint[] AS latency
+          FROM tollgate.usage_rollup_dim_15m q
+          WHERE p_from IS NULL OR q.bucket_start >= p_from
+          OFFSET 0) AS d
+    GROUP BY 1, 2, 3, 4
+  ) AS h;
+END
+$$
+$fn$, '@SUMS@', sums), '@FIGURES@', figures);
 END
 $do$;
 
@@ -481,30 +533,46 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  CREATE TEMPORARY TABLE IF NOT EXISTS rollup_wide (LIKE tollgate.usage_rollup_15m)
-    ON COMMIT DELETE ROWS;
-  CREATE TEMPORARY TABLE IF NOT EXISTS rollup_users (LIKE tollgate.usage_rollup_user_day)
-    ON COMMIT DELETE ROWS;
-  -- the wide rows grouped by each dimension at 15 minutes (rollup_dims_add)
-  CREATE TEMPORARY TABLE IF NOT EXISTS rollup_dims (
-    dim smallint, bucket_start timestamptz, api_provider text, grp text, calls bigint,
-    billable_calls bigint, errors bigint, timeouts bigint, requests bigint, credits numeric,
-    input_tokens bigint, output_tokens bigint, native_currency text, cost_native numeric,
-    cost numeric, unpriced_calls bigint, latency bigint[]
-  ) ON COMMIT DELETE ROWS;
+  -- Looked up rather than CREATE … IF NOT EXISTS, which says NOTICE every tick.
+  IF to_regclass('pg_temp.rollup_dims') IS NULL THEN
+    CREATE TEMPORARY TABLE rollup_wide (LIKE tollgate.usage_rollup_15m) ON COMMIT DELETE ROWS;
+    CREATE TEMPORARY TABLE rollup_users (LIKE tollgate.usage_rollup_user_day)
+      ON COMMIT DELETE ROWS;
+    -- the wide rows grouped by each dimension at 15 minutes (rollup_dims_add)
+    CREATE TEMPORARY TABLE rollup_dims (
+      dim smallint, bucket_start timestamptz, api_provider text, grp text, calls bigint,
+      billable_calls bigint, errors bigint, timeouts bigint, requests bigint, credits numeric,
+      input_tokens bigint, output_tokens bigint, native_currency text, cost_native numeric,
+      cost numeric, unpriced_calls bigint, latency bigint[]
+    ) ON COMMIT DELETE ROWS;
+  END IF;
   TRUNCATE rollup_wide, rollup_users, rollup_dims;
 END
 $$;
 
--- Adds the session's rollup_users rows to the per-user days and months.
-CREATE FUNCTION tollgate.rollup_users_add() RETURNS void
+-- Adds the session's rollup_users rows to the per-user days, and to the weeks and months
+-- unless p_days_only (a rebuild sums those from the days at the end: a month row added to
+-- by every pass of one transaction grew a chain of versions each pass had to walk).
+CREATE FUNCTION tollgate.rollup_users_add(p_days_only boolean DEFAULT false) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET max_parallel_workers_per_gather = 0
 AS $$
 BEGIN
   INSERT INTO tollgate.usage_rollup_user_day AS r
   SELECT * FROM rollup_users
+  UNION ALL
+  SELECT u.day, u.user_id, NULL, sum(u.calls), sum(u.billable_calls), sum(u.errors),
+         sum(u.timeouts), sum(u.requests), sum(u.credits), sum(u.input_tokens),
+         sum(u.output_tokens),
+         CASE WHEN min(u.native_currency) = max(u.native_currency) THEN min(u.native_currency)
+              ELSE '' END,
+         CASE WHEN min(u.native_currency) = max(u.native_currency) THEN sum(u.cost_native)
+              ELSE 0 END,
+         sum(u.cost), sum(u.unpriced_calls)
+  FROM rollup_users u
+  GROUP BY u.day, u.user_id
   ON CONFLICT ON CONSTRAINT usage_rollup_user_day_key
   DO UPDATE SET
     calls = r.calls + excluded.calls,
@@ -515,8 +583,43 @@ BEGIN
     credits = r.credits + excluded.credits,
     input_tokens = r.input_tokens + excluded.input_tokens,
     output_tokens = r.output_tokens + excluded.output_tokens,
-    native_currency = greatest(r.native_currency, excluded.native_currency),
-    cost_native = r.cost_native + excluded.cost_native,
+    -- a user's providers may bill in several currencies (the rows of all providers)
+    native_currency = CASE WHEN r.native_currency = excluded.native_currency
+                           THEN r.native_currency ELSE '' END,
+    cost_native = CASE WHEN r.native_currency = excluded.native_currency
+                       THEN r.cost_native + excluded.cost_native ELSE 0 END,
+    cost = r.cost + excluded.cost,
+    unpriced_calls = r.unpriced_calls + excluded.unpriced_calls;
+
+  IF p_days_only THEN
+    RETURN;
+  END IF;
+
+  INSERT INTO tollgate.usage_rollup_user_week AS r
+  SELECT u.day - (extract(isodow FROM u.day)::integer - 1), u.user_id, sum(u.calls),
+         sum(u.billable_calls), sum(u.errors), sum(u.timeouts), sum(u.requests), sum(u.credits),
+         sum(u.input_tokens), sum(u.output_tokens),
+         CASE WHEN min(u.native_currency) = max(u.native_currency) THEN min(u.native_currency)
+              ELSE '' END,
+         CASE WHEN min(u.native_currency) = max(u.native_currency) THEN sum(u.cost_native)
+              ELSE 0 END,
+         sum(u.cost), sum(u.unpriced_calls)
+  FROM rollup_users u
+  GROUP BY 1, 2
+  ON CONFLICT ON CONSTRAINT usage_rollup_user_week_key
+  DO UPDATE SET
+    calls = r.calls + excluded.calls,
+    billable_calls = r.billable_calls + excluded.billable_calls,
+    errors = r.errors + excluded.errors,
+    timeouts = r.timeouts + excluded.timeouts,
+    requests = r.requests + excluded.requests,
+    credits = r.credits + excluded.credits,
+    input_tokens = r.input_tokens + excluded.input_tokens,
+    output_tokens = r.output_tokens + excluded.output_tokens,
+    native_currency = CASE WHEN r.native_currency = excluded.native_currency
+                           THEN r.native_currency ELSE '' END,
+    cost_native = CASE WHEN r.native_currency = excluded.native_currency
+                       THEN r.cost_native + excluded.cost_native ELSE 0 END,
     cost = r.cost + excluded.cost,
     unpriced_calls = r.unpriced_calls + excluded.unpriced_calls;
 
@@ -546,20 +649,24 @@ BEGIN
 END
 $$;
 
--- Adds ids (p_after, p_upto] created at or after p_since to every level: the wide
--- 15-minute one, the narrow ones (four grains) and the per-user days and months, from one
--- scan of the rows (usage_delta_split). Returns the number of rows added.
+-- Adds ids (p_after, p_upto] created at or after p_since to the levels asked for: the
+-- wide 15-minute one (p_wide), the narrow ones (p_dims, from the same wide rows) and the
+-- per-user days and, unless not p_user_months, months (p_users), from one scan of the
+-- rows (usage_delta_split).
+-- Returns the number of rows added to the wide level (else 0).
 --
--- At most 100,000 ids a pass: a tick's rows (50,000 at 10,000 rows/s and a 5 s tick) are
--- one pass, and a back-fill of millions is many, whose sums each fit in memory (a single
--- pass over a million rows spilled its hash tables to disk and took seven times as long
--- a row).
-CREATE OR REPLACE FUNCTION tollgate.rollup_add(p_after bigint, p_upto bigint,
-                                               p_since timestamptz DEFAULT NULL)
+-- At most 100,000 ids a pass, found through the primary key: a tick's rows (50,000 at
+-- 10,000 rows/s and a 5 s tick) are one pass, and a back-fill or a rebuild of millions is
+-- many, whose sums each fit in memory (a single pass over a million rows spilled its hash
+-- tables to disk and took seven times as long a row).
+CREATE FUNCTION tollgate.rollup_rows_add(p_after bigint, p_upto bigint, p_since timestamptz,
+                                         p_wide boolean, p_dims boolean, p_users boolean,
+                                         p_user_months boolean DEFAULT true)
 RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
   n bigint := 0;
@@ -576,7 +683,9 @@ BEGIN
 
     -- One call sums both kinds of rows; each goes to its work table.
     WITH d AS (
-      SELECT * FROM tollgate.usage_delta_split(v_lo, v_hi, p_since, NULL, NULL, v_zone, true, true)
+      SELECT *
+      FROM tollgate.usage_delta_split(v_lo, v_hi, p_since, NULL, NULL, v_zone,
+                                      p_wide OR p_dims, p_users)
     ),
     users AS (
       INSERT INTO rollup_users
@@ -594,33 +703,47 @@ BEGIN
     FROM d
     WHERE d.kind = 'w';
 
-    SELECT coalesce(sum(w.requests), 0) INTO added FROM rollup_wide w;
-    n := n + added;
+    IF p_wide THEN
+      SELECT coalesce(sum(w.requests), 0) INTO added FROM rollup_wide w;
+      n := n + added;
 
-    INSERT INTO tollgate.usage_rollup_15m AS r SELECT * FROM rollup_wide
-    ON CONFLICT (bucket_start, api_provider, api_endpoint, request_type, feature, region, status_class)
-    DO UPDATE SET
-      calls = r.calls + excluded.calls,
-      billable_calls = r.billable_calls + excluded.billable_calls,
-      errors = r.errors + excluded.errors,
-      timeouts = r.timeouts + excluded.timeouts,
-      requests = r.requests + excluded.requests,
-      credits = r.credits + excluded.credits,
-      input_tokens = r.input_tokens + excluded.input_tokens,
-      output_tokens = r.output_tokens + excluded.output_tokens,
-      native_currency = greatest(r.native_currency, excluded.native_currency),
-      cost_native = r.cost_native + excluded.cost_native,
-      cost = r.cost + excluded.cost,
-      unpriced_calls = r.unpriced_calls + excluded.unpriced_calls,
-      latency = tollgate.hist_add(r.latency, excluded.latency);
-
-    PERFORM tollgate.rollup_dims_add();
-    PERFORM tollgate.rollup_users_add();
+      INSERT INTO tollgate.usage_rollup_15m AS r SELECT * FROM rollup_wide
+      ON CONFLICT (bucket_start, api_provider, api_endpoint, request_type, feature, region,
+                   status_class)
+      DO UPDATE SET
+        calls = r.calls + excluded.calls,
+        billable_calls = r.billable_calls + excluded.billable_calls,
+        errors = r.errors + excluded.errors,
+        timeouts = r.timeouts + excluded.timeouts,
+        requests = r.requests + excluded.requests,
+        credits = r.credits + excluded.credits,
+        input_tokens = r.input_tokens + excluded.input_tokens,
+        output_tokens = r.output_tokens + excluded.output_tokens,
+        native_currency = greatest(r.native_currency, excluded.native_currency),
+        cost_native = r.cost_native + excluded.cost_native,
+        cost = r.cost + excluded.cost,
+        unpriced_calls = r.unpriced_calls + excluded.unpriced_calls,
+        latency = tollgate.hist_add(r.latency, excluded.latency);
+    END IF;
+    IF p_dims THEN
+      PERFORM tollgate.rollup_dims_add();
+    END IF;
+    IF p_users THEN
+      PERFORM tollgate.rollup_users_add(NOT p_user_months);
+    END IF;
     v_lo := v_hi;
   END LOOP;
   RETURN n;
 END
 $$;
+
+-- Adds ids (p_after, p_upto] created at or after p_since to every level (the refresher).
+CREATE OR REPLACE FUNCTION tollgate.rollup_add(p_after bigint, p_upto bigint,
+                                               p_since timestamptz DEFAULT NULL)
+RETURNS bigint
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+RETURN tollgate.rollup_rows_add(p_after, p_upto, p_since, true, true, true);
 
 -- Rebuilds the narrow levels from the wide 15-minute one for every bucket that holds
 -- quarters at or after p_from (NULL: all of them), or only their days (after a change of
@@ -631,6 +754,7 @@ RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
   v_zone text;
@@ -663,6 +787,14 @@ BEGIN
                       tollgate.local_day_start((p_from AT TIME ZONE v_zone)::date, v_zone));
   END IF;
 
+  -- Days alone: from the narrow quarters, which are per UTC quarter and stay as they are.
+  IF p_days_only THEN
+    PERFORM tollgate.rollup_dim_days_from_quarters(
+      CASE WHEN p_from IS NOT NULL
+           THEN tollgate.local_day_start((p_from AT TIME ZONE v_zone)::date, v_zone) END);
+    RETURN;
+  END IF;
+
   -- A UTC day of wide rows at a time: grouped at once, the twelve groupings of 92 days
   -- would keep a million groups of histogram sums in memory. The levels add up what the
   -- batches give a bucket that spans two of them.
@@ -681,18 +813,19 @@ BEGIN
 END
 $$;
 
--- Rebuilds the per-user days and months from the raw rows up to p_upto in the session's
--- rollup_users, for the months from p_month on (NULL: all).
+-- Rebuilds the per-user days and months from the raw rows up to p_upto, for the months
+-- from p_month on (NULL: all).
 CREATE FUNCTION tollgate.rollup_users_rebuild(p_upto bigint, p_month date)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
   v_zone text;
   v_since timestamptz;
-  v_day timestamptz;
+  v_week date;
 BEGIN
   SELECT st.billing_timezone INTO v_zone FROM tollgate.rollup_state st;
   IF p_month = '-infinity' THEN
@@ -700,28 +833,36 @@ BEGIN
   END IF;
   DELETE FROM tollgate.usage_rollup_user_day WHERE p_month IS NULL OR day >= p_month;
   DELETE FROM tollgate.usage_rollup_user_month WHERE p_month IS NULL OR month >= p_month;
+  -- the weeks that hold days from p_month on; summed again from all their days below
+  v_week := p_month - (extract(isodow FROM p_month)::integer - 1);
+  DELETE FROM tollgate.usage_rollup_user_week WHERE p_month IS NULL OR week >= v_week;
 
   v_since := CASE WHEN p_month IS NOT NULL THEN tollgate.local_day_start(p_month, v_zone) END;
-
-  -- A UTC day of raw rows at a time (the days the wide level has, which are those of the
-  -- rows up to the watermark), so that the sums of one pass fit in memory; the levels add
-  -- up what two batches give one local day.
-  FOR v_day IN
-    SELECT DISTINCT date_trunc('day', r.bucket_start, 'UTC')
-    FROM tollgate.usage_rollup_15m r
-    WHERE v_since IS NULL OR r.bucket_start >= date_trunc('day', v_since, 'UTC')
-    ORDER BY 1
-  LOOP
-    PERFORM tollgate.rollup_work_tables();
-    INSERT INTO rollup_users
-    SELECT d.day, d.user_id, d.api_provider, d.calls, d.billable_calls, d.errors, d.timeouts,
-           d.requests, d.credits, d.input_tokens, d.output_tokens, d.native_currency,
-           d.cost_native, d.cost, d.unpriced_calls
-    FROM tollgate.usage_delta_split(0, p_upto, greatest(v_day, v_since), v_day + interval '1 day',
-                                    NULL, v_zone, false, true) d
-    WHERE d.kind = 'u';
-    PERFORM tollgate.rollup_users_add();
-  END LOOP;
+  -- Every row up to the watermark, a pass of ids at a time; the days add up what two
+  -- passes give them, and the months are their days.
+  PERFORM tollgate.rollup_rows_add(0, p_upto, v_since, false, false, true, false);
+  INSERT INTO tollgate.usage_rollup_user_month
+    (month, user_id, api_provider, calls, billable_calls, errors, credits, native_currency,
+     cost_native, cost, unpriced_calls, timeouts, requests, input_tokens, output_tokens)
+  SELECT date_trunc('month', u.day::timestamp)::date, u.user_id, u.api_provider, sum(u.calls),
+         sum(u.billable_calls), sum(u.errors), sum(u.credits), max(u.native_currency),
+         sum(u.cost_native), sum(u.cost), sum(u.unpriced_calls), sum(u.timeouts),
+         sum(u.requests), sum(u.input_tokens), sum(u.output_tokens)
+  FROM tollgate.usage_rollup_user_day u
+  WHERE u.api_provider IS NOT NULL AND (p_month IS NULL OR u.day >= p_month)
+  GROUP BY 1, 2, 3;
+  INSERT INTO tollgate.usage_rollup_user_week
+  SELECT u.day - (extract(isodow FROM u.day)::integer - 1), u.user_id, sum(u.calls),
+         sum(u.billable_calls), sum(u.errors), sum(u.timeouts), sum(u.requests), sum(u.credits),
+         sum(u.input_tokens), sum(u.output_tokens),
+         CASE WHEN min(u.native_currency) = max(u.native_currency) THEN min(u.native_currency)
+              ELSE '' END,
+         CASE WHEN min(u.native_currency) = max(u.native_currency) THEN sum(u.cost_native)
+              ELSE 0 END,
+         sum(u.cost), sum(u.unpriced_calls)
+  FROM tollgate.usage_rollup_user_day u
+  WHERE u.api_provider IS NULL AND (p_month IS NULL OR u.day >= v_week)
+  GROUP BY 1, 2;
 END
 $$;
 
@@ -770,6 +911,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
   snap pg_snapshot;
@@ -795,16 +937,7 @@ BEGIN
   -- The per-user level of 0006 may lag behind the others: it catches up first, so that
   -- from here on every level stands at the same watermark.
   IF user_from < from_id THEN
-    PERFORM tollgate.rollup_work_tables();
-    INSERT INTO rollup_users
-    SELECT d.day, d.user_id, d.api_provider, d.calls, d.billable_calls, d.errors, d.timeouts,
-           d.requests, d.credits, d.input_tokens, d.output_tokens, d.native_currency,
-           d.cost_native, d.cost, d.unpriced_calls
-    FROM tollgate.usage_delta_split(user_from, from_id, NULL, NULL, NULL,
-                                    (SELECT billing_timezone FROM tollgate.rollup_state),
-                                    false, true) d
-    WHERE d.kind = 'u';
-    PERFORM tollgate.rollup_users_add();
+    PERFORM tollgate.rollup_rows_add(user_from, from_id, NULL, false, false, true);
     UPDATE tollgate.rollup_state SET user_last_id = from_id, users_refreshed_at = now();
   END IF;
 
@@ -891,12 +1024,11 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
   upto bigint;
   n bigint;
-  v_days timestamptz[];
-  v_day timestamptz;
   -- Whole UTC days: the wide level's quarters from there on are summed again.
   from_bucket timestamptz := date_trunc('day', p_from, 'UTC');
 BEGIN
@@ -914,23 +1046,8 @@ BEGIN
   -- A new billing time zone moves the day levels first (the rest below is per UTC quarter).
   PERFORM tollgate.rollup_follow_billing_zone(upto);
 
-  -- A UTC day at a time (the days the level has: those of the rows up to the watermark),
-  -- so that each pass's sums fit in memory.
-  v_days := ARRAY(SELECT DISTINCT date_trunc('day', r.bucket_start, 'UTC')
-                  FROM tollgate.usage_rollup_15m r WHERE r.bucket_start >= from_bucket
-                  ORDER BY 1);
   DELETE FROM tollgate.usage_rollup_15m WHERE bucket_start >= from_bucket;
-  FOREACH v_day IN ARRAY v_days LOOP
-    INSERT INTO tollgate.usage_rollup_15m
-    SELECT d.bucket_start, d.api_provider, d.api_endpoint, d.request_type, d.feature, d.region,
-           d.status_class, d.calls, d.billable_calls, d.errors, d.timeouts, d.requests,
-           d.credits, d.input_tokens, d.output_tokens, d.native_currency, d.cost_native, d.cost,
-           d.unpriced_calls, d.latency
-    FROM tollgate.usage_delta_split(0, upto, greatest(v_day, from_bucket),
-                                    v_day + interval '1 day', NULL, 'UTC', true, false) d;
-  END LOOP;
-  SELECT coalesce(sum(r.requests), 0) INTO n
-  FROM tollgate.usage_rollup_15m r WHERE r.bucket_start >= from_bucket;
+  n := tollgate.rollup_rows_add(0, upto, nullif(from_bucket, '-infinity'), true, false, false);
 
   PERFORM tollgate.rollup_dims_rebuild(from_bucket, false);
   PERFORM tollgate.rollup_users_rebuild(
@@ -945,15 +1062,16 @@ $$;
 -- ---- reading ---------------------------------------------------------------------------
 
 -- How usage by user is read for p_bounds (whole local days): from the per-user levels when
--- they are in the billing time zone (from_levels; months then days, each bucket's whole
--- billing months from usage_rollup_user_month and its other days from
--- usage_rollup_user_day), else from raw rows (while a change of the zone waits for the
--- refresher). dates are the local dates of the bounds in zone, so that a day's or a
+-- they are in the billing time zone (from_levels; each bucket's whole billing months from
+-- usage_rollup_user_month, its other whole weeks from usage_rollup_user_week when p_weeks
+-- (all providers together), its other days from usage_rollup_user_day), else from raw rows
+-- (while a change of the zone waits for the refresher). dates are the local dates of the bounds in zone, so that a day's or a
 -- month's bucket is width_bucket(its date, dates). Refuses bounds that are not whole
 -- local days, with the reason.
-CREATE FUNCTION tollgate.usage_user_cut(p_bounds timestamptz[], OUT zone text,
-                                        OUT from_levels boolean, OUT dates date[],
-                                        OUT months date[], OUT days date[])
+CREATE FUNCTION tollgate.usage_user_cut(p_bounds timestamptz[], p_weeks boolean,
+                                        OUT zone text, OUT from_levels boolean,
+                                        OUT dates date[], OUT months date[], OUT weeks date[],
+                                        OUT days date[])
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -977,22 +1095,40 @@ BEGIN
     RETURN;
   END IF;
 
-  -- Per bucket [d_lo, d_hi): the months [m_lo, m_hi) wholly inside, and the other days.
+  -- Per bucket [d_lo, d_hi): the months [m_lo, m_hi) wholly inside; in the runs of days
+  -- around them, the weeks [w_lo, w_hi) wholly inside (Mondays on or after the run's first
+  -- day, to the last Monday that ends the run); then the other days.
   WITH b AS (
     SELECT dates[i] AS d_lo, dates[i + 1] AS d_hi,
            (date_trunc('month', (dates[i] - 1)::timestamp) + interval '1 month')::date AS m_lo,
            date_trunc('month', dates[i + 1]::timestamp)::date AS m_hi
     FROM generate_series(1, cardinality(dates) - 1) AS i
+  ),
+  runs AS (
+    SELECT d_lo AS a, d_hi AS c FROM b WHERE m_lo >= m_hi AND d_lo < d_hi
+    UNION ALL SELECT d_lo, m_lo FROM b WHERE m_lo < m_hi AND d_lo < m_lo
+    UNION ALL SELECT m_hi, d_hi FROM b WHERE m_lo < m_hi AND m_hi < d_hi
+  ),
+  rw AS (
+    SELECT a, c,
+           CASE WHEN p_weeks THEN a + (8 - extract(isodow FROM a)::integer) % 7 END AS w_lo,
+           CASE WHEN p_weeks THEN c - (extract(isodow FROM c)::integer - 1) END AS w_hi
+    FROM runs
   )
   SELECT coalesce((SELECT array_agg(m::date)
                    FROM b, generate_series(b.m_lo::timestamp, b.m_hi - interval '1 month',
                                            interval '1 month') AS m
                    WHERE b.m_lo < b.m_hi), '{}'),
+         coalesce((SELECT array_agg(w::date)
+                   FROM rw, generate_series(rw.w_lo::timestamp, (rw.w_hi - 7)::timestamp,
+                                            interval '7 days') AS w
+                   WHERE rw.w_lo < rw.w_hi), '{}'),
          coalesce((SELECT array_agg(d::date)
-                   FROM b, generate_series(b.d_lo::timestamp, (b.d_hi - 1)::timestamp,
-                                           interval '1 day') AS d
-                   WHERE b.m_lo >= b.m_hi OR d < b.m_lo OR d >= b.m_hi), '{}')
-  INTO months, days;
+                   FROM rw, generate_series(rw.a::timestamp, (rw.c - 1)::timestamp,
+                                            interval '1 day') AS d
+                   WHERE rw.w_lo IS NULL OR rw.w_lo >= rw.w_hi OR d < rw.w_lo
+                         OR d >= rw.w_hi), '{}')
+  INTO months, weeks, days;
 END
 $$;
 
@@ -1021,6 +1157,7 @@ RETURNS TABLE (bucket integer, grp text, calls bigint, billable_calls bigint, er
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET max_parallel_workers_per_gather = 0
 SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
@@ -1064,34 +1201,38 @@ BEGIN
   SELECT st.last_id, st.billing_timezone INTO v_last_id, v_zone FROM tollgate.rollup_state st;
 
   IF p_group = 'user' THEN
-    v_cut := tollgate.usage_user_cut(p_bounds);
-    IF v_cut.from_levels THEN
-      RETURN QUERY
-      SELECT width_bucket(s.month, v_cut.dates), coalesce(s.user_id::text, ''), s.calls,
-             s.billable_calls, s.errors, s.timeouts, s.requests, s.credits, s.input_tokens,
-             s.output_tokens, s.native_currency, s.cost_native, s.cost, s.unpriced_calls, NULL::text
-      FROM tollgate.usage_rollup_user_month s
-      WHERE s.month = ANY (v_cut.months) AND (p_provider IS NULL OR s.api_provider = p_provider)
-      UNION ALL
-      SELECT width_bucket(s.day, v_cut.dates), coalesce(s.user_id::text, ''), s.calls,
-             s.billable_calls, s.errors, s.timeouts, s.requests, s.credits, s.input_tokens,
-             s.output_tokens, s.native_currency, s.cost_native, s.cost, s.unpriced_calls, NULL::text
-      FROM tollgate.usage_rollup_user_day s
-      WHERE s.day = ANY (v_cut.days) AND (p_provider IS NULL OR s.api_provider = p_provider)
-      UNION ALL
-      SELECT width_bucket(t.day, v_cut.dates), coalesce(t.user_id::text, ''), t.calls,
-             t.billable_calls, t.errors, t.timeouts, t.requests, t.credits, t.input_tokens,
-             t.output_tokens, t.native_currency, t.cost_native, t.cost, t.unpriced_calls, NULL::text
-      FROM tollgate.usage_delta_split(v_last_id, NULL, p_bounds[1], p_bounds[n], p_provider,
-                                      v_cut.zone, false, true) t;
-    ELSE
-      RETURN QUERY
-      SELECT width_bucket(t.day, v_cut.dates), coalesce(t.user_id::text, ''), t.calls,
-             t.billable_calls, t.errors, t.timeouts, t.requests, t.credits, t.input_tokens,
-             t.output_tokens, t.native_currency, t.cost_native, t.cost, t.unpriced_calls, NULL::text
-      FROM tollgate.usage_delta_split(0, NULL, p_bounds[1], p_bounds[n], p_provider,
-                                      v_cut.zone, false, true) t;
-    END IF;
+    -- Whole billing months from the months, the other days from the days (their rows of
+    -- all providers, or of the one asked for), the tail from raw rows; or everything from
+    -- raw rows while the day levels wait for the refresher to follow a new zone.
+    v_cut := tollgate.usage_user_cut(p_bounds, p_provider IS NULL);
+    RETURN QUERY EXECUTE
+      'SELECT width_bucket(s.month, $1), coalesce(s.user_id::text, ''''), s.calls, '
+      || 's.billable_calls, s.errors, s.timeouts, s.requests, s.credits, s.input_tokens, '
+      || 's.output_tokens, s.native_currency, s.cost_native, s.cost, s.unpriced_calls, NULL::text '
+      || 'FROM tollgate.usage_rollup_user_month s '
+      || 'WHERE $5 AND s.month = ANY ($2) AND ($4::text IS NULL OR s.api_provider = $4) '
+      || 'UNION ALL '
+      || 'SELECT width_bucket(s.week, $1), coalesce(s.user_id::text, ''''), s.calls, '
+      || 's.billable_calls, s.errors, s.timeouts, s.requests, s.credits, s.input_tokens, '
+      || 's.output_tokens, s.native_currency, s.cost_native, s.cost, s.unpriced_calls, NULL::text '
+      || 'FROM tollgate.usage_rollup_user_week s WHERE $5 AND s.week = ANY ($9) '
+      || 'UNION ALL '
+      || 'SELECT width_bucket(s.day, $1), coalesce(s.user_id::text, ''''), s.calls, '
+      || 's.billable_calls, s.errors, s.timeouts, s.requests, s.credits, s.input_tokens, '
+      || 's.output_tokens, s.native_currency, s.cost_native, s.cost, s.unpriced_calls, NULL::text '
+      || 'FROM tollgate.usage_rollup_user_day s '
+      || 'WHERE $5 AND s.day = ANY ($3) AND '
+      || CASE WHEN p_provider IS NULL THEN 's.api_provider IS NULL ' ELSE 's.api_provider = $4 ' END
+      || CASE WHEN v_cut.from_levels AND NOT tollgate.usage_has_tail(v_last_id) THEN ''
+         ELSE 'UNION ALL '
+           || 'SELECT width_bucket(t.day, $1), coalesce(t.user_id::text, ''''), t.calls, '
+           || 't.billable_calls, t.errors, t.timeouts, t.requests, t.credits, t.input_tokens, '
+           || 't.output_tokens, t.native_currency, t.cost_native, t.cost, t.unpriced_calls, '
+           || 'NULL::text '
+           || 'FROM tollgate.usage_delta_split(CASE WHEN $5 THEN $6 END, NULL, $7[1], '
+           || '$7[cardinality($7)], $4, $8, false, true) t' END
+    USING v_cut.dates, v_cut.months, v_cut.days, p_provider, v_cut.from_levels, v_last_id,
+          p_bounds, v_cut.zone, v_cut.weeks;
     RETURN;
   END IF;
 
@@ -1202,12 +1343,14 @@ BEGIN
     || ' UNION ALL ' ||
     format(v_branch, '($9)[array_position($8, s.day)]', 'usage_rollup_dim_day',
            's.day = ANY ($8)')
-    || ' UNION ALL '
-    || 'SELECT width_bucket(t.bucket_start, $1), ' || v_tail_key || ', t.calls, t.billable_calls, '
-    || 't.errors, t.timeouts, t.requests, t.credits, t.input_tokens, t.output_tokens, '
-    || 't.native_currency, t.cost_native, t.cost, t.unpriced_calls, t.latency::text '
-    || 'FROM tollgate.usage_delta($4, NULL, $1[1]) t' || v_tail_join
-    || ' WHERE t.bucket_start < $1[cardinality($1)] AND ($2::text IS NULL OR t.api_provider = $2)'
+    || CASE WHEN NOT tollgate.usage_has_tail(v_last_id) THEN ''
+       ELSE ' UNION ALL '
+         || 'SELECT width_bucket(t.bucket_start, $1), ' || v_tail_key || ', t.calls, '
+         || 't.billable_calls, t.errors, t.timeouts, t.requests, t.credits, t.input_tokens, '
+         || 't.output_tokens, t.native_currency, t.cost_native, t.cost, t.unpriced_calls, '
+         || 't.latency::text FROM tollgate.usage_delta($4, NULL, $1[1]) t' || v_tail_join
+         || ' WHERE t.bucket_start < $1[cardinality($1)] AND ($2::text IS NULL OR t.api_provider = $2)'
+       END
   USING p_bounds, p_provider, v_dim, v_last_id, v_hours, v_halves, v_quarters, v_days,
         v_day_buckets;
 END
@@ -1243,6 +1386,7 @@ RETURNS TABLE (kind text, rank integer, grp text, display_name text, n_groups in
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET max_parallel_workers_per_gather = 0
 SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
@@ -1251,8 +1395,12 @@ DECLARE
   v_zone text := 'UTC';
   v_from_levels boolean := false;
   v_months date[] := '{}';
+  v_weeks date[] := '{}';
   v_days date[] := '{}';
   v_source text;
+  -- the groups' histograms; users have none, and 140 sums of nothing a user still cost
+  v_latency text := 'ARRAY[@SUMS@]::bigint[]';
+  v_total_latency text := 'ARRAY[@GROUP_SUMS@]::bigint[]';
 BEGIN
   IF cardinality(p_bounds) IS DISTINCT FROM 2 OR p_bounds[1] >= p_bounds[2] THEN
     RAISE EXCEPTION 'usage_top needs one range: two ascending bounds'
@@ -1267,29 +1415,59 @@ BEGIN
     -- Summed here from the per-user levels rather than as usage_series' pieces: a month of
     -- user days is 135,000 rows at 10M rows, and every piece kept on the way costs.
     SELECT st.last_id INTO v_last_id FROM tollgate.rollup_state st;
-    v_cut := tollgate.usage_user_cut(p_bounds);
+    v_cut := tollgate.usage_user_cut(p_bounds, p_provider IS NULL);
     v_zone := v_cut.zone;
     v_from_levels := v_cut.from_levels;
     v_months := v_cut.months;
+    v_weeks := v_cut.weeks;
     v_days := v_cut.days;
     v_source := $q$
-      SELECT coalesce(s.user_id::text, '') AS grp, s.calls, s.billable_calls, s.errors,
-             s.timeouts, s.requests, s.credits, s.input_tokens, s.output_tokens,
-             s.native_currency, s.cost_native, s.cost, s.unpriced_calls, NULL::bigint[] AS lat
-      FROM tollgate.usage_rollup_user_month s
-      WHERE $5 AND s.month = ANY ($6) AND ($3::text IS NULL OR s.api_provider = $3)
-      UNION ALL
-      SELECT coalesce(s.user_id::text, ''), s.calls, s.billable_calls, s.errors, s.timeouts,
-             s.requests, s.credits, s.input_tokens, s.output_tokens, s.native_currency,
-             s.cost_native, s.cost, s.unpriced_calls, NULL::bigint[]
-      FROM tollgate.usage_rollup_user_day s
-      WHERE $5 AND s.day = ANY ($7) AND ($3::text IS NULL OR s.api_provider = $3)
-      UNION ALL
-      SELECT coalesce(t.user_id::text, ''), t.calls, t.billable_calls, t.errors, t.timeouts,
-             t.requests, t.credits, t.input_tokens, t.output_tokens, t.native_currency,
-             t.cost_native, t.cost, t.unpriced_calls, NULL::bigint[]
-      FROM tollgate.usage_delta_split(CASE WHEN $5 THEN $8 ELSE 0 END, NULL, $1[1], $1[2], $3,
-                                      $9, false, true) t$q$;
+      SELECT coalesce(u.user_id::text, '') AS grp, sum(u.calls)::bigint AS calls,
+             sum(u.billable_calls)::bigint AS billable_calls, sum(u.errors)::bigint AS errors,
+             sum(u.timeouts)::bigint AS timeouts, sum(u.requests)::bigint AS requests,
+             sum(u.credits) AS credits, sum(u.input_tokens)::bigint AS input_tokens,
+             sum(u.output_tokens)::bigint AS output_tokens,
+             CASE WHEN min(u.native_currency) = max(u.native_currency) THEN min(u.native_currency)
+                  ELSE '' END AS native_currency,
+             CASE WHEN min(u.native_currency) = max(u.native_currency) THEN sum(u.cost_native)
+                  ELSE 0 END AS cost_native,
+             sum(u.cost) AS cost, sum(u.unpriced_calls)::bigint AS unpriced_calls,
+             NULL::bigint[] AS lat
+      FROM (
+        SELECT s.user_id, s.calls, s.billable_calls, s.errors, s.timeouts, s.requests, s.credits,
+               s.input_tokens, s.output_tokens, s.native_currency, s.cost_native, s.cost,
+               s.unpriced_calls
+        FROM tollgate.usage_rollup_user_month s
+        WHERE $5 AND s.month = ANY ($6) AND ($3::text IS NULL OR s.api_provider = $3)
+        UNION ALL
+        SELECT s.user_id, s.calls, s.billable_calls, s.errors, s.timeouts, s.requests, s.credits,
+               s.input_tokens, s.output_tokens, s.native_currency, s.cost_native, s.cost,
+               s.unpriced_calls
+        FROM tollgate.usage_rollup_user_week s
+        WHERE $5 AND s.week = ANY ($10)
+        UNION ALL
+        SELECT s.user_id, s.calls, s.billable_calls, s.errors, s.timeouts, s.requests, s.credits,
+               s.input_tokens, s.output_tokens, s.native_currency, s.cost_native, s.cost,
+               s.unpriced_calls
+        FROM tollgate.usage_rollup_user_day s
+        WHERE $5 AND s.day = ANY ($7) AND @DAY_PROVIDER@
+        @TAIL@
+      ) AS u
+      GROUP BY u.user_id$q$;
+    v_source := replace(v_source, '@TAIL@',
+                        CASE WHEN v_from_levels AND NOT tollgate.usage_has_tail(v_last_id) THEN ''
+                        ELSE $t$
+        UNION ALL
+        SELECT t.user_id, t.calls, t.billable_calls, t.errors, t.timeouts, t.requests, t.credits,
+               t.input_tokens, t.output_tokens, t.native_currency, t.cost_native, t.cost,
+               t.unpriced_calls
+        FROM tollgate.usage_delta_split(CASE WHEN $5 THEN $8 END, NULL, $1[1], $1[2], $3,
+                                        $9, false, true) t$t$ END);
+    v_source := replace(v_source, '@DAY_PROVIDER@',
+                        CASE WHEN p_provider IS NULL THEN 's.api_provider IS NULL'
+                             ELSE 's.api_provider = $3' END);
+    v_latency := 'NULL::bigint[]';
+    v_total_latency := 'NULL::bigint[]';
   ELSE
     v_source := $q$
       SELECT p.grp, p.calls, p.billable_calls, p.errors, p.timeouts, p.requests, p.credits,
@@ -1299,7 +1477,7 @@ BEGIN
   END IF;
 
   RETURN QUERY EXECUTE format($q$
-    WITH x AS (%s),
+    WITH x AS MATERIALIZED (%s),
     g AS (
       SELECT x.grp, sum(x.calls)::bigint AS calls, sum(x.billable_calls)::bigint AS billable_calls,
              sum(x.errors)::bigint AS errors, sum(x.timeouts)::bigint AS timeouts,
@@ -1310,7 +1488,7 @@ BEGIN
              CASE WHEN min(x.native_currency) = max(x.native_currency) THEN sum(x.cost_native)
              END AS cost_native,
              sum(x.cost) AS cost, sum(x.unpriced_calls)::bigint AS unpriced_calls,
-             max(cardinality(x.lat)) AS width, ARRAY[@SUMS@]::bigint[] AS latency
+             max(cardinality(x.lat)) AS width, %s AS latency
       FROM x
       GROUP BY x.grp
     ),
@@ -1350,7 +1528,7 @@ BEGIN
                     THEN sum(r.cost_native) END AS cost_native,
                coalesce(sum(r.cost), 0) AS cost,
                coalesce(sum(r.unpriced_calls), 0)::bigint AS unpriced_calls,
-               max(r.width) AS width, ARRAY[@GROUP_SUMS@]::bigint[] AS latency
+               max(r.width) AS width, %s AS latency
         FROM (VALUES ('rest'), ('total')) AS k (kind)
         LEFT JOIN r ON k.kind = 'total' OR r.rn > $4
         GROUP BY k.kind
@@ -1374,9 +1552,10 @@ BEGIN
            p.unpriced_calls,
            CASE WHEN $2 = 'user' THEN NULL ELSE coalesce(p.latency, '{}')::text END
     FROM parts p
-    ORDER BY CASE p.kind WHEN 'row' THEN 0 WHEN 'rest' THEN 1 ELSE 2 END, p.rank$q$, v_source)
+    ORDER BY CASE p.kind WHEN 'row' THEN 0 WHEN 'rest' THEN 1 ELSE 2 END, p.rank$q$, v_source,
+    v_latency, v_total_latency)
   USING p_bounds, p_group, p_provider, p_limit, v_from_levels, coalesce(v_months, '{}'),
-        coalesce(v_days, '{}'), v_last_id, v_zone;
+        coalesce(v_days, '{}'), v_last_id, v_zone, coalesce(v_weeks, '{}');
 END
 $$
 $fn$, '@SUMS@', sums), '@GROUP_SUMS@', group_sums);
@@ -1398,12 +1577,15 @@ DROP TABLE tollgate.usage_rollup_hour,
 -- refresher and recompute_rollups (security definers) write them.
 GRANT SELECT ON tollgate.usage_rollup_dim_15m, tollgate.usage_rollup_dim_hour,
   tollgate.usage_rollup_dim_hour30, tollgate.usage_rollup_dim_day,
-  tollgate.usage_rollup_user_day
+  tollgate.usage_rollup_user_day, tollgate.usage_rollup_user_week
   TO tollgate_viewer;
 REVOKE ALL ON FUNCTION tollgate.rollup_work_tables() FROM PUBLIC;
-REVOKE ALL ON FUNCTION tollgate.rollup_users_add() FROM PUBLIC;
+REVOKE ALL ON FUNCTION tollgate.rollup_users_add(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tollgate.rollup_rows_add(bigint, bigint, timestamptz, boolean, boolean, boolean,
+                                                 boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tollgate.rollup_dims_add(boolean, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tollgate.rollup_dims_rebuild(timestamptz, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tollgate.rollup_dim_days_from_quarters(timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tollgate.rollup_users_rebuild(bigint, date) FROM PUBLIC;
 
 -- ---- the new levels for what is rolled up already -------------------------------------
