@@ -32,6 +32,7 @@
 #include "tg-test-db.h"
 #include "tg-test-ui.h"
 #include "tg-time-bucket.h"
+#include "tg-usage-queries.h"
 #include "tg-window.h"
 
 static gboolean have_display;
@@ -501,6 +502,67 @@ check_section_table (TgTestDb        *db,
   g_assert_cmpuint (n_found, ==, tg_data_table_get_n_rows (table));
 }
 
+/* A cost table of the allocation section against `usage top --by @by --json` over the
+ * same whole days (@limit groups before the rest): the same groups in the same order,
+ * each with its exact cost, its calls and its share, then the rest.
+ */
+static void
+check_top_table (TgTestDb        *db,
+                 TgAnalyticsPage *page,
+                 const char      *table_name,
+                 const char      *by,
+                 guint            limit)
+{
+  const TgAnalyticsPlan *plan = tg_analytics_page_get_plan (page);
+  TgDataTable *table = tg_analytics_page_get_table (page, table_name);
+  g_autofree char *from = format_date (&plan->first_day);
+  g_autofree char *to = NULL;
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *answer;
+  JsonObject *rest;
+  JsonArray *rows;
+  GDate last_day;
+  guint n_rows;
+
+  /* Whole local days up to the one the period ends in, as the section takes them. */
+  tg_time_bucket_local_date (tg_analytics_page_get_zone (page), plan->end - 1, &last_day);
+  to = format_date (&last_day);
+  root = run_tollgatectl (db, "usage", "top", "--by", by, "--from", from, "--to", to,
+                          "--limit", limit_text, NULL);
+  answer = json_node_get_object (root);
+  rows = json_object_get_array_member (answer, "rows");
+  rest = json_object_get_object_member (answer, "rest");
+  n_rows = json_array_get_length (rows);
+  g_assert_cmpuint (n_rows, >, 0);
+
+  /* The rest is a row of the table only when it sums any group. */
+  g_assert_cmpuint (tg_data_table_get_n_rows (table), ==,
+                    n_rows + (json_object_get_int_member (rest, "calls") != 0 ||
+                              json_money (rest, "cost") != 0));
+
+  for (guint i = 0; i <= n_rows && i < tg_data_table_get_n_rows (table); i++)
+    {
+      JsonObject *row = i < n_rows ? json_array_get_object_element (rows, i) : rest;
+      g_autofree char *cost = tg_money_to_exact (json_money (row, "cost"));
+      g_autofree char *calls = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                json_object_get_int_member (row, "calls"));
+
+      if (i < n_rows)
+        {
+          /* The table's share is a percentage to four decimals, tollgatectl's a ratio. */
+          double shown = g_ascii_strtod (tg_data_table_get_plain (table, i, 2), NULL) / 100;
+          double said = g_ascii_strtod (json_object_get_string_member (row, "share"), NULL);
+
+          g_assert_cmpstr (tg_data_table_get_plain (table, i, 0), ==,
+                           json_object_get_string_member (row, "group"));
+          g_assert_cmpfloat_with_epsilon (shown, said, 0.00005 + 1e-9);
+        }
+      g_assert_cmpstr (tg_data_table_get_plain (table, i, 1), ==, cost);
+      g_assert_cmpstr (tg_data_table_get_plain (table, i, 3), ==, calls);
+    }
+}
+
 /* Data: random calls around today, yesterday, a week and five weeks ago, in Adelaide. */
 static TgTestDb *
 analytics_db_new (void)
@@ -605,6 +667,9 @@ test_trends (void)
   check_section_table (db, page, "features", "feature", 1, "cost");
   check_section_table (db, page, "features", "feature", 3, "calls");
   check_section_table (db, page, "cost-centres", "cost-centre", 1, "cost");
+  check_top_table (db, page, "features", "feature", TG_USAGE_TOP_MAX_LIMIT);
+  check_top_table (db, page, "cost-centres", "cost-centre", TG_USAGE_TOP_MAX_LIMIT);
+  check_top_table (db, page, "users", "user", 10);   /* the page names ten users */
   check_section_table (db, page, "regions", "region", 1, "cost");
   check_section_table (db, page, "providers", "provider", 1, "calls");
   check_section_table (db, page, "providers", "provider", 3, "timeouts");
