@@ -187,6 +187,37 @@ test_format_german_locale (void)
   setlocale (LC_ALL, previous);
 }
 
+/* Short names of endpoints for the live feed's narrow column: the tail that tells calls
+ * apart, never a cut in the middle of a word.
+ */
+static void
+test_endpoint (void)
+{
+  static const struct {
+    const char *endpoint;
+    const char *short_name;
+  } cases[] = {
+    { "/v1/geocode", "/v1/geocode" },
+    { "us-street-api/street-address", "us-street-api/street-address" },
+    { "/AddressComplete/Interactive/Retrieve/v2.11", "…/Interactive/Retrieve" },
+    { "/AddressComplete/Geocoding/Interactive/ReverseGeocode/v1.00",
+      "…/Interactive/ReverseGeocode" },
+    { "/postcodes/{postcode}/autocomplete", "…/{postcode}/autocomplete" },
+    { "/v1/addresses/reverseGeocoder", "…/addresses/reverseGeocoder" },
+    { "international-autocomplete/v2/lookup", "…/lookup" },
+    { "/an-endpoint-name-that-is-far-too-long-to-show", "…/an-endpoint-name-that-is-fa…" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *short_name = tg_format_endpoint (cases[i].endpoint);
+
+      g_assert_cmpstr (short_name, ==, cases[i].short_name);
+      g_assert_cmpint (g_utf8_strlen (short_name, -1), <=, TG_FORMAT_ENDPOINT_MAX + 2);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -195,6 +226,7 @@ main (int   argc,
 
   g_test_add_func ("/tollgate/unit/format/numbers/c-locale", test_format_c_locale);
   g_test_add_func ("/tollgate/unit/format/numbers/german-locale", test_format_german_locale);
+  g_test_add_func ("/tollgate/unit/format/endpoint", test_endpoint);
 
   return g_test_run ();
 }

@@ -61,6 +61,10 @@ static const char raw_series_sql[] =
   "               WHEN 'status_class' THEN (response_status / 100)::text "
   "               WHEN 'endpoint' THEN api_endpoint "
   "               WHEN 'feature' THEN coalesce(feature, '') "
+  "               WHEN 'request_type' THEN request_type "
+  "               WHEN 'cost_centre' THEN coalesce((SELECT f.cost_centre FROM tollgate.features f "
+  "                                                 WHERE f.name = priced.feature), '') "
+  "               WHEN 'user' THEN coalesce(user_id::text, '') "
   "               ELSE '' END, "
   "       sum(call_count), "
   "       coalesce(sum(call_count) FILTER (WHERE billed), 0), "
@@ -111,7 +115,14 @@ rollup_test_db_new (void)
   TgTestDb *db = tg_test_db_new (TRUE);
 
   if (db != NULL)
-    tg_test_db_exec (db, "SET jit = off");
+    {
+      tg_test_db_exec (db, "SET jit = off");
+      /* The random rows' feature has a cost centre, so that grouping by it means something. */
+      tg_test_db_exec (db,
+        "INSERT INTO tollgate.cost_centres (code, display_name) VALUES ('ECOM', 'E-commerce');"
+        "INSERT INTO tollgate.features (name, display_name, cost_centre) "
+        "  VALUES ('checkout.address', 'Checkout address entry', 'ECOM')");
+    }
   return db;
 }
 
@@ -247,8 +258,10 @@ assert_group_equals_raw (TgTestDb       *db,
       g_assert_cmpstr (cost_native, ==, raw_cost_native);
       g_assert_cmpstr (cost, ==, raw_cost);
       g_assert_cmpint (row->input_tokens, ==, g_ascii_strtoll (PQgetvalue (raw, i, 9), NULL, 10));
+      /* the per-user levels keep no latency */
       g_assert_cmpint ((gint64)tg_latency_histogram_get_total (row->latency), ==,
-                       g_ascii_strtoll (PQgetvalue (raw, i, 10), NULL, 10));
+                       group_by == TG_USAGE_GROUP_USER
+                       ? 0 : g_ascii_strtoll (PQgetvalue (raw, i, 10), NULL, 10));
       if (check_latency && group_by == TG_USAGE_GROUP_PROVIDER)
         assert_percentiles_close (db, row);
       compared++;
@@ -257,8 +270,8 @@ assert_group_equals_raw (TgTestDb       *db,
   g_assert_cmpuint (compared, >, 0);
 }
 
-/* Every grouping: the narrow levels (none, provider, region, status class) and the wide
- * ones (endpoint, feature) are read differently.
+/* Every grouping of the narrow levels: none and provider (all providers' rows), the
+ * others (rows of all providers; cost centres through their features').
  */
 static void
 assert_series_equals_raw (TgTestDb *db,
@@ -268,6 +281,7 @@ assert_series_equals_raw (TgTestDb *db,
   static const TgUsageGroupBy groups[] = {
     TG_USAGE_GROUP_PROVIDER, TG_USAGE_GROUP_NONE, TG_USAGE_GROUP_REGION,
     TG_USAGE_GROUP_STATUS_CLASS, TG_USAGE_GROUP_ENDPOINT, TG_USAGE_GROUP_FEATURE,
+    TG_USAGE_GROUP_REQUEST_TYPE, TG_USAGE_GROUP_COST_CENTRE,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
@@ -349,23 +363,33 @@ test_series_equal_raw (void)
   check_all_series (db, FALSE);
 }
 
-/* Every level agrees with the raw table: calls, cost and latency samples. */
+/* Every level agrees with the raw table: calls, cost and latency samples. Each dimension
+ * of a narrow level holds every row once, for all providers together and (dimensions 2
+ * to 6) once more per provider; the per-user days and months hold every row once.
+ */
 static void
 test_levels_consistent (void)
 {
-  static const char * const levels[] = {
-    "usage_rollup_15m", "usage_rollup_hour",
-    "usage_rollup_provider_15m", "usage_rollup_provider_30m", "usage_rollup_provider_hour",
-    "usage_rollup_provider_day", "usage_rollup_region_15m", "usage_rollup_region_30m",
-    "usage_rollup_region_hour", "usage_rollup_region_day",
+  static const char * const narrow[] = {
+    "usage_rollup_dim_15m", "usage_rollup_dim_hour", "usage_rollup_dim_hour30",
+    "usage_rollup_dim_day",
+  };
+  /* each holds every row once (the days per provider and, again, for all providers) */
+  static const char * const users[] = {
+    "usage_rollup_user_day WHERE api_provider IS NOT NULL",
+    "usage_rollup_user_day WHERE api_provider IS NULL",
+    "usage_rollup_user_week", "usage_rollup_user_month",
   };
   g_autoptr(TgTestDb) db = rollup_test_db_new ();
   g_autofree char *raw = NULL;
   g_autofree char *cost = NULL;
+  g_autofree char *raw_users = NULL;
 
   if (db == NULL)
     return;
 
+  tg_test_db_exec (db, "UPDATE tollgate.settings SET value = 'Australia/Adelaide' "
+                       "WHERE key = 'billing-timezone'");
   insert_random_rows (db, 7, 2000);
   refresh (db);
   insert_random_rows (db, 8, 500);        /* a second delta, adding to existing buckets */
@@ -374,20 +398,61 @@ test_levels_consistent (void)
   raw = tg_test_db_scalar (db, "SELECT sum(call_count) || '/' || count(response_time) "
                                "FROM tollgate.api_usage_tracking");
   cost = tg_test_db_scalar (db, "SELECT sum(cost) FROM tollgate.usage_rollup_15m");
+  raw_users = tg_test_db_scalar (db, "SELECT sum(call_count) || '/' || count(*) "
+                                     "FROM tollgate.api_usage_tracking");
 
-  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+  {
+    g_autofree char *level = tg_test_db_scalar (db,
+      "SELECT sum(calls) || '/' || (SELECT sum(c) FROM tollgate.usage_rollup_15m, unnest(latency) c) "
+      "FROM tollgate.usage_rollup_15m");
+
+    g_assert_cmpstr (level, ==, raw);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (narrow); i++)
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT sum(calls) || '/' || "
-                                              "(SELECT sum(c) FROM tollgate.%s, unnest(latency) c) "
-                                              "FROM tollgate.%s", levels[i], levels[i]);
-      g_autofree char *cost_sql = g_strdup_printf ("SELECT sum(cost) FROM tollgate.%s", levels[i]);
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT l.dim, l.api_provider IS NULL, sum(l.calls) || '/' || sum(h.n), sum(l.cost) "
+        "FROM tollgate.%s l "
+        "CROSS JOIN LATERAL (SELECT coalesce(sum(c), 0) AS n "
+        "                    FROM unnest(l.latency::bigint[]) AS c) h "
+        "GROUP BY 1, 2 ORDER BY 1, 2", narrow[i]);
+      g_autoptr(PGresult) result = tg_db_query (db->conn, sql, 0, NULL, NULL);
+
+      g_test_message ("%s", narrow[i]);
+      g_assert_nonnull (result);
+      /* dims 0 and 1 for all providers; 2 to 6 for all and per provider */
+      g_assert_cmpint (PQntuples (result), ==, 12);
+      for (int row = 0; row < PQntuples (result); row++)
+        {
+          g_test_message ("dim %s, all providers %s", PQgetvalue (result, row, 0),
+                          PQgetvalue (result, row, 1));
+          g_assert_cmpstr (PQgetvalue (result, row, 2), ==, raw);
+          g_assert_cmpstr (PQgetvalue (result, row, 3), ==, cost);
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT sum(calls) || '/' || sum(requests) "
+                                              "FROM tollgate.%s", users[i]);
+      g_autofree char *cost_sql = g_strdup_printf ("SELECT sum(cost) FROM tollgate.%s", users[i]);
       g_autofree char *level = tg_test_db_scalar (db, sql);
       g_autofree char *level_cost = tg_test_db_scalar (db, cost_sql);
 
-      g_test_message ("%s", levels[i]);
-      g_assert_cmpstr (level, ==, raw);
+      g_test_message ("%s", users[i]);
+      g_assert_cmpstr (level, ==, raw_users);
       g_assert_cmpstr (level_cost, ==, cost);
     }
+
+  /* The day levels hold Adelaide's days: a day's rows, wherever they fall in UTC. */
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count(*) FROM (SELECT (created_at AT TIME ZONE 'Australia/Adelaide')::date AS d, "
+    "                             sum(call_count) AS c "
+    "                      FROM tollgate.api_usage_tracking GROUP BY 1) r "
+    "FULL JOIN (SELECT day AS d, calls AS c FROM tollgate.usage_rollup_dim_day "
+    "           WHERE dim = 0) l USING (d) "
+    "WHERE r.c IS DISTINCT FROM l.c"), ==, 0);
 
   /* The SQL thresholds are the C ones. */
   {
@@ -432,6 +497,7 @@ test_recompute_after_price_change (void)
 
   g_assert_cmpstr (before, !=, after);
   assert_series_equals_raw (db, bounds, FALSE);
+  assert_group_equals_raw (db, bounds, TG_USAGE_GROUP_USER, FALSE);
 
   /* A new reporting currency converts everything, not only from the date. Without a rate
    * from GBP, CAD or AUD into USD those calls are counted as unpriced (cost 0), and said so.
@@ -444,6 +510,7 @@ test_recompute_after_price_change (void)
     g_assert_cmpstr (currency, ==, "USD");
   }
   assert_series_equals_raw (db, bounds, FALSE);
+  assert_group_equals_raw (db, bounds, TG_USAGE_GROUP_USER, FALSE);
   g_assert_cmpint (tg_test_db_scalar_int (db,
     "SELECT sum(unpriced_calls) FROM tollgate.usage_rollup_15m WHERE api_provider = 'geoscape'"),
     ==,
@@ -499,8 +566,8 @@ watermark (TgTestDb *db)
   return tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state");
 }
 
-/* The 15-minute and hourly levels hold exactly the committed rows up to the watermark:
- * none missed, none twice.
+/* The 15-minute level, the narrow hours and the per-user days hold exactly the committed
+ * rows up to the watermark: none missed, none twice.
  */
 static void
 assert_rolled_up_to_watermark (TgTestDb *db)
@@ -508,6 +575,7 @@ assert_rolled_up_to_watermark (TgTestDb *db)
   g_autofree char *raw = NULL;
   g_autofree char *quarters = NULL;
   g_autofree char *hours = NULL;
+  g_autofree char *users = NULL;
 
   raw = tg_test_db_scalar (db,
     "SELECT coalesce (sum (call_count), 0) || '/' || count (*) FROM tollgate.api_usage_tracking "
@@ -517,9 +585,13 @@ assert_rolled_up_to_watermark (TgTestDb *db)
     "FROM tollgate.usage_rollup_15m");
   hours = tg_test_db_scalar (db,
     "SELECT coalesce (sum (calls), 0) || '/' || coalesce (sum (requests), 0) "
-    "FROM tollgate.usage_rollup_hour");
+    "FROM tollgate.usage_rollup_dim_hour WHERE dim = 0");
+  users = tg_test_db_scalar (db,
+    "SELECT coalesce (sum (calls), 0) || '/' || coalesce (sum (requests), 0) "
+    "FROM tollgate.usage_rollup_user_day WHERE api_provider IS NOT NULL");
   g_assert_cmpstr (quarters, ==, raw);
   g_assert_cmpstr (hours, ==, raw);
+  g_assert_cmpstr (users, ==, raw);
 }
 
 /* Writers whose ids commit out of order, and one that rolls back, against the refresher:
@@ -675,6 +747,108 @@ test_refresh_needs_read_committed (void)
   tg_test_db_exec (db, "ROLLBACK");
 }
 
+static GArray *
+zone_bounds (const char   *zone,
+             TgBucketSize  size,
+             const char   *from,
+             const char   *to)
+{
+  g_autoptr(GTimeZone) tz = tg_time_zone_new_checked (zone, NULL);
+  g_autoptr(GError) error = NULL;
+  GArray *bounds = tg_time_bucket_range_parse (tz, size, from, to, &error);
+  gint64 end;
+
+  g_assert_no_error (error);
+  end = tg_time_bucket_next (tz, size, g_array_index (bounds, gint64, bounds->len - 1));
+  g_array_append_val (bounds, end);
+  return bounds;
+}
+
+/* Users by local day (across the zone's changes of offset), by ISO week and by billing
+ * month, equal the raw rows; so do the narrow days, grouped by anything. */
+static void
+check_users_and_days (TgTestDb   *db,
+                      const char *zone)
+{
+  static const struct
+  {
+    TgBucketSize  size;
+    const char   *from;
+    const char   *to;
+  } ranges[] = {
+    { TG_BUCKET_DAY, "2026-04-02", "2026-04-07" },
+    { TG_BUCKET_DAY, "2026-09-30", "2026-10-06" },
+    { TG_BUCKET_DAY, "2026-10-30", "2026-11-03" },
+    { TG_BUCKET_WEEK, "2026-03-01", "2026-04-30" },
+    { TG_BUCKET_MONTH, "2026-03-01", "2026-11-30" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    {
+      g_autoptr(GArray) bounds = zone_bounds (zone, ranges[i].size, ranges[i].from, ranges[i].to);
+
+      g_test_message ("%s, %s buckets, %s to %s", zone, tg_bucket_size_to_string (ranges[i].size),
+                      ranges[i].from, ranges[i].to);
+      assert_group_equals_raw (db, bounds, TG_USAGE_GROUP_USER, FALSE);
+      assert_series_equals_raw (db, bounds, FALSE);
+    }
+}
+
+/* The per-user levels and the narrow days are local days of the billing time zone. After a
+ * change of the zone they are read from raw rows (users) and cut into hours (the rest)
+ * until the refresher rebuilds them in the new zone; late rows and a tail on top; every
+ * answer exact throughout, in zones with summer time, half-hour and 45-minute offsets. A
+ * user series in buckets that are not whole days is refused with the reason.
+ */
+static void
+test_users_equal_raw (void)
+{
+  static const char * const zones[] = {
+    "Australia/Sydney", "Australia/Adelaide", "America/New_York", "Asia/Kathmandu", "UTC",
+  };
+  g_autoptr(TgTestDb) db = rollup_test_db_new ();
+
+  if (db == NULL)
+    return;
+
+  insert_random_rows (db, 31, 3000);
+  refresh (db);
+  check_users_and_days (db, "UTC");
+
+  for (guint i = 0; i < G_N_ELEMENTS (zones); i++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+        "UPDATE tollgate.settings SET value = '%s' WHERE key = 'billing-timezone'", zones[i]);
+      g_autofree char *built_for = NULL;
+
+      tg_test_db_exec (db, sql);
+      insert_random_rows (db, 32 + i, 300);             /* a tail while the levels are stale */
+      check_users_and_days (db, zones[i]);
+
+      refresh (db);
+      built_for = tg_test_db_scalar (db, "SELECT billing_timezone FROM tollgate.rollup_state");
+      g_assert_cmpstr (built_for, ==, zones[i]);
+
+      insert_random_rows (db, 42 + i, 300);             /* late rows, refreshed */
+      refresh (db);
+      insert_random_rows (db, 52 + i, 200);             /* and a tail */
+      check_users_and_days (db, zones[i]);
+    }
+
+  /* Hours of users do not exist: refused, and said why. */
+  {
+    g_autoptr(GArray) bounds = zone_bounds ("UTC", TG_BUCKET_HOUR, "2026-04-02", "2026-04-02");
+    g_autoptr(GPtrArray) rows = NULL;
+    g_autoptr(GError) error = NULL;
+
+    rows = tg_usage_fetch_series (db->conn, (const gint64 *)bounds->data, bounds->len,
+                                  TG_USAGE_GROUP_USER, NULL, &error);
+    g_assert_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY);
+    g_assert_nonnull (strstr (error->message, "per local day of the billing time zone"));
+    g_assert_null (rows);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -684,6 +858,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/db/rollups/series-equal-raw", test_series_equal_raw);
   g_test_add_func ("/tollgate/db/rollups/levels-consistent", test_levels_consistent);
   g_test_add_func ("/tollgate/db/rollups/recompute", test_recompute_after_price_change);
+  g_test_add_func ("/tollgate/db/rollups/users-equal-raw", test_users_equal_raw);
   g_test_add_func ("/tollgate/db/rollups/concurrent", test_concurrent_writers);
   g_test_add_func ("/tollgate/db/rollups/read-committed", test_refresh_needs_read_committed);
 

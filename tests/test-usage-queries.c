@@ -87,8 +87,8 @@ typedef struct
 
 /* On top of the defaults (0003): a provider without a rate into the reporting currency
  * (its calls are unpriced), an endpoint rule that bills failed calls and takes effect in
- * the middle of a day, a request-type rule from Adelaide's 1 November, and a new USD rate
- * from 1 April.
+ * the middle of a day, a request-type rule from Adelaide's 1 November, a new USD rate
+ * from 1 April, and a cost centre for the random rows' feature.
  */
 static const char prices_sql[] =
   "INSERT INTO tollgate.providers (slug, display_name, home_region, currency, billing_unit, "
@@ -101,7 +101,10 @@ static const char prices_sql[] =
   "INSERT INTO tollgate.exchange_rates (from_currency, to_currency, effective_from, rate) "
   "  VALUES ('USD', 'AUD', '2026-04-01', 1.5);"
   "INSERT INTO tollgate.users (user_id, display_name) "
-  "  SELECT i, 'User ' || i FROM generate_series(1, 8) i;";
+  "  SELECT i, 'User ' || i FROM generate_series(1, 8) i;"
+  "INSERT INTO tollgate.cost_centres (code, display_name) VALUES ('ECOM', 'E-commerce');"
+  "INSERT INTO tollgate.features (name, display_name, cost_centre) "
+  "  VALUES ('checkout.address', 'Checkout address entry', 'ECOM');";
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -965,32 +968,29 @@ test_zone_change (Fixture       *fixture,
   check_all_user_totals (db, "UTC");
 }
 
-/* A follower refreshes the per-user level less often than the others; meanwhile the
- * readers add what it lacks from the raw rows, so totals stay exact. */
+/* The per-user levels follow every refresh, whatever pace the caller asks for (one scan
+ * of the new rows serves every level since 0012); a per-user watermark left behind by
+ * 0006's pace catches up first. Totals stay exact throughout. */
 static void
-test_user_level_follows_later (Fixture       *fixture,
-                               gconstpointer  data)
+test_user_level_follows_every_refresh (Fixture       *fixture,
+                                       gconstpointer  data)
 {
   TgTestDb *db = fixture->db;
+  gint64 behind;
 
   if (db == NULL)
     return;
 
   insert_rows (db, 81, 900);
   tg_test_db_exec (db, "SELECT tollgate.refresh_rollups(1000000, '1 hour')");
-  g_assert_cmpint (tg_test_db_scalar_int (db,
-    "SELECT last_id - user_last_id FROM tollgate.rollup_state"), ==, 0);
-
-  /* Within the hour: the other levels move on, the per-user level waits. */
   insert_rows (db, 82, 500);
   tg_test_db_exec (db, "SELECT tollgate.refresh_rollups(1000000, '1 hour')");
   g_assert_cmpint (count_tail (db), ==, 0);
   g_assert_cmpint (tg_test_db_scalar_int (db,
-    "SELECT count(*) FROM tollgate.api_usage_tracking "
-    "WHERE api_usage_id > (SELECT user_last_id FROM tollgate.rollup_state)"), ==, 500);
+    "SELECT last_id - user_last_id FROM tollgate.rollup_state"), ==, 0);
   check_all_user_totals (db, "UTC");
 
-  /* A price change for the past: recompute brings the per-user level along. */
+  /* A price change for the past: recompute brings the per-user levels along. */
   tg_test_db_exec (db,
     "INSERT INTO tollgate.price_book (provider, unit, unit_price, currency, effective_from) "
     "VALUES ('here', 'call', 0.25, 'USD', '2026-02-01 00:00+00')");
@@ -999,93 +999,511 @@ test_user_level_follows_later (Fixture       *fixture,
     "SELECT last_id - user_last_id FROM tollgate.rollup_state"), ==, 0);
   check_all_user_totals (db, "UTC");
 
-  /* A plain refresh brings it up to date at once. */
+  /* The per-user levels as 0006's pace could leave them: built up to an earlier id. */
+  behind = tg_test_db_scalar_int (db, "SELECT last_id - 400 FROM tollgate.rollup_state");
+  {
+    g_autofree char *sql = g_strdup_printf (
+      "SELECT tollgate.rollup_users_rebuild(%" G_GINT64_FORMAT ", NULL); "
+      "UPDATE tollgate.rollup_state SET user_last_id = %" G_GINT64_FORMAT, behind, behind);
+
+    tg_test_db_exec (db, sql);
+  }
+  check_all_user_totals (db, "UTC");
+
   insert_rows (db, 83, 300);
-  tg_test_db_exec (db, "SELECT tollgate.refresh_rollups(1000000, '1 hour')");
-  g_assert_cmpint (tg_test_db_scalar_int (db,
-    "SELECT last_id - user_last_id FROM tollgate.rollup_state"), >, 0);
   refresh (db);
   g_assert_cmpint (tg_test_db_scalar_int (db,
     "SELECT last_id - user_last_id FROM tollgate.rollup_state"), ==, 0);
+  g_assert_cmpint (count_tail (db), ==, 0);
   check_all_user_totals (db, "UTC");
 }
 
-/* tollgatectl usage series --group-by user: monthly buckets from the per-user level, the
- * same figures as tg_usage_fetch_user_totals(); other buckets are refused. */
+/* Runs tollgatectl with @args (NULL-terminated, after "--db CONNINFO" is added) and
+ * returns its stdout; @status gets the exit status and @err its stderr. */
+static char *
+run_tollgatectl (TgTestDb    *db,
+                 int         *status,
+                 char       **err,
+                 const char  *first_arg,
+                 ...)
+{
+  const char *tollgatectl = g_getenv ("TOLLGATECTL");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  va_list args;
+
+  g_assert_nonnull (tollgatectl);
+  g_ptr_array_add (argv, (char *)tollgatectl);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *)arg);
+  va_end (args);
+  g_ptr_array_add (argv, (char *)"--db");
+  g_ptr_array_add (argv, db->conninfo);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *)argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, err, &error);
+  g_assert_no_error (error);
+  *status = g_subprocess_get_exit_status (process);
+  return out;
+}
+
+static JsonObject *
+parse_json_object (JsonParser *parser,
+                   const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* $1: zone, $2: 'day', 'week' or 'month', $3: from, $4: until (instants). Per local bucket
+ * and user: calls and cost, as plain SQL over the raw rows. */
+static const char raw_user_buckets_sql[] =
+  "WITH " PRICED_RAW_SQL
+  "SELECT to_char(date_trunc($2, created_at AT TIME ZONE $1), 'YYYY-MM-DD'), "
+  "       coalesce(user_id::text, ''), sum(call_count)::int8, "
+  "       round(sum(cost_native * coalesce(rate, 0)), 6)::text "
+  "FROM priced "
+  "WHERE created_at >= $3::timestamptz AND created_at < $4::timestamptz "
+  "GROUP BY 1, 2";
+
+/* The CLI's user series equals the raw rows per local day, week and month of @zone. */
+static void
+assert_cli_user_series_equal_raw (TgTestDb   *db,
+                                  const char *zone,
+                                  const char *bucket,
+                                  const char *from,
+                                  const char *to)
+{
+  g_autoptr(GTimeZone) tz = tg_time_zone_new_checked (zone, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(PGresult) raw = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) bounds = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *until = NULL;
+  const char *sql_bucket = g_str_equal (bucket, "week") ? "week"
+                           : g_str_equal (bucket, "month") ? "month" : "day";
+  JsonArray *rows;
+  int status;
+  gint64 end;
+
+  g_test_message ("usage series --bucket %s --group-by user, %s, %s to %s", bucket, zone, from, to);
+  bounds = tg_time_bucket_range_parse (tz, g_str_equal (bucket, "week") ? TG_BUCKET_WEEK
+                                           : g_str_equal (bucket, "month") ? TG_BUCKET_MONTH
+                                           : TG_BUCKET_DAY, from, to, &error);
+  g_assert_no_error (error);
+  end = tg_time_bucket_next (tz, g_str_equal (bucket, "week") ? TG_BUCKET_WEEK
+                                 : g_str_equal (bucket, "month") ? TG_BUCKET_MONTH
+                                 : TG_BUCKET_DAY, g_array_index (bounds, gint64, bounds->len - 1));
+  {
+    g_autoptr(GDateTime) a = g_date_time_new_from_unix_utc (g_array_index (bounds, gint64, 0));
+    g_autoptr(GDateTime) b = g_date_time_new_from_unix_utc (end);
+
+    since = g_date_time_format (a, "%Y-%m-%d %H:%M:%S+00");
+    until = g_date_time_format (b, "%Y-%m-%d %H:%M:%S+00");
+  }
+
+  {
+    const char *params[] = { zone, sql_bucket, since, until };
+
+    raw = tg_db_query (db->conn, raw_user_buckets_sql, 4, params, &error);
+    g_assert_no_error (error);
+  }
+  for (int i = 0; i < PQntuples (raw); i++)
+    g_hash_table_insert (expected,
+                         g_strdup_printf ("%s/%s", PQgetvalue (raw, i, 0), PQgetvalue (raw, i, 1)),
+                         g_strdup_printf ("%s/%" G_GINT64_FORMAT, PQgetvalue (raw, i, 2),
+                                          text_micros (PQgetvalue (raw, i, 3))));
+
+  out = run_tollgatectl (db, &status, &err, "usage", "series", "--bucket", bucket, "--group-by",
+                         "user", "--from", from, "--to", to, "--json", NULL);
+  if (status != 0)
+    g_error ("tollgatectl usage series --group-by user failed: %s", err);
+  rows = json_object_get_array_member (parse_json_object (parser, out), "rows");
+
+  g_assert_cmpuint (json_array_get_length (rows), ==, g_hash_table_size (expected));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *object = json_array_get_object_element (rows, i);
+      g_autofree char *start = g_strndup (json_object_get_string_member (object, "start"), 10);
+      g_autofree char *key = g_strdup_printf ("%s/%s", start,
+                                              json_object_get_string_member (object, "group"));
+      g_autofree char *got = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                                              json_object_get_int_member (object, "calls"),
+                                              text_micros (json_object_get_string_member (object, "cost")));
+
+      g_assert_cmpstr (got, ==, g_hash_table_lookup (expected, key));
+      g_assert_true (json_object_get_null_member (object, "p50_ms"));
+    }
+}
+
+/* tollgatectl usage series --group-by user: local days, ISO weeks and billing months of
+ * the per-user levels (plus the tail), equal to the raw rows in a half-hour zone across
+ * its end of summer time; finer buckets and latency are refused with the reason. */
 static void
 test_series_by_user (Fixture       *fixture,
                      gconstpointer  data)
 {
-  static const char * const series_months[] = { "2026-03", "2026-04" };
   TgTestDb *db = fixture->db;
-  const char *tollgatectl = g_getenv ("TOLLGATECTL");
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  JsonArray *rows;
-  guint row = 0;
+  int status;
 
   if (db == NULL)
     return;
-  g_assert_nonnull (tollgatectl);
 
+  set_billing_zone (db, "Australia/Adelaide");
   insert_three_rounds (db, 90);
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              &error, tollgatectl, "usage", "series", "--db", db->conninfo,
-                              "--bucket", "month", "--group-by", "user", "--from", "2026-03-01",
-                              "--to", "2026-04-30", "--json", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (process))
-    g_error ("tollgatectl usage series --group-by user failed: %s", err);
-  json_parser_load_from_data (parser, out, -1, &error);
-  g_assert_no_error (error);
-  rows = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
-                                       "rows");
+  assert_cli_user_series_equal_raw (db, "Australia/Adelaide", "month", "2026-03-01", "2026-11-30");
+  assert_cli_user_series_equal_raw (db, "Australia/Adelaide", "week", "2026-03-23", "2026-04-12");
+  assert_cli_user_series_equal_raw (db, "Australia/Adelaide", "day", "2026-03-30", "2026-04-06");
+  assert_cli_user_series_equal_raw (db, "Australia/Adelaide", "day", "2026-10-30", "2026-11-02");
 
-  for (guint i = 0; i < G_N_ELEMENTS (series_months); i++)
-    {
-      g_autoptr(GPtrArray) totals = tg_usage_fetch_user_totals (db->conn, series_months[i], NULL,
-                                                                0, &error);
-
-      g_assert_no_error (error);
-      g_assert_cmpuint (totals->len, >, 0);
-      for (guint j = 0; j < totals->len; j++, row++)
-        {
-          TgUserTotal *total = g_ptr_array_index (totals, j);
-          JsonObject *object = json_array_get_object_element (rows, row);
-          g_autofree char *group = total->has_user_id
-            ? g_strdup_printf ("%" G_GINT64_FORMAT, total->user_id) : g_strdup ("");
-          gint64 json_cost = 0;
-
-          g_assert_true (g_str_has_prefix (json_object_get_string_member (object, "start"),
-                                           series_months[i]));
-          g_assert_cmpstr (json_object_get_string_member (object, "group"), ==, group);
-          g_assert_cmpint (json_object_get_int_member (object, "calls"), ==, total->calls);
-          g_assert_true (tg_money_parse (json_object_get_string_member (object, "cost"),
-                                         &json_cost, NULL));
-          g_assert_cmpint (json_cost, ==, total->cost);
-        }
-    }
-  g_assert_cmpuint (json_array_get_length (rows), ==, row);
-
-  /* Finer buckets are refused with a reason (exit status 2). */
-  g_clear_object (&process);
+  /* Finer buckets are refused with a reason (exit status 2), and so is latency. */
+  out = run_tollgatectl (db, &status, &err, "usage", "series", "--bucket", "hour", "--group-by",
+                         "user", "--from", "2026-03-01", "--to", "2026-03-02", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "per local day of the billing time zone"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              &error, tollgatectl, "usage", "series", "--db", db->conninfo,
-                              "--bucket", "day", "--group-by", "user", "--from", "2026-03-01",
-                              "--to", "2026-03-02", NULL);
+  out = run_tollgatectl (db, &status, &err, "usage", "latency", "--group-by", "user",
+                         "--from", "2026-03-01", "--to", "2026-03-02", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "latency is not kept per user"));
+}
+
+/* Top groups, as plain SQL over the raw rows: the groups ranked as tollgate.usage_top()
+ * promises (cost rounded to micro-units, descending; calls, descending; users by id with
+ * the calls without a user last, other groups in byte order), the rest and the total,
+ * each amount its own exact sum rounded once. $1, $2: the range; $3: provider or NULL;
+ * $4: grouping; $5: limit. */
+static const char raw_top_sql[] =
+  "WITH " PRICED_RAW_SQL ", "
+  "g AS ( "
+  "  SELECT CASE $4 WHEN 'user' THEN coalesce(user_id::text, '') "
+  "                 WHEN 'feature' THEN coalesce(feature, '') "
+  "                 WHEN 'cost_centre' THEN coalesce((SELECT f.cost_centre FROM tollgate.features f "
+  "                                                   WHERE f.name = priced.feature), '') "
+  "                 WHEN 'endpoint' THEN api_endpoint "
+  "                 WHEN 'request_type' THEN request_type "
+  "                 WHEN 'region' THEN coalesce(region, '') "
+  "                 WHEN 'provider' THEN api_provider "
+  "                 ELSE (response_status / 100)::text END AS grp, "
+  "         sum(call_count) AS calls, sum(cost_native * coalesce(rate, 0)) AS cost "
+  "  FROM priced "
+  "  WHERE created_at >= $1::timestamptz AND created_at < $2::timestamptz "
+  "    AND ($3::text IS NULL OR api_provider = $3) "
+  "  GROUP BY 1), "
+  "r AS ( "
+  "  SELECT g.*, row_number() OVER (ORDER BY round(cost, 6) DESC, calls DESC, "
+  "           CASE WHEN $4 = 'user' THEN nullif(grp, '')::int8 END NULLS LAST, "
+  "           grp COLLATE \"C\") AS rn "
+  "  FROM g) "
+  "SELECT 'row', grp, calls::int8, round(cost, 6)::text, rn, 0 AS part FROM r WHERE rn <= $5::int4 "
+  "UNION ALL "
+  "SELECT 'rest', '', coalesce(sum(calls), 0)::int8, round(coalesce(sum(cost), 0), 6)::text, "
+  "       count(*), 1 FROM r WHERE rn > $5::int4 "
+  "UNION ALL "
+  "SELECT 'total', '', coalesce(sum(calls), 0)::int8, round(coalesce(sum(cost), 0), 6)::text, "
+  "       count(*), 2 FROM r "
+  "ORDER BY 6, 5";
+
+static const TgUsageGroupBy top_groups[] = {
+  TG_USAGE_GROUP_USER, TG_USAGE_GROUP_FEATURE, TG_USAGE_GROUP_COST_CENTRE,
+  TG_USAGE_GROUP_ENDPOINT, TG_USAGE_GROUP_REQUEST_TYPE, TG_USAGE_GROUP_REGION,
+  TG_USAGE_GROUP_PROVIDER, TG_USAGE_GROUP_STATUS_CLASS,
+};
+
+static void
+assert_top_row_equal_raw (const TgUsageRow *row,
+                          PGresult         *raw,
+                          int               i)
+{
+  g_assert_cmpstr (row->group, ==, PQgetvalue (raw, i, 1));
+  g_assert_cmpint (row->calls, ==, cell_int (raw, i, 2));
+  g_assert_cmpint (row->cost, ==, text_micros (PQgetvalue (raw, i, 3)));
+}
+
+/* tg_usage_fetch_top() over [@from, @to] (local dates of @zone) equals the raw answer. */
+static void
+assert_top_equal_raw (TgTestDb       *db,
+                      TgDbConnection *conn,
+                      const char     *zone,
+                      const char     *from,
+                      const char     *to,
+                      TgUsageGroupBy  group_by,
+                      const char     *provider,
+                      guint           limit)
+{
+  g_autoptr(GTimeZone) tz = tg_time_zone_new_checked (zone, NULL);
+  g_autoptr(TgUsageTop) top = NULL;
+  g_autoptr(TgUsageTop) async = NULL;
+  g_autoptr(PGresult) raw = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *until = NULL;
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  GDate from_date, to_date;
+  gint64 bounds[2];
+  int n;
+
+  g_test_message ("top %s, %s, %s to %s, %s, limit %u", tg_usage_group_by_to_string (group_by),
+                  zone, from, to, provider != NULL ? provider : "all providers", limit);
+  g_assert_true (tg_time_bucket_parse_date (from, &from_date, NULL));
+  g_assert_true (tg_time_bucket_parse_date (to, &to_date, NULL));
+  g_date_add_days (&to_date, 1);
+  bounds[0] = tg_time_bucket_day_start (tz, &from_date);
+  bounds[1] = tg_time_bucket_day_start (tz, &to_date);
+  {
+    g_autoptr(GDateTime) a = g_date_time_new_from_unix_utc (bounds[0]);
+    g_autoptr(GDateTime) b = g_date_time_new_from_unix_utc (bounds[1]);
+
+    since = g_date_time_format (a, "%Y-%m-%d %H:%M:%S+00");
+    until = g_date_time_format (b, "%Y-%m-%d %H:%M:%S+00");
+  }
+
+  top = tg_usage_fetch_top (db->conn, bounds, group_by, provider, limit, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  {
+    const char *params[] = { since, until, provider, tg_usage_group_by_to_string (group_by),
+                             limit_text };
+
+    raw = tg_db_query (db->conn, raw_top_sql, 5, params, &error);
+    g_assert_no_error (error);
+  }
+
+  n = PQntuples (raw);
+  g_assert_cmpint (n, ==, (int)top->rows->len + 2);
+  g_assert_cmpuint (top->display_names->len, ==, top->rows->len);
+  for (guint i = 0; i < top->rows->len; i++)
+    {
+      TgUsageRow *row = g_ptr_array_index (top->rows, i);
+
+      assert_top_row_equal_raw (row, raw, i);
+      g_assert_cmpint (row->start, ==, bounds[0]);
+      g_assert_cmpint (row->end, ==, bounds[1]);
+      g_assert_cmpuint (tg_usage_top_get_share (top, i), ==,
+                        tg_usage_share (row->cost, top->total->cost));
+      if (group_by == TG_USAGE_GROUP_USER && *row->group != '\0')
+        {
+          g_autofree char *sql = g_strdup_printf (
+            "SELECT display_name FROM tollgate.users WHERE user_id = %s", row->group);
+          g_autofree char *name = tg_test_db_scalar (db, sql);
+
+          g_assert_cmpstr (g_ptr_array_index (top->display_names, i), ==, name);
+        }
+    }
+  assert_top_row_equal_raw (top->rest, raw, n - 2);
+  g_assert_cmpuint (top->n_rest_groups, ==, cell_int (raw, n - 2, 4));
+  assert_top_row_equal_raw (top->total, raw, n - 1);
+  g_assert_cmpint (top->total->calls, >, 0);
+
+  /* The same, asynchronously. */
+  tg_usage_top_async (conn, bounds, group_by, provider, limit, NULL, store_result_cb, &result);
+  wait_until (result != NULL);
+  async = tg_usage_top_finish (conn, result, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
-  g_assert_nonnull (strstr (err, "per billing month"));
+  g_assert_cmpuint (async->rows->len, ==, top->rows->len);
+  for (guint i = 0; i < top->rows->len; i++)
+    assert_rows_equal (g_ptr_array_index (async->rows, i), g_ptr_array_index (top->rows, i));
+  assert_rows_equal (async->rest, top->rest);
+  assert_rows_equal (async->total, top->total);
+
+  /* Every group but users also has the series' figures, histograms included. */
+  if (group_by != TG_USAGE_GROUP_USER)
+    {
+      g_autoptr(GPtrArray) series = tg_usage_fetch_series (db->conn, bounds, 2, group_by,
+                                                           provider, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < top->rows->len; i++)
+        {
+          TgUsageRow *row = g_ptr_array_index (top->rows, i);
+          gboolean found = FALSE;
+
+          for (guint j = 0; j < series->len; j++)
+            if (g_str_equal (((TgUsageRow *)g_ptr_array_index (series, j))->group, row->group))
+              {
+                assert_rows_equal (row, g_ptr_array_index (series, j));
+                found = TRUE;
+              }
+          g_assert_true (found);
+        }
+    }
+}
+
+/* Two users who cost the same and made as many calls, and two who cost the same with more
+ * calls for one (a call that is not billable): the ties the order promises to break. */
+static const char tied_users_sql[] =
+  "INSERT INTO tollgate.users (user_id, display_name) VALUES "
+  "  (20, 'Tie A'), (21, 'Tie B'), (22, 'Tie C'), (23, 'Tie D');"
+  "INSERT INTO tollgate.api_usage_tracking (user_id, api_provider, api_endpoint, request_type, "
+  "  call_count, response_time, response_status, is_billable, created_at) VALUES "
+  "  (21, 'here', '/v1/geocode', 'geocode', 7, 100, 200, true, '2026-04-02 03:00+00'), "
+  "  (20, 'here', '/v1/geocode', 'geocode', 7, 100, 200, true, '2026-04-02 03:00+00'), "
+  "  (22, 'here', '/v1/geocode', 'geocode', 5, 100, 200, true, '2026-04-02 03:00+00'), "
+  "  (23, 'here', '/v1/geocode', 'geocode', 5, 100, 200, true, '2026-04-02 03:00+00'), "
+  "  (23, 'here', '/v1/geocode', 'geocode', 2, 100, 200, false, '2026-04-02 03:00+00');";
+
+/* tg_usage_fetch_top() for every grouping, all providers and one, with a limit that leaves
+ * a rest and with one that lists every group, in the zone given (UTC, or Adelaide across
+ * its end of summer time), with late rows and a tail; the CLI's JSON keeps its contract. */
+static void
+test_top (Fixture       *fixture,
+          gconstpointer  data)
+{
+  TgTestDb *db = fixture->db;
+  const char *zone = data;
+  g_autoptr(TgDbConnection) conn = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *root;
+  JsonArray *rows;
+  int status;
+
+  if (db == NULL)
+    return;
+
+  set_billing_zone (db, zone);
+  tg_test_db_exec (db, tied_users_sql);
+  insert_three_rounds (db, 70);
+  conn = tg_db_connection_new (db->conninfo);
+
+  for (guint i = 0; i < G_N_ELEMENTS (top_groups); i++)
+    {
+      assert_top_equal_raw (db, conn, zone, "2026-03-30", "2026-04-06", top_groups[i], NULL, 3);
+      assert_top_equal_raw (db, conn, zone, "2026-03-01", "2026-11-30", top_groups[i], NULL, 10000);
+      assert_top_equal_raw (db, conn, zone, "2026-10-01", "2026-11-02", top_groups[i], "here", 2);
+    }
+
+  /* Everything rolled up: the same answers from the levels alone. */
+  refresh (db);
+  assert_top_equal_raw (db, conn, zone, "2026-03-01", "2026-11-30", TG_USAGE_GROUP_USER, NULL, 5);
+  assert_top_equal_raw (db, conn, zone, "2026-03-15", "2026-04-14", TG_USAGE_GROUP_USER, NULL, 10000);
+  assert_top_equal_raw (db, conn, zone, "2026-03-15", "2026-04-14", TG_USAGE_GROUP_USER, "geoscape", 4);
+
+  /* The ties: 20 before 21 (the same cost and calls, the smaller id), 23 before 22 (the
+   * same cost, more calls). */
+  {
+    g_autoptr(GTimeZone) tz = tg_time_zone_new_checked (zone, NULL);
+    g_autoptr(TgUsageTop) top = NULL;
+    g_autoptr(GError) error = NULL;
+    GDate a, b;
+    gint64 bounds[2];
+    int seen = 0;
+
+    g_date_set_dmy (&a, 1, 3, 2026);
+    g_date_set_dmy (&b, 1, 12, 2026);
+    bounds[0] = tg_time_bucket_day_start (tz, &a);
+    bounds[1] = tg_time_bucket_day_start (tz, &b);
+    top = tg_usage_fetch_top (db->conn, bounds, TG_USAGE_GROUP_USER, NULL, 10000, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < top->rows->len; i++)
+      {
+        const char *group = ((TgUsageRow *)g_ptr_array_index (top->rows, i))->group;
+        const char *order[] = { "20", "21", "23", "22" };
+
+        if (seen < 4 && g_str_equal (group, order[seen]))
+          seen++;
+      }
+    g_assert_cmpint (seen, ==, 4);
+  }
+
+  /* The CLI's JSON: exactly these members, the same figures, the share of each row. */
+  out = run_tollgatectl (db, &status, &err, "usage", "top", "--by", "cost-centre", "--from",
+                         "2026-03-01", "--to", "2026-11-30", "--limit", "2", "--json", NULL);
+  if (status != 0)
+    g_error ("tollgatectl usage top failed: %s", err);
+  root = parse_json_object (parser, out);
+  {
+    g_autoptr(GList) members = json_object_get_members (root);
+    g_autoptr(GString) names = g_string_new (NULL);
+
+    for (GList *l = members; l != NULL; l = l->next)
+      g_string_append_printf (names, "%s ", (char *)l->data);
+    g_assert_cmpstr (names->str, ==, "by from to currency rows rest total ");
+  }
+  g_assert_cmpstr (json_object_get_string_member (root, "by"), ==, "cost-centre");
+  g_assert_cmpstr (json_object_get_string_member (root, "from"), ==, "2026-03-01");
+  g_assert_cmpstr (json_object_get_string_member (root, "to"), ==, "2026-11-30");
+  g_assert_cmpstr (json_object_get_string_member (root, "currency"), ==, "AUD");
+  rows = json_object_get_array_member (root, "rows");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 2);
+  {
+    g_autoptr(GTimeZone) tz = tg_time_zone_new_checked (zone, NULL);
+    g_autoptr(TgUsageTop) top = NULL;
+    g_autoptr(GError) error = NULL;
+    JsonObject *rest = json_object_get_object_member (root, "rest");
+    JsonObject *total = json_object_get_object_member (root, "total");
+    GDate a, b;
+    gint64 bounds[2];
+
+    g_date_set_dmy (&a, 1, 3, 2026);
+    g_date_set_dmy (&b, 1, 12, 2026);
+    bounds[0] = tg_time_bucket_day_start (tz, &a);
+    bounds[1] = tg_time_bucket_day_start (tz, &b);
+    top = tg_usage_fetch_top (db->conn, bounds, TG_USAGE_GROUP_COST_CENTRE, NULL, 2, &error);
+    g_assert_no_error (error);
+
+    for (guint i = 0; i < 2; i++)
+      {
+        JsonObject *row = json_array_get_object_element (rows, i);
+        TgUsageRow *expected = g_ptr_array_index (top->rows, i);
+        g_autoptr(GList) members = json_object_get_members (row);
+        g_autofree char *sql = g_strdup_printf (
+          "SELECT to_char(round(%s::numeric / %s::numeric, 4), 'FM0.0000')",
+          json_object_get_string_member (row, "cost"),
+          json_object_get_string_member (total, "cost"));
+        g_autofree char *share = tg_test_db_scalar (db, sql);
+        const char *cost = json_object_get_string_member (row, "cost");
+
+        g_assert_cmpuint (g_list_length (members), ==, 4);
+        g_assert_cmpstr (json_object_get_string_member (row, "group"), ==, expected->group);
+        g_assert_cmpint (json_object_get_int_member (row, "calls"), ==, expected->calls);
+        g_assert_cmpint (text_micros (cost), ==, expected->cost);
+        /* at least two decimals, no more than six */
+        g_assert_true (g_regex_match_simple ("^[0-9]+\\.[0-9]{2,6}$", cost, 0, 0));
+        g_assert_cmpstr (json_object_get_string_member (row, "share"), ==, share);
+      }
+    g_assert_cmpuint (json_object_get_size (rest), ==, 2);
+    g_assert_cmpuint (json_object_get_size (total), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (rest, "calls"), ==, top->rest->calls);
+    g_assert_cmpint (text_micros (json_object_get_string_member (rest, "cost")), ==, top->rest->cost);
+    g_assert_cmpint (json_object_get_int_member (total, "calls"), ==, top->total->calls);
+    g_assert_cmpint (text_micros (json_object_get_string_member (total, "cost")), ==, top->total->cost);
+  }
+
+  /* Bad options are usage errors; users by hour do not exist. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = run_tollgatectl (db, &status, &err, "usage", "top", "--by", "none", "--from",
+                         "2026-03-01", "--to", "2026-03-02", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "cannot rank by"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = run_tollgatectl (db, &status, &err, "usage", "top", "--by", "user", "--from",
+                         "2026-03-01", "--to", "2026-03-02", "--limit", "0", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "--limit"));
+
+  tg_db_connection_close (conn);
 }
 
 static void
@@ -1223,8 +1641,10 @@ main (int   argc,
   ADD ("user-totals/utc", test_user_totals, "UTC");
   ADD ("user-totals/adelaide", test_user_totals, "Australia/Adelaide");
   ADD ("zone-change", test_zone_change, NULL);
-  ADD ("user-level-follows-later", test_user_level_follows_later, NULL);
+  ADD ("user-level-follows-every-refresh", test_user_level_follows_every_refresh, NULL);
   ADD ("series-by-user", test_series_by_user, NULL);
+  ADD ("top/utc", test_top, "UTC");
+  ADD ("top/adelaide", test_top, "Australia/Adelaide");
   ADD ("viewer", test_viewer, NULL);
 
 #undef ADD

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tg-analytics-page.h"
 #include "tg-application.h"
 #include "tg-banner.h"
 #include "tg-feed-row.h"
@@ -867,6 +868,18 @@ press (Reachable            *reachable,
              "while connected", entry->accelerator, entry->title, action);
 }
 
+static void
+on_clipboard_text (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
 static GtkWindow *
 find_toplevel (GType type)
 {
@@ -990,6 +1003,27 @@ press_and_check (TgTestDb             *db,
       gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
       TG_TEST_ITERATE_UNTIL (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL);
     }
+  else if (g_str_equal (action, "win.copy-table"))
+    {
+      TgAnalyticsPage *page = tg_test_ui_find_widget (widget, TG_TYPE_ANALYTICS_PAGE);
+      AdwViewStack *pages = tg_test_ui_find_widget (widget, ADW_TYPE_VIEW_STACK);
+      g_autofree char *expected = NULL;
+      g_autofree char *copied = NULL;
+
+      /* On the Analytics page, once its figures are in: the table goes to the clipboard. */
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), "");
+      adw_view_stack_set_visible_child_name (pages, "analytics");
+      TG_TEST_ITERATE_UNTIL (tg_analytics_page_get_ready (page) &&
+                             !tg_analytics_page_get_loading (page));
+      press (reachable, entry, action);
+      expected = tg_analytics_page_dup_csv (page, "trends");
+      g_assert_nonnull (expected);
+      gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, on_clipboard_text,
+                                     &copied);
+      TG_TEST_ITERATE_UNTIL (copied != NULL);
+      g_assert_cmpstr (copied, ==, expected);
+      adw_view_stack_set_visible_child_name (pages, "overview");
+    }
   else if (g_str_equal (action, "win.show-page-number"))
     {
       AdwViewStack *pages = tg_test_ui_find_widget (widget, ADW_TYPE_VIEW_STACK);
@@ -1042,8 +1076,8 @@ test_keyboard (void)
   g_autoptr(GPtrArray) closing = g_ptr_array_new ();
   /* The frequent actions, whose shortcuts must be listed. */
   static const char * const expected[] = {
-    "<ctrl>question", "<ctrl>comma", "<ctrl>r", "F5", "<ctrl>e", "<ctrl>1", "F9", "F10",
-    "<ctrl>w", "<ctrl>q",
+    "<ctrl>question", "<ctrl>comma", "<ctrl>r", "F5", "<ctrl>e", "<ctrl>1", "<ctrl>2",
+    "<ctrl><shift>c", "F9", "F10", "<ctrl>w", "<ctrl>q",
   };
   GtkShortcutsWindow *overlay;
   AdwViewStack *pages;
@@ -1095,9 +1129,10 @@ test_keyboard (void)
   /* A number without a page does nothing; pages that have not arrived are absent, not
    * dead buttons.
    */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page-number", "i", 1);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page-number", "i", 5);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (pages), ==, "overview");
-  g_assert_null (adw_view_stack_get_child_by_name (pages, "analytics"));
+  g_assert_nonnull (adw_view_stack_get_child_by_name (pages, "analytics"));
   g_assert_null (adw_view_stack_get_child_by_name (pages, "reports"));
 
   /* Closing: each closes the window it is pressed in. */
@@ -1188,8 +1223,7 @@ test_schema_behind (void)
 
   tg_test_db_exec (db, "DELETE FROM tollgate.schema_migrations"
                        " WHERE version = (SELECT max(version) FROM tollgate.schema_migrations)");
-  /* The one before the latest, which need not be latest - 1 (numbers reserved for
-   * branches not merged yet: test-migrator.c). */
+  /* The one before the latest. */
   previous = (guint)tg_test_db_scalar_int (db, "SELECT max(version) FROM tollgate.schema_migrations");
 
   window = open_window (db->conninfo);

@@ -136,3 +136,53 @@ tg_test_ui_shows (gpointer    widget,
 
   return strstr (text, needle) != NULL;
 }
+
+static void
+set_true (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+}
+
+/* With TOLLGATE_SCREENSHOT_DIR set, saves @window (mapped) as NAME.png there once its
+ * next frame is painted: pictures of windows that only tests open, to look at.
+ */
+void
+tg_test_ui_maybe_save_png (gpointer    window,
+                           const char *name)
+{
+  const char *dir = g_getenv ("TOLLGATE_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+  int width;
+  int height;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+
+  TG_TEST_ITERATE_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  /* Past any crossfade or slide (a picture, not a check: no test waits on time). */
+  {
+    gboolean waited = FALSE;
+
+    g_timeout_add_once (800, set_true, &waited);
+    TG_TEST_ITERATE_UNTIL (waited);
+  }
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  width = gdk_paintable_get_intrinsic_width (paintable);
+  height = gdk_paintable_get_intrinsic_height (paintable);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("%s.png", name);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}

@@ -54,5 +54,7 @@ void      tg_test_ui_assert_text_contains (const char    *text,
                                            const char    *needle);
 gboolean  tg_test_ui_shows                (gpointer       widget,
                                            const char    *needle);
+void      tg_test_ui_maybe_save_png       (gpointer       window,
+                                           const char    *name);
 
 G_END_DECLS

@@ -27,7 +27,8 @@
 -- its last partition created after the range: none for a range that runs to now or to the
 -- month's end, most of the partition for an hour early in a month. For a first page whose
 -- range holds fewer than a 32nd of the rows that follow it in its partition (counted on
--- the provider hour level; docs/performance.md has the measurements), the rows are read in
+-- the hourly level of every provider together, dim 0 of 0012's usage_rollup_dim_hour;
+-- docs/performance.md has the measurements), the rows are read in
 -- time instead: the BRIN index on created_at finds the range's blocks and the page is the
 -- top of a sort of the range's rows (ORDER BY api_usage_id + 0, so that the planner does
 -- not walk the key). Both read the same rows.
@@ -126,8 +127,9 @@ BEGIN
     SELECT coalesce(sum(r.requests) FILTER (WHERE r.bucket_start < p_to), 0),
            coalesce(sum(r.requests) FILTER (WHERE r.bucket_start >= p_to), 0)
     INTO v_in_range, v_after_range
-    FROM tollgate.usage_rollup_provider_hour r
-    WHERE r.bucket_start >= date_trunc('hour', p_from, 'UTC')
+    FROM tollgate.usage_rollup_dim_hour r
+    WHERE r.dim = 0
+      AND r.bucket_start >= date_trunc('hour', p_from, 'UTC')
       AND r.bucket_start < v_month_end;
     IF v_after_range > 32 * greatest(v_in_range, 1) THEN
       v_order := 't.api_usage_id + 0';

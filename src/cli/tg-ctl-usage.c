@@ -1,4 +1,4 @@
-/* tg-ctl-usage.c — tollgatectl usage overview|series|latency|calls
+/* tg-ctl-usage.c — tollgatectl usage overview|series|latency|top|calls
  *
  * Copyright 2026 The Tollgate Authors
  *
@@ -52,19 +52,6 @@ context_load (Context  *ctx,
   return ctx->tz != NULL;
 }
 
-/* Money for --json: exact to the micro-unit, at least two decimals, never grouped. */
-static char *
-money_text (gint64 micros)
-{
-  g_autofree char *text = tg_money_to_decimal (micros, 6);
-  gsize len = strlen (text);
-
-  while (len > 0 && text[len - 1] == '0' && len > 3 && text[len - 3] != '.')
-    text[--len] = '\0';
-
-  return g_steal_pointer (&text);
-}
-
 static void
 add_percentile (JsonBuilder      *builder,
                 const char       *name,
@@ -85,7 +72,7 @@ add_money (JsonBuilder *builder,
            const char  *name,
            gint64       micros)
 {
-  g_autofree char *text = money_text (micros);
+  g_autofree char *text = tg_money_to_exact (micros);
 
   tg_ctl_json_add_string (builder, name, text);
 }
@@ -440,58 +427,6 @@ usage_overview (TgCtlGlobals  *globals,
   return TG_CTL_EXIT_OK;
 }
 
-/* Usage by user: the per-user level is kept per billing month
- * (tollgate.usage_rollup_user_month), so a series by user has monthly buckets, each read
- * with tg_usage_fetch_user_totals() (rollup plus raw tail, exact). Users come most
- * expensive first within a month; the group is the user id, "" for calls made without a
- * user. There are no latencies per user.
- */
-static GPtrArray *
-fetch_user_series (PGconn        *conn,
-                   GTimeZone     *tz,
-                   GArray        *bounds,
-                   const char    *provider,
-                   GError       **error)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_usage_row_unref);
-
-  for (guint i = 0; i + 1 < bounds->len; i++)
-    {
-      gint64 start = g_array_index (bounds, gint64, i);
-      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (start);
-      g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
-      g_autofree char *month = g_date_time_format (local, "%Y-%m");
-      g_autoptr(GPtrArray) totals = tg_usage_fetch_user_totals (conn, month, provider, 0, error);
-
-      if (totals == NULL)
-        return NULL;
-
-      for (guint j = 0; j < totals->len; j++)
-        {
-          TgUserTotal *total = g_ptr_array_index (totals, j);
-          TgUsageRow *row = tg_usage_row_new ();
-
-          row->start = start;
-          row->end = g_array_index (bounds, gint64, i + 1);
-          g_free (row->group);
-          row->group = total->has_user_id ? g_strdup_printf ("%" G_GINT64_FORMAT, total->user_id)
-                                          : g_strdup ("");
-          row->calls = total->calls;
-          row->billable_calls = total->billable_calls;
-          row->errors = total->errors;
-          row->credits = total->credits;
-          g_free (row->native_currency);
-          row->native_currency = g_strdup (total->native_currency);
-          row->cost_native = total->cost_native;
-          row->cost = total->cost;
-          row->unpriced_calls = total->unpriced_calls;
-          g_ptr_array_add (rows, row);
-        }
-    }
-
-  return g_steal_pointer (&rows);
-}
-
 /* series and latency share options and output; latency is one bucket over the range. */
 static int
 usage_series_or_latency (TgCtlGlobals  *globals,
@@ -520,7 +455,7 @@ usage_series_or_latency (TgCtlGlobals  *globals,
       "15min, hour, day, week (ISO, from Monday) or month, in the billing time zone", "SIZE" },
     { "group-by", 0, 0, G_OPTION_ARG_STRING, &group_name,
       "provider, endpoint, request-type, feature, cost-centre, region, status-class, none, "
-      "or user (with --bucket month)", "GROUP" },
+      "or user (with --bucket day, week or month)", "GROUP" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from,
       "First local date (billing time zone), from " TG_TIME_SUPPORTED_DATES, "DATE" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last local date, inclusive", "DATE" },
@@ -556,9 +491,15 @@ usage_series_or_latency (TgCtlGlobals  *globals,
     return tg_ctl_usage_error (context, "cannot group by “%s”: use provider, endpoint, "
                                "request-type, feature, cost-centre, region, status-class, "
                                "none or user", group_name);
-  if (group_by == TG_USAGE_GROUP_USER && (latency || bucket != TG_BUCKET_MONTH))
-    return tg_ctl_usage_error (context, "usage by user is kept per billing month: "
-                               "use “series --bucket month --group-by user”");
+  /* The per-user levels keep local days of the billing time zone, and no latency. */
+  if (group_by == TG_USAGE_GROUP_USER && latency)
+    return tg_ctl_usage_error (context, "latency is not kept per user: group the latency by "
+                               "anything else, or see the users' calls and cost with "
+                               "“series --group-by user”");
+  if (group_by == TG_USAGE_GROUP_USER && bucket != TG_BUCKET_DAY && bucket != TG_BUCKET_WEEK &&
+      bucket != TG_BUCKET_MONTH)
+    return tg_ctl_usage_error (context, "usage by user is kept per local day of the billing "
+                               "time zone: use --bucket day, week or month");
 
   conn = tg_ctl_connect (globals, &error);
   if (conn == NULL || !context_load (&ctx, conn, &error))
@@ -606,8 +547,6 @@ usage_series_or_latency (TgCtlGlobals  *globals,
 
   if (bounds->len < 2)
     rows = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_usage_row_unref);
-  else if (group_by == TG_USAGE_GROUP_USER)
-    rows = fetch_user_series (conn, ctx.tz, bounds, provider, &error);
   else
     rows = tg_usage_fetch_series (conn, (const gint64 *)bounds->data, bounds->len, group_by,
                                   provider, &error);
@@ -661,6 +600,254 @@ usage_series_or_latency (TgCtlGlobals  *globals,
         }
       tg_ctl_table_print (table);
       print_unpriced_note (rows, ctx.currency);
+    }
+
+  context_clear (&ctx);
+  return TG_CTL_EXIT_OK;
+}
+
+/* tollgatectl usage top: the groups that cost the most over a range of local days, the
+ * rest and the total (tg_usage_fetch_top()). Scripts read its JSON, whose members are fixed:
+ *
+ *   {"by": "user", "from": "2026-11-01", "to": "2026-11-30", "currency": "AUD",
+ *    "rows": [{"group": "100042", "calls": 1234, "cost": "56.78", "share": "0.1234"}, …],
+ *    "rest": {"calls": 5678, "cost": "90.12"}, "total": {"calls": 6912, "cost": "146.90"}}
+ *
+ * "by" is the --by name as written below; "from" and "to" the dates given; "group" the
+ * user id ("" for calls made without a user), the provider's slug, the endpoint, … as
+ * series prints them; money as series prints it (exact micro-units, at least two
+ * decimals); "share" the row's cost over the total's, both as printed, rounded half away
+ * from zero to four decimals ("0.0000" when nothing cost anything); "rest" and "total" the
+ * same members as a row without "group" and "share". Rows come most expensive first; ties
+ * go to more calls, then to the group in byte order (users by id, the calls without a user
+ * last). Each amount is its own exact sum rounded once, so the rows and the rest may differ
+ * from the total by a few micro-units.
+ */
+static const char * const top_groupings[] = {
+  "user", "feature", "cost-centre", "endpoint", "request-type", "region", "provider",
+  "status-class",
+};
+
+/* Ten-thousandths as "0.1234". */
+static char *
+share_text (guint share)
+{
+  return g_strdup_printf ("%u.%04u", share / 10000, share % 10000);
+}
+
+static void
+add_top_figures (JsonBuilder      *builder,
+                 const TgUsageRow *row)
+{
+  tg_ctl_json_add_int (builder, "calls", row->calls);
+  add_money (builder, "cost", row->cost);
+}
+
+/* What a row is called in the text table: a name where the catalogue has one. */
+static char *
+top_label (const TgUsageTop *top,
+           guint             i)
+{
+  const TgUsageRow *row = g_ptr_array_index (top->rows, i);
+  const char *name = g_ptr_array_index (top->display_names, i);
+
+  if (*row->group == '\0')
+    return g_strdup (top->group_by == TG_USAGE_GROUP_USER ? "(no user)" : "–");
+  if (name != NULL && g_strcmp0 (name, row->group) != 0)
+    return g_strdup_printf ("%s (%s)", name, row->group);
+  return g_strdup (row->group);
+}
+
+static void
+top_table_add (TgCtlTable       *table,
+               const char       *rank,
+               const char       *label,
+               const TgUsageRow *row,
+               gint64            total_cost,
+               const char       *currency)
+{
+  g_autofree char *calls = tg_format_count (row->calls);
+  g_autofree char *cost = tg_format_decimal (row->cost, tg_currency_get_decimals (currency));
+  guint share = tg_usage_share (row->cost, total_cost);
+  g_autofree char *percent = g_strdup_printf ("%u.%02u %%", share / 100, share % 100);
+
+  tg_ctl_table_add_row (table, rank, label, calls, cost, percent, NULL);
+}
+
+static int
+usage_top (TgCtlGlobals  *globals,
+           int            argc,
+           char         **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(TgUsageTop) top = NULL;
+  g_autofree char *by_name = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *provider = NULL;
+  g_autofree char *limit_text = NULL;
+  g_autofree char *by_list = g_strjoinv (", ", (char **)top_groupings);
+  Context ctx = { 0 };
+  TgUsageGroupBy group_by = TG_USAGE_GROUP_USER;
+  const char *by = NULL;
+  gint64 bounds[2];
+  GDate from_date;
+  GDate to_date;
+  GDate after;
+  double limit = 10;
+  const TgCtlNumberRange limit_range = {
+    "--limit", 1, TG_USAGE_TOP_MAX_LIMIT, FALSE, TRUE, "groups"
+  };
+  GOptionEntry entries[] = {
+    { "by", 0, 0, G_OPTION_ARG_STRING, &by_name,
+      "user, feature, cost-centre, endpoint, request-type, region, provider or status-class",
+      "GROUP" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+      "First local date (billing time zone), from " TG_TIME_SUPPORTED_DATES, "DATE" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last local date, inclusive", "DATE" },
+    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text,
+      "How many groups to list before the rest (default 10, at most 10000)", "N" },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider, "Only this provider's calls", "SLUG" },
+    { NULL }
+  };
+  int ret;
+
+  g_option_context_set_summary (context,
+    "The groups that cost the most over a range of local dates, each with its share of the\n"
+    "cost, the other groups summed, and the total; exact up to now.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if ((ret = tg_ctl_parse (context, globals, &argc, &argv)) >= 0)
+    return ret;
+  if (argc > 1)
+    return tg_ctl_usage_error (context, "unexpected argument “%s”", argv[1]);
+
+  if (by_name == NULL)
+    return tg_ctl_usage_error (context, "--by is required: %s", by_list);
+  /* Any spelling tg_usage_group_by_parse() reads; "by" is then the name listed above. */
+  if (tg_usage_group_by_parse (by_name, &group_by))
+    for (guint i = 0; i < G_N_ELEMENTS (top_groupings); i++)
+      {
+        TgUsageGroupBy candidate;
+
+        if (tg_usage_group_by_parse (top_groupings[i], &candidate) && candidate == group_by)
+          by = top_groupings[i];
+      }
+  if (by == NULL)
+    return tg_ctl_usage_error (context, "cannot rank by “%s”: use %s", by_name, by_list);
+
+  if (from == NULL || to == NULL)
+    return tg_ctl_usage_error (context, "--from and --to are required (YYYY-MM-DD)");
+  if (!tg_time_bucket_parse_date (from, &from_date, &error))
+    return tg_ctl_usage_error (context, "--from: %s", error->message);
+  if (!tg_time_bucket_parse_date (to, &to_date, &error))
+    return tg_ctl_usage_error (context, "--to: %s", error->message);
+  if (g_date_compare (&from_date, &to_date) > 0)
+    return tg_ctl_usage_error (context, "--from %s is after --to %s", from, to);
+  if (limit_text != NULL && !tg_ctl_parse_number (&limit_range, limit_text, &limit, &error))
+    return tg_ctl_usage_error (context, "%s", error->message);
+
+  conn = tg_ctl_connect (globals, &error);
+  if (conn == NULL || !context_load (&ctx, conn, &error))
+    {
+      context_clear (&ctx);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+  if ((ret = check_provider (context, conn, provider)) >= 0)
+    {
+      context_clear (&ctx);
+      return ret;
+    }
+
+  /* Whole local days of the billing time zone, as every range of tollgatectl usage. */
+  after = to_date;
+  g_date_add_days (&after, 1);
+  bounds[0] = tg_time_bucket_day_start (ctx.tz, &from_date);
+  bounds[1] = tg_time_bucket_day_start (ctx.tz, &after);
+
+  top = tg_usage_fetch_top (conn, bounds, group_by, provider, (guint)limit, &error);
+  if (top == NULL)
+    {
+      context_clear (&ctx);
+      return tg_ctl_fail (g_steal_pointer (&error));
+    }
+
+  if (globals->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      tg_ctl_json_add_string (builder, "by", by);
+      tg_ctl_json_add_string (builder, "from", from);
+      tg_ctl_json_add_string (builder, "to", to);
+      tg_ctl_json_add_string (builder, "currency", ctx.currency);
+      json_builder_set_member_name (builder, "rows");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < top->rows->len; i++)
+        {
+          TgUsageRow *row = g_ptr_array_index (top->rows, i);
+          g_autofree char *share = share_text (tg_usage_top_get_share (top, i));
+
+          json_builder_begin_object (builder);
+          tg_ctl_json_add_string (builder, "group", row->group);
+          add_top_figures (builder, row);
+          tg_ctl_json_add_string (builder, "share", share);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "rest");
+      json_builder_begin_object (builder);
+      add_top_figures (builder, top->rest);
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "total");
+      json_builder_begin_object (builder);
+      add_top_figures (builder, top->total);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      tg_ctl_print_json (builder);
+    }
+  else
+    {
+      g_autoptr(TgCtlTable) table = tg_ctl_table_new (0);
+      g_autoptr(GPtrArray) unpriced = g_ptr_array_new ();
+      g_autoptr(TgUsageRow) others = NULL;
+      g_autofree char *cost_title = g_strdup_printf ("cost %s", ctx.currency);
+      g_autofree char *what = g_strdup_printf ("Cost by %s from %s to %s, the most expensive first",
+                                               by, from, to);
+      g_autofree char *rest_label = NULL;
+      g_autofree char *n_rest = tg_format_count (top->n_rest_groups);
+
+      print_heading (what, &ctx);
+      tg_ctl_table_add_column (table, "#", TG_CTL_ALIGN_RIGHT);
+      tg_ctl_table_add_column (table, by, TG_CTL_ALIGN_LEFT);
+      tg_ctl_table_add_column (table, "calls", TG_CTL_ALIGN_RIGHT);
+      tg_ctl_table_add_column (table, cost_title, TG_CTL_ALIGN_RIGHT);
+      tg_ctl_table_add_column (table, "share", TG_CTL_ALIGN_RIGHT);
+      for (guint i = 0; i < top->rows->len; i++)
+        {
+          g_autofree char *rank = g_strdup_printf ("%u", i + 1);
+          g_autofree char *label = top_label (top, i);
+
+          top_table_add (table, rank, label, g_ptr_array_index (top->rows, i),
+                         top->total->cost, ctx.currency);
+          g_ptr_array_add (unpriced, g_ptr_array_index (top->rows, i));
+        }
+      rest_label = g_strdup_printf ("%s other%s", n_rest, top->n_rest_groups == 1 ? "" : "s");
+      top_table_add (table, "", rest_label, top->rest, top->total->cost, ctx.currency);
+      top_table_add (table, "", "total", top->total, top->total->cost, ctx.currency);
+      tg_ctl_table_print (table);
+
+      /* The rest's unpriced calls are named as "others". */
+      if (top->rest->unpriced_calls > 0)
+        {
+          others = tg_usage_row_new ();
+          g_free (others->group);
+          others->group = g_strdup ("others");
+          others->unpriced_calls = top->rest->unpriced_calls;
+          g_ptr_array_add (unpriced, others);
+        }
+      print_unpriced_note (unpriced, ctx.currency);
     }
 
   context_clear (&ctx);
@@ -956,13 +1143,16 @@ tg_ctl_usage (TgCtlGlobals  *globals,
     return usage_series_or_latency (globals, argc - 1, argv + 1, FALSE);
   if (g_strcmp0 (verb, "latency") == 0)
     return usage_series_or_latency (globals, argc - 1, argv + 1, TRUE);
+  if (g_strcmp0 (verb, "top") == 0)
+    return usage_top (globals, argc - 1, argv + 1);
   if (g_strcmp0 (verb, "calls") == 0)
     return usage_calls (globals, argc - 1, argv + 1);
 
-  g_printerr ("Usage: tollgatectl usage overview|series|latency|calls [OPTIONS]\n"
+  g_printerr ("Usage: tollgatectl usage overview|series|latency|top|calls [OPTIONS]\n"
               "  overview  this month (or --month) per provider\n"
               "  series    per time bucket and group over a range\n"
               "  latency   percentiles and error rates per group over a range\n"
+              "  top       the groups that cost the most over a range, the rest and the total\n"
               "  calls     the calls behind a figure, newest first, a page at a time\n");
   return verb == NULL || g_strcmp0 (verb, "--help") != 0 ? TG_CTL_EXIT_USAGE : TG_CTL_EXIT_OK;
 }

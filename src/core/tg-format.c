@@ -159,3 +159,78 @@ tg_format_money_small (gint64      micros,
   return g_strdup_printf ("%s%s%s %s", micros < 0 ? "-" : "", tg_currency_get_symbol (currency),
                           exact, currency);
 }
+
+/* A version ("v1", "v2.10", "v1.00"): says nothing a reader of a short name needs. */
+static gboolean
+is_version_segment (const char *segment)
+{
+  const char *p = segment;
+
+  if (*p != 'v' && *p != 'V')
+    return FALSE;
+  if (!g_ascii_isdigit (*++p))
+    return FALSE;
+  while (g_ascii_isdigit (*p) || *p == '.')
+    p++;
+
+  return *p == '\0';
+}
+
+/**
+ * tg_format_endpoint:
+ * @endpoint: an API endpoint as the platform recorded it
+ *
+ * The part of an endpoint that tells calls apart, for a narrow column: the whole of a
+ * short one, else its last path segments (without versions) up to
+ * TG_FORMAT_ENDPOINT_MAX characters after "…/": "/AddressComplete/Interactive/Retrieve/v2.11"
+ * reads "…/Interactive/Retrieve", "us-street-api/street-address" stays whole. Show the
+ * whole endpoint in a tooltip beside it.
+ *
+ * Returns: (transfer full): the short name
+ */
+char *
+tg_format_endpoint (const char *endpoint)
+{
+  g_auto(GStrv) segments = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  g_autoptr(GString) tail = g_string_new (NULL);
+
+  g_return_val_if_fail (endpoint != NULL, NULL);
+
+  if (g_utf8_strlen (endpoint, -1) <= TG_FORMAT_ENDPOINT_MAX)
+    return g_strdup (endpoint);
+
+  segments = g_strsplit (endpoint, "/", -1);
+  for (guint i = 0; segments[i] != NULL; i++)
+    if (*segments[i] != '\0' && !is_version_segment (segments[i]))
+      g_ptr_array_add (kept, segments[i]);
+
+  for (guint i = kept->len; i > 0; i--)
+    {
+      const char *segment = g_ptr_array_index (kept, i - 1);
+      glong length = g_utf8_strlen (segment, -1) + (tail->len > 0 ? 1 : 0);
+
+      if (tail->len > 0 && g_utf8_strlen (tail->str, -1) + length > TG_FORMAT_ENDPOINT_MAX)
+        break;
+      if (tail->len > 0)
+        g_string_prepend_c (tail, '/');
+      g_string_prepend (tail, segment);
+    }
+
+  if (tail->len == 0)
+    return g_strdup (endpoint);
+
+  /* A single segment longer than the limit is cut at its end, as a label would. */
+  if (g_utf8_strlen (tail->str, -1) > TG_FORMAT_ENDPOINT_MAX)
+    {
+      const char *end = g_utf8_offset_to_pointer (tail->str, TG_FORMAT_ENDPOINT_MAX - 1);
+
+      g_string_truncate (tail, end - tail->str);
+      g_string_append (tail, "…");
+    }
+
+  /* The endpoint was longer: something before the tail was left out. */
+  g_string_prepend (tail, "…/");
+
+  return g_string_free (g_steal_pointer (&tail), FALSE);
+}

@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* The longest short name of an endpoint, in characters (tg_format_endpoint()). */
+#define TG_FORMAT_ENDPOINT_MAX 28
+
 char *tg_format_count       (gint64      count);
 char *tg_format_decimal     (gint64      micros,
                              guint       decimals);
@@ -20,5 +23,6 @@ char *tg_format_money       (gint64      micros,
                              const char *currency);
 char *tg_format_money_small (gint64      micros,
                              const char *currency);
+char *tg_format_endpoint    (const char *endpoint);
 
 G_END_DECLS

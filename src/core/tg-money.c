@@ -303,6 +303,24 @@ tg_money_round (gint64 micros,
 }
 
 /**
+ * tg_money_to_exact:
+ *
+ * Returns: (transfer full): @micros for machines (JSON, CSV): exact to the micro-unit,
+ *   with at least two decimals and no grouping: "1234.50", "0.000003", "-7.25"
+ */
+char *
+tg_money_to_exact (gint64 micros)
+{
+  char *text = tg_money_to_decimal (micros, 6);
+  gsize len = strlen (text);
+
+  while (len > 3 && text[len - 1] == '0' && text[len - 3] != '.')
+    text[--len] = '\0';
+
+  return text;
+}
+
+/**
  * tg_money_to_decimal:
  * @decimals: 0 to 6
  *

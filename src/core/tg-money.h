@@ -51,6 +51,7 @@ gint64    tg_money_round              (gint64        micros,
                                        guint         decimals);
 char     *tg_money_to_decimal         (gint64        micros,
                                        guint         decimals);
+char     *tg_money_to_exact           (gint64        micros);
 char     *tg_money_format             (gint64        micros,
                                        const char   *currency);
 gboolean  tg_money_add                (gint64        a,

@@ -15,6 +15,7 @@
 G_DEFINE_BOXED_TYPE (TgUsageRow, tg_usage_row, tg_usage_row_ref, tg_usage_row_unref)
 G_DEFINE_BOXED_TYPE (TgUsageCall, tg_usage_call, tg_usage_call_ref, tg_usage_call_unref)
 G_DEFINE_BOXED_TYPE (TgUserTotal, tg_user_total, tg_user_total_ref, tg_user_total_unref)
+G_DEFINE_BOXED_TYPE (TgUsageTop, tg_usage_top, tg_usage_top_ref, tg_usage_top_unref)
 G_DEFINE_BOXED_TYPE (TgUsageSettings, tg_usage_settings, tg_usage_settings_ref,
                      tg_usage_settings_unref)
 
@@ -227,6 +228,120 @@ tg_user_total_unref (TgUserTotal *total)
       g_free (total->native_currency);
       g_free (total);
     }
+}
+
+/**
+ * tg_usage_top_new:
+ *
+ * Returns: (transfer full): a top with no rows, an empty rest and an empty total over
+ *   [@start, @end)
+ */
+TgUsageTop *
+tg_usage_top_new (TgUsageGroupBy group_by,
+                  gint64         start,
+                  gint64         end)
+{
+  TgUsageTop *top = g_new0 (TgUsageTop, 1);
+
+  g_atomic_ref_count_init (&top->ref_count);
+  top->group_by = group_by;
+  top->start = start;
+  top->end = end;
+  top->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)tg_usage_row_unref);
+  top->display_names = g_ptr_array_new_with_free_func (g_free);
+  top->rest = tg_usage_row_new ();
+  top->rest->start = start;
+  top->rest->end = end;
+  top->total = tg_usage_row_new ();
+  top->total->start = start;
+  top->total->end = end;
+
+  return top;
+}
+
+TgUsageTop *
+tg_usage_top_ref (TgUsageTop *top)
+{
+  g_return_val_if_fail (top != NULL, NULL);
+
+  g_atomic_ref_count_inc (&top->ref_count);
+  return top;
+}
+
+void
+tg_usage_top_unref (TgUsageTop *top)
+{
+  g_return_if_fail (top != NULL);
+
+  if (g_atomic_ref_count_dec (&top->ref_count))
+    {
+      g_ptr_array_unref (top->rows);
+      g_ptr_array_unref (top->display_names);
+      tg_usage_row_unref (top->rest);
+      tg_usage_row_unref (top->total);
+      g_free (top);
+    }
+}
+
+/**
+ * tg_usage_share:
+ * @part: an amount, such as a group's cost in micro-units
+ * @whole: the amount it is a part of, such as the total cost
+ *
+ * The share of @part in @whole in ten-thousandths (1234 is 0.1234, 12.34 %), rounded half
+ * away from zero: the quotient of the two amounts as they are printed, so that anyone can
+ * check it from the printed figures. 0 when @whole is 0 or less (nothing cost anything).
+ *
+ * Returns: the share, 0 to 10000 for a part of a whole
+ */
+guint
+tg_usage_share (gint64 part,
+                gint64 whole)
+{
+  guint share = 0;
+  gint64 remainder;
+
+  if (whole <= 0 || part <= 0)
+    return 0;
+
+  /* Long division, a decimal at a time, so that no product overflows: the remainder stays
+   * below @whole, and times 20 below G_MAXINT64 once @whole is scaled under it (amounts of
+   * more than 4.6 * 10^11 units, where dropping their last digits cannot move the fourth
+   * decimal of a share).
+   */
+  while (whole > G_MAXINT64 / 20)
+    {
+      part /= 10;
+      whole /= 10;
+    }
+  share = (guint)MIN (part / whole, (gint64)G_MAXUINT / 10000);
+  remainder = part % whole;
+  for (guint i = 0; i < 4; i++)
+    {
+      share = share * 10 + (guint)(remainder * 10 / whole);
+      remainder = remainder * 10 % whole;
+    }
+  if (remainder * 2 >= whole)
+    share++;
+
+  return share;
+}
+
+/**
+ * tg_usage_top_get_share:
+ * @index: a row of @top
+ *
+ * Returns: the row's cost over the total cost in ten-thousandths (tg_usage_share())
+ */
+guint
+tg_usage_top_get_share (const TgUsageTop *top,
+                        guint             index)
+{
+  g_return_val_if_fail (top != NULL, 0);
+  g_return_val_if_fail (index < top->rows->len, 0);
+
+  return tg_usage_share (((const TgUsageRow *)g_ptr_array_index (top->rows, index))->cost,
+                         top->total->cost);
 }
 
 TgUsageSettings *

@@ -122,6 +122,36 @@ typedef struct
   gint64              unpriced_calls;    /* billable calls without a price or a rate */
 } TgUserTotal;
 
+#define TG_TYPE_USAGE_TOP (tg_usage_top_get_type ())
+
+/* The groups that cost the most over a range of time, the other groups summed, and the
+ * total (tollgate usage top, the Analytics page; tg_usage_top_async() in src/db).
+ *
+ * Rows come most expensive first; ties go to more calls, then to the group in byte order
+ * (users: the smaller user id, the calls without a user last), so the order is the same
+ * on every run. Each amount is its own exact sum rounded once to micro-units (half away
+ * from zero), as every usage figure is: the rows and the rest may add up to a few
+ * micro-units more or less than the total. Rows of users carry no latency (the per-user
+ * levels keep none).
+ */
+typedef struct
+{
+  /*< private >*/
+  gatomicrefcount     ref_count;
+
+  /*< public >*/
+  TgUsageGroupBy      group_by;
+  gint64              start;             /* the range, UTC seconds */
+  gint64              end;               /* exclusive */
+  GPtrArray          *rows;              /* (element-type TgUsageRow): at most the limit */
+  GPtrArray          *display_names;     /* (element-type utf8): one per row, NULL when the
+                                          * catalogue has no name for the group (users,
+                                          * features, cost centres, providers, regions) */
+  TgUsageRow         *rest;              /* every group after the rows, summed; group "" */
+  guint               n_rest_groups;     /* how many groups the rest sums */
+  TgUsageRow         *total;             /* every group; group "" */
+} TgUsageTop;
+
 #define TG_TYPE_USAGE_SETTINGS (tg_usage_settings_get_type ())
 
 /* The shared settings that shape every figure. */
@@ -157,6 +187,17 @@ TgUserTotal     *tg_user_total_new              (void);
 TgUserTotal     *tg_user_total_ref              (TgUserTotal       *total);
 void             tg_user_total_unref            (TgUserTotal       *total);
 
+GType            tg_usage_top_get_type          (void) G_GNUC_CONST;
+TgUsageTop      *tg_usage_top_new               (TgUsageGroupBy     group_by,
+                                                 gint64             start,
+                                                 gint64             end);
+TgUsageTop      *tg_usage_top_ref               (TgUsageTop        *top);
+void             tg_usage_top_unref             (TgUsageTop        *top);
+guint            tg_usage_top_get_share         (const TgUsageTop  *top,
+                                                 guint              index);
+guint            tg_usage_share                 (gint64             part,
+                                                 gint64             whole);
+
 GType            tg_usage_settings_get_type     (void) G_GNUC_CONST;
 TgUsageSettings *tg_usage_settings_new          (const char        *billing_timezone,
                                                  const char        *reporting_currency);
@@ -170,6 +211,7 @@ const char      *tg_usage_group_by_to_string    (TgUsageGroupBy     group_by);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgUsageRow, tg_usage_row_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgUsageCall, tg_usage_call_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgUserTotal, tg_user_total_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgUsageTop, tg_usage_top_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgUsageSettings, tg_usage_settings_unref)
 
 G_END_DECLS

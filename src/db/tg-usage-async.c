@@ -37,7 +37,6 @@ tg_usage_series_async (TgDbConnection      *connection,
   g_return_if_fail (TG_IS_DB_CONNECTION (connection));
   g_return_if_fail (bounds != NULL);
   g_return_if_fail (n_bounds >= 2);
-  g_return_if_fail (group_by != TG_USAGE_GROUP_USER);
 
   statement = tg_usage_series_statement_new (bounds, n_bounds, group_by, provider);
   tg_db_typed_query_async (connection, statement, _tg_usage_series_parse_cb,
@@ -134,4 +133,52 @@ tg_usage_user_totals_finish (TgDbConnection  *connection,
                              GError         **error)
 {
   return tg_db_typed_query_finish (connection, result, tg_usage_user_totals_async, error);
+}
+
+/**
+ * tg_usage_top_async:
+ * @connection: a connection of the calling thread's main context
+ * @bounds: as for tg_usage_top_statement_new(); copied
+ * @provider: (nullable): only this provider's calls
+ * @limit: at most this many groups, 1 to %TG_USAGE_TOP_MAX_LIMIT
+ *
+ * Reads the groups that cost the most over a range, the rest and the total, without
+ * blocking.
+ */
+void
+tg_usage_top_async (TgDbConnection      *connection,
+                    const gint64         bounds[2],
+                    TgUsageGroupBy       group_by,
+                    const char          *provider,
+                    guint                limit,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(TgDbStatement) statement = NULL;
+
+  g_return_if_fail (TG_IS_DB_CONNECTION (connection));
+  g_return_if_fail (bounds != NULL);
+  g_return_if_fail (bounds[0] < bounds[1]);
+  g_return_if_fail (limit >= 1 && limit <= TG_USAGE_TOP_MAX_LIMIT);
+
+  statement = tg_usage_top_statement_new (bounds, group_by, provider, limit);
+  tg_db_typed_query_async (connection, statement, _tg_usage_top_parse_cb,
+                           _tg_usage_top_data_new (bounds, group_by), g_free,
+                           (GDestroyNotify)tg_usage_top_unref, tg_usage_top_async,
+                           cancellable, callback, user_data);
+}
+
+/**
+ * tg_usage_top_finish:
+ *
+ * Returns: (transfer full): the top groups, the rest and the total; errors as
+ *   tg_db_connection_query_finish() reports them
+ */
+TgUsageTop *
+tg_usage_top_finish (TgDbConnection  *connection,
+                     GAsyncResult    *result,
+                     GError         **error)
+{
+  return tg_db_typed_query_finish (connection, result, tg_usage_top_async, error);
 }

@@ -37,7 +37,6 @@ tg_usage_fetch_series (PGconn          *conn,
   g_return_val_if_fail (conn != NULL, NULL);
   g_return_val_if_fail (bounds != NULL, NULL);
   g_return_val_if_fail (n_bounds >= 2, NULL);
-  g_return_val_if_fail (group_by != TG_USAGE_GROUP_USER, NULL);
 
   statement = tg_usage_series_statement_new (bounds, n_bounds, group_by, provider);
   copy = _tg_usage_bounds_new (bounds, n_bounds);
@@ -91,4 +90,36 @@ tg_usage_fetch_user_totals (PGconn      *conn,
   statement = tg_usage_user_totals_statement_new (month, provider, limit);
 
   return tg_db_typed_query_run (conn, statement, _tg_usage_user_totals_parse_cb, NULL, error);
+}
+
+/**
+ * tg_usage_fetch_top:
+ * @bounds: as for tg_usage_top_statement_new()
+ * @provider: (nullable): only this provider's calls
+ * @limit: at most this many groups, 1 to %TG_USAGE_TOP_MAX_LIMIT
+ *
+ * Blocks until the top groups are read.
+ *
+ * Returns: (transfer full): the top groups, the rest and the total
+ */
+TgUsageTop *
+tg_usage_fetch_top (PGconn          *conn,
+                    const gint64     bounds[2],
+                    TgUsageGroupBy   group_by,
+                    const char      *provider,
+                    guint            limit,
+                    GError         **error)
+{
+  g_autoptr(TgDbStatement) statement = NULL;
+  g_autofree UsageTopData *data = NULL;
+
+  g_return_val_if_fail (conn != NULL, NULL);
+  g_return_val_if_fail (bounds != NULL, NULL);
+  g_return_val_if_fail (bounds[0] < bounds[1], NULL);
+  g_return_val_if_fail (limit >= 1 && limit <= TG_USAGE_TOP_MAX_LIMIT, NULL);
+
+  statement = tg_usage_top_statement_new (bounds, group_by, provider, limit);
+  data = _tg_usage_top_data_new (bounds, group_by);
+
+  return tg_db_typed_query_run (conn, statement, _tg_usage_top_parse_cb, data, error);
 }

@@ -15,8 +15,20 @@ G_BEGIN_DECLS
 /* The usage parsers as TgDbParseFunc (tg-usage-queries.c), shared by the blocking
  * fetches (tg-usage-fetch.c) and the asynchronous ones (tg-usage-async.c).
  */
-GArray   *_tg_usage_bounds_new             (const gint64  *bounds,
-                                            guint          n_bounds);
+/* What the top's parser needs besides the result: the range and the grouping. */
+typedef struct
+{
+  gint64          bounds[2];
+  TgUsageGroupBy  group_by;
+} UsageTopData;
+
+GArray       *_tg_usage_bounds_new         (const gint64   *bounds,
+                                            guint           n_bounds);
+UsageTopData *_tg_usage_top_data_new       (const gint64    bounds[2],
+                                            TgUsageGroupBy  group_by);
+gpointer      _tg_usage_top_parse_cb       (TgDbResult     *result,
+                                            gpointer        data,
+                                            GError        **error);
 gpointer  _tg_usage_series_parse_cb        (TgDbResult    *result,
                                             gpointer       data,
                                             GError       **error);

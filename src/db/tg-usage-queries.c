@@ -65,6 +65,20 @@ enum {
   USER_NATIVE_CURRENCY, USER_COST_NATIVE, USER_COST, USER_UNPRICED, USER_N_COLS
 };
 
+/* tollgate.usage_top() gives the rows, then the rest, then the total; amounts rounded to
+ * micro-units there, each from its own exact sum. */
+static const char top_sql[] =
+  "SELECT kind, grp, display_name, n_groups, calls, billable_calls, errors, timeouts, "
+  "       requests, round(credits, 6)::text, input_tokens, output_tokens, native_currency, "
+  "       round(cost_native, 6)::text, round(cost, 6)::text, unpriced_calls, latency "
+  "FROM tollgate.usage_top($1::timestamptz[], $2, $3, $4::int4)";
+
+enum {
+  TOP_KIND, TOP_GROUP, TOP_DISPLAY_NAME, TOP_N_GROUPS, TOP_CALLS, TOP_BILLABLE, TOP_ERRORS,
+  TOP_TIMEOUTS, TOP_REQUESTS, TOP_CREDITS, TOP_INPUT_TOKENS, TOP_OUTPUT_TOKENS,
+  TOP_NATIVE_CURRENCY, TOP_COST_NATIVE, TOP_COST, TOP_UNPRICED, TOP_LATENCY, TOP_N_COLS
+};
+
 /* The server caps tollgate.latest_calls() at this many rows. */
 #define MAX_LATEST_CALLS 10000
 
@@ -108,7 +122,8 @@ statement_new (const char *sql,
  * @bounds: (array length=n_bounds): bucket bounds in UTC seconds, ascending, multiples of
  *   900 (tg-time-bucket.h computes them in the billing time zone); bucket i covers
  *   [bounds[i], bounds[i+1])
- * @group_by: anything but %TG_USAGE_GROUP_USER (see tg_usage_user_totals_statement_new())
+ * @group_by: the grouping; %TG_USAGE_GROUP_USER only with bounds on whole local days of the
+ *   billing time zone (the server refuses others and says why), and without latency
  * @provider: (nullable): only this provider
  *
  * Returns: (transfer full): the series statement, results in binary format; read its
@@ -124,7 +139,6 @@ tg_usage_series_statement_new (const gint64   *bounds,
 
   g_return_val_if_fail (bounds != NULL, NULL);
   g_return_val_if_fail (n_bounds >= 2, NULL);
-  g_return_val_if_fail (group_by != TG_USAGE_GROUP_USER, NULL);
 
   params[0] = bounds_literal (bounds, n_bounds);
   params[1] = g_strdup (tg_usage_group_by_to_string (group_by));
@@ -178,6 +192,37 @@ tg_usage_user_totals_statement_new (const char *month,
   params[2] = limit > 0 ? g_strdup_printf ("%u", MIN (limit, (guint)G_MAXINT32)) : NULL;
 
   return statement_new (user_totals_sql, params, G_N_ELEMENTS (params));
+}
+
+/**
+ * tg_usage_top_statement_new:
+ * @bounds: the range [bounds[0], bounds[1]) in UTC seconds, multiples of 900; for
+ *   %TG_USAGE_GROUP_USER the first instants of local days of the billing time zone
+ * @group_by: what to rank
+ * @provider: (nullable): only this provider's calls
+ * @limit: at most this many groups, 1 to %TG_USAGE_TOP_MAX_LIMIT; the others are the rest
+ *
+ * Returns: (transfer full): the statement of the top groups; read its result with
+ *   tg_usage_top_parse_result()
+ */
+TgDbStatement *
+tg_usage_top_statement_new (const gint64    bounds[2],
+                            TgUsageGroupBy  group_by,
+                            const char     *provider,
+                            guint           limit)
+{
+  char *params[4];
+
+  g_return_val_if_fail (bounds != NULL, NULL);
+  g_return_val_if_fail (bounds[0] < bounds[1], NULL);
+  g_return_val_if_fail (limit >= 1 && limit <= TG_USAGE_TOP_MAX_LIMIT, NULL);
+
+  params[0] = bounds_literal (bounds, 2);
+  params[1] = g_strdup (tg_usage_group_by_to_string (group_by));
+  params[2] = g_strdup (provider);
+  params[3] = g_strdup_printf ("%u", limit);
+
+  return statement_new (top_sql, params, G_N_ELEMENTS (params));
 }
 
 /* Reading results */
@@ -557,6 +602,118 @@ tg_usage_user_totals_parse_result (TgDbResult  *result,
   return g_steal_pointer (&totals);
 }
 
+/* One row of tollgate.usage_top()'s result as a TgUsageRow over the range. */
+static TgUsageRow *
+top_row_new (TgDbResult    *result,
+             int            i,
+             const gint64  *bounds,
+             GError       **error)
+{
+  g_autoptr(TgUsageRow) row = tg_usage_row_new ();
+  gsize latency_length = 0;
+  const char *latency = tg_db_result_peek_text (result, i, TOP_LATENCY, &latency_length);
+
+  row->start = bounds[0];
+  row->end = bounds[1];
+  g_free (row->group);
+  row->group = dup_text_or_empty (result, i, TOP_GROUP);
+  row->calls = tg_db_result_get_int64 (result, i, TOP_CALLS);
+  row->billable_calls = tg_db_result_get_int64 (result, i, TOP_BILLABLE);
+  row->errors = tg_db_result_get_int64 (result, i, TOP_ERRORS);
+  row->timeouts = tg_db_result_get_int64 (result, i, TOP_TIMEOUTS);
+  row->requests = tg_db_result_get_int64 (result, i, TOP_REQUESTS);
+  row->input_tokens = tg_db_result_get_int64 (result, i, TOP_INPUT_TOKENS);
+  row->output_tokens = tg_db_result_get_int64 (result, i, TOP_OUTPUT_TOKENS);
+  row->unpriced_calls = tg_db_result_get_int64 (result, i, TOP_UNPRICED);
+  g_free (row->native_currency);
+  row->native_currency = dup_text_or_empty (result, i, TOP_NATIVE_CURRENCY);
+
+  if (!parse_micros (result, i, TOP_CREDITS, &row->credits, error) ||
+      !parse_micros (result, i, TOP_COST_NATIVE, &row->cost_native, error) ||
+      !parse_micros (result, i, TOP_COST, &row->cost, error) ||
+      (latency != NULL &&
+       !add_histogram_text (latency, latency_length, row->latency, error)))
+    return NULL;
+
+  return g_steal_pointer (&row);
+}
+
+/**
+ * tg_usage_top_parse_result:
+ * @result: the result of tg_usage_top_statement_new()'s statement, in binary or text format
+ * @bounds: the range the statement was made with
+ * @group_by: the grouping the statement was made with
+ *
+ * Returns: (transfer full): the top groups, the rest and the total
+ */
+TgUsageTop *
+tg_usage_top_parse_result (TgDbResult      *result,
+                           const gint64     bounds[2],
+                           TgUsageGroupBy   group_by,
+                           GError         **error)
+{
+  g_autoptr(TgUsageTop) top = NULL;
+  gboolean have_rest = FALSE;
+  gboolean have_total = FALSE;
+  int n_rows;
+
+  g_return_val_if_fail (result != NULL, NULL);
+  g_return_val_if_fail (bounds != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!tg_db_result_check_n_cols (result, TOP_N_COLS, "top usage", error))
+    return NULL;
+
+  top = tg_usage_top_new (group_by, bounds[0], bounds[1]);
+  n_rows = tg_db_result_get_n_rows (result);
+
+  for (int i = 0; i < n_rows; i++)
+    {
+      g_autofree char *kind = tg_db_result_dup_text (result, i, TOP_KIND);
+      TgUsageRow *row = top_row_new (result, i, bounds, error);
+
+      if (row == NULL)
+        return NULL;
+
+      if (g_strcmp0 (kind, "row") == 0 && !have_rest && !have_total)
+        {
+          g_ptr_array_add (top->rows, row);
+          g_ptr_array_add (top->display_names,
+                           tg_db_result_dup_text (result, i, TOP_DISPLAY_NAME));
+        }
+      else if (g_strcmp0 (kind, "rest") == 0 && !have_rest && !have_total)
+        {
+          g_clear_pointer (&top->rest, tg_usage_row_unref);
+          top->rest = row;
+          top->n_rest_groups = (guint)MAX (tg_db_result_get_int64 (result, i, TOP_N_GROUPS), 0);
+          have_rest = TRUE;
+        }
+      else if (g_strcmp0 (kind, "total") == 0 && have_rest && !have_total)
+        {
+          g_clear_pointer (&top->total, tg_usage_row_unref);
+          top->total = row;
+          have_total = TRUE;
+        }
+      else
+        {
+          tg_usage_row_unref (row);
+          g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
+                       "The server sent top usage Tollgate cannot read (a “%s” row out of place)",
+                       kind != NULL ? kind : "");
+          return NULL;
+        }
+    }
+
+  if (!have_total)
+    {
+      g_set_error_literal (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
+                           "The server sent top usage without a total");
+      return NULL;
+    }
+
+  return g_steal_pointer (&top);
+}
+
 /* The parsers as TgDbParseFunc, for tg-usage-fetch.c and tg-usage-async.c. */
 
 /**
@@ -599,4 +756,32 @@ _tg_usage_user_totals_parse_cb (TgDbResult  *result,
                                 GError     **error)
 {
   return tg_usage_user_totals_parse_result (result, error);
+}
+
+/**
+ * _tg_usage_top_data_new:
+ *
+ * Returns: (transfer full): what _tg_usage_top_parse_cb() needs besides the result
+ */
+UsageTopData *
+_tg_usage_top_data_new (const gint64   bounds[2],
+                        TgUsageGroupBy group_by)
+{
+  UsageTopData *data = g_new0 (UsageTopData, 1);
+
+  data->bounds[0] = bounds[0];
+  data->bounds[1] = bounds[1];
+  data->group_by = group_by;
+  return data;
+}
+
+/* @data: a UsageTopData */
+gpointer
+_tg_usage_top_parse_cb (TgDbResult  *result,
+                        gpointer     data,
+                        GError     **error)
+{
+  UsageTopData *top = data;
+
+  return tg_usage_top_parse_result (result, top->bounds, top->group_by, error);
 }

@@ -96,4 +96,37 @@ GPtrArray       *tg_usage_user_totals_finish         (TgDbConnection       *conn
                                                       GAsyncResult         *result,
                                                       GError              **error);
 
+/* The groups that cost the most over a range, the rest summed and the total: one bucket
+ * [bounds[0], bounds[1]) grouped by anything, users included (then whole local days of the
+ * billing time zone; the server refuses other bounds for users and says why). At most
+ * @limit rows (1 to TG_USAGE_TOP_MAX_LIMIT); see TgUsageTop for the order and the amounts.
+ */
+#define TG_USAGE_TOP_MAX_LIMIT 10000
+
+TgDbStatement   *tg_usage_top_statement_new          (const gint64          bounds[2],
+                                                      TgUsageGroupBy        group_by,
+                                                      const char           *provider,
+                                                      guint                 limit);
+TgUsageTop      *tg_usage_top_parse_result           (TgDbResult           *result,
+                                                      const gint64          bounds[2],
+                                                      TgUsageGroupBy        group_by,
+                                                      GError              **error);
+TgUsageTop      *tg_usage_fetch_top                  (PGconn               *conn,
+                                                      const gint64          bounds[2],
+                                                      TgUsageGroupBy        group_by,
+                                                      const char           *provider,
+                                                      guint                 limit,
+                                                      GError              **error);
+void             tg_usage_top_async                  (TgDbConnection       *connection,
+                                                      const gint64          bounds[2],
+                                                      TgUsageGroupBy        group_by,
+                                                      const char           *provider,
+                                                      guint                 limit,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+TgUsageTop      *tg_usage_top_finish                 (TgDbConnection       *connection,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+
 G_END_DECLS

@@ -44,6 +44,7 @@
 
 #include "tg-activity-feed.h"
 #include "tg-activity-queries.h"
+#include "tg-calls-window.h"
 #include "tg-catalog-queries.h"
 #include "tg-feed-row.h"
 #include "tg-format.h"
@@ -528,6 +529,30 @@ jump_to_latest_action (GtkWidget  *widget,
 
 /* GtkWidget */
 
+/* A call opens in detail: every column, its request and response (secrets masked). */
+static void
+on_row_activated (TgActivityFeed *self,
+                  GtkListBoxRow  *row)
+{
+  g_autoptr(GTimeZone) zone = NULL;
+  TgUsageCall *call;
+  GtkRoot *root;
+  GtkWidget *window;
+
+  g_assert (TG_IS_ACTIVITY_FEED (self));
+
+  call = TG_IS_FEED_ROW (row) ? tg_feed_row_get_call (TG_FEED_ROW (row)) : NULL;
+  if (call == NULL || self->connection == NULL)
+    return;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  zone = self->zone != NULL ? g_time_zone_ref (self->zone) : g_time_zone_new_utc ();
+  window = tg_calls_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                self->connection, zone, self->currency, self->providers);
+  tg_calls_window_show_call (TG_CALLS_WINDOW (window), call);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 tg_activity_feed_map (GtkWidget *widget)
 {
@@ -746,6 +771,8 @@ tg_activity_feed_init (TgActivityFeed *self)
 
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
                            "value-changed", G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list_box, "row-activated", G_CALLBACK (on_row_activated),
+                           self, G_CONNECT_SWAPPED);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Live Activity"),

@@ -50,6 +50,12 @@ static const GOptionEntry option_entries[] = {
   { "screenshot", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_("Save the window as a PNG once its first data is shown, then quit"),
     N_("FILE") },
+  { "page", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Show this page: overview, analytics, or analytics:SECTION (trends, allocation, "
+       "performance, regions)"),
+    N_("PAGE") },
+  { "dark", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Use the dark style whatever the system prefers"), NULL },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and quit"), NULL },
   { NULL }
@@ -338,12 +344,18 @@ tg_application_command_line (GApplication            *application,
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   const char *conninfo = NULL;
   const char *screenshot = NULL;
+  const char *page = NULL;
   TgWindow *window;
 
   g_variant_dict_lookup (options, "db", "&s", &conninfo);
   g_variant_dict_lookup (options, "screenshot", "^&ay", &screenshot);
+  g_variant_dict_lookup (options, "page", "&s", &page);
 
-  if (conninfo == NULL && screenshot == NULL)
+  if (g_variant_dict_contains (options, "dark"))
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                        ADW_COLOR_SCHEME_FORCE_DARK);
+
+  if (conninfo == NULL && screenshot == NULL && page == NULL)
     {
       g_application_activate (application);
       return 0;
@@ -351,6 +363,16 @@ tg_application_command_line (GApplication            *application,
 
   window = conninfo != NULL ? tg_application_open_window (self, conninfo)
                             : tg_application_open_default_window (self);
+
+  if (page != NULL && !tg_window_show_page (window, page))
+    {
+      g_application_command_line_printerr (command_line,
+                                           "tollgate: --page: no page “%s” (overview, analytics, "
+                                           "analytics:trends|allocation|performance|regions)\n",
+                                           page);
+      gtk_window_destroy (GTK_WINDOW (window));
+      return 2;
+    }
 
   if (screenshot != NULL)
     {

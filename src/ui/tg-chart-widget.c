@@ -31,13 +31,15 @@
 #define MARKER_RADIUS  4.0
 #define BOX_PADDING    8.0
 #define BOX_OFFSET     12.0  /* between the hover line and the box */
+#define BAR_ROW_HEIGHT 34    /* a horizontal bar and the space to the next */
 
 struct _TgChartWidget
 {
   GtkWidget        parent_instance;
 
   /* owned children */
-  GtkWidget       *legend;       /* a toggle button a series, then the band's key */
+  GtkWidget       *legend;       /* a toggle button a series, then the band's key; a flow
+                                  * box, so that many series wrap rather than widen */
 
   /* owned: the copy of the data that @data points into */
   char            *title;
@@ -71,6 +73,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  ACTIVATE_POINT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TgChartWidget, tg_chart_widget, GTK_TYPE_WIDGET)
 
@@ -538,6 +547,11 @@ tg_chart_widget_measure (GtkWidget      *widget,
       *minimum = MAX (legend_minimum, 200);
       *natural = MAX (legend_natural, 480);
     }
+  else if (self->data.kind == TG_CHART_KIND_HORIZONTAL_BARS && self->data.n_series > 0)
+    {
+      /* As tall as its bars, however many. */
+      *minimum = *natural = BAR_ROW_HEIGHT * self->data.n_series;
+    }
   else
     {
       int gap = legend_natural > 0 ? LEGEND_GAP : 0;
@@ -545,6 +559,13 @@ tg_chart_widget_measure (GtkWidget      *widget,
       *minimum = legend_natural + gap + 120;
       *natural = legend_natural + gap + 240;
     }
+}
+
+static GtkSizeRequestMode
+tg_chart_widget_get_request_mode (GtkWidget *widget)
+{
+  /* The legend wraps: the narrower, the taller. */
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -694,6 +715,14 @@ key_pressed_cb (TgChartWidget         *self,
       set_hover (self, -1);
       return TRUE;
 
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      if (self->hover_index < 0)
+        return FALSE;
+      g_signal_emit (self, signals[ACTIVATE_POINT], 0, (guint)self->hover_index, -1);
+      return TRUE;
+
     default:
       return FALSE;
     }
@@ -710,6 +739,66 @@ pressed_cb (TgChartWidget   *self,
 
   if (y >= self->chart_y)
     gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+/* The series drawn at @y (chart coordinates) over point @index: the piece of a stack
+ * that holds it, or the line whose point is nearest within a few pixels; -1 for none.
+ */
+static int
+series_at (TgChartWidget *self,
+           guint          index,
+           double         y)
+{
+  gboolean stacked = self->data.kind == TG_CHART_KIND_STACKED_BARS ||
+                     self->data.kind == TG_CHART_KIND_STACKED_AREA;
+  double below = self->geometry.plot_y + self->geometry.plot_height;
+  double best_distance = 16.0;
+  int best = -1;
+
+  for (guint s = 0; s < self->data.n_series; s++)
+    {
+      double px;
+      double py;
+
+      if (!tg_chart_point_position (&self->data, &self->geometry, s, index, &px, &py))
+        continue;
+
+      if (stacked)
+        {
+          if (y >= py - 1 && y <= below + 1)
+            return s;
+          below = py;
+        }
+      else if (fabs (py - y) < best_distance)
+        {
+          best_distance = fabs (py - y);
+          best = s;
+        }
+    }
+
+  return best;
+}
+
+static void
+released_cb (TgChartWidget   *self,
+             int              n_press,
+             double           x,
+             double           y,
+             GtkGestureClick *gesture)
+{
+  gssize index;
+  double chart_y = y - self->chart_y;
+
+  g_assert (TG_IS_CHART_WIDGET (self));
+
+  if (n_press != 1 || y < self->chart_y || self->cache == NULL || !has_hover (self))
+    return;
+
+  index = tg_chart_index_at (&self->data, &self->geometry, x);
+  if (index < 0)
+    return;
+
+  g_signal_emit (self, signals[ACTIVATE_POINT], 0, (guint)index, series_at (self, index, chart_y));
 }
 
 static void
@@ -750,7 +839,7 @@ rebuild_legend (TgChartWidget *self)
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (self->legend)) != NULL)
-    gtk_box_remove (GTK_BOX (self->legend), child);
+    gtk_flow_box_remove (GTK_FLOW_BOX (self->legend), child);
 
   for (guint s = 0; s < self->data.n_series; s++)
     {
@@ -768,7 +857,7 @@ rebuild_legend (TgChartWidget *self)
       g_object_set_data (G_OBJECT (button), "tg-series-index", GUINT_TO_POINTER (s));
       g_signal_connect_object (button, "toggled", G_CALLBACK (legend_toggled_cb), self,
                                G_CONNECT_SWAPPED);
-      gtk_box_append (GTK_BOX (self->legend), button);
+      gtk_flow_box_append (GTK_FLOW_BOX (self->legend), button);
     }
 
   if (self->band != NULL)
@@ -777,10 +866,12 @@ rebuild_legend (TgChartWidget *self)
                                    self->band->color_index, TRUE);
 
       gtk_widget_add_css_class (key, "band-key");
-      gtk_box_append (GTK_BOX (self->legend), key);
+      gtk_flow_box_append (GTK_FLOW_BOX (self->legend), key);
     }
 
-  gtk_widget_set_visible (self->legend, self->data.n_series > 0);
+  /* Horizontal bars carry their names beside them: a legend would say it twice. */
+  gtk_widget_set_visible (self->legend, self->data.n_series > 0 &&
+                                        self->data.kind != TG_CHART_KIND_HORIZONTAL_BARS);
 }
 
 static void
@@ -865,6 +956,7 @@ tg_chart_widget_class_init (TgChartWidgetClass *klass)
 
   widget_class->measure = tg_chart_widget_measure;
   widget_class->size_allocate = tg_chart_widget_size_allocate;
+  widget_class->get_request_mode = tg_chart_widget_get_request_mode;
   widget_class->snapshot = tg_chart_widget_snapshot;
   widget_class->css_changed = tg_chart_widget_css_changed;
 
@@ -880,6 +972,18 @@ tg_chart_widget_class_init (TgChartWidgetClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * TgChartWidget::activate-point:
+   * @index: the point (bucket) clicked, or hovered when Enter was pressed
+   * @series: the series clicked: its piece of a stack, or its line; -1 for the whole
+   *   point (Enter, or a click beside every line)
+   *
+   * Someone asked for what is behind a point: the Analytics page opens its calls.
+   */
+  signals[ACTIVATE_POINT] = g_signal_new ("activate-point", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_INT);
+
   gtk_widget_class_set_css_name (widget_class, "chartwidget");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -894,9 +998,13 @@ tg_chart_widget_init (TgChartWidget *self)
   tg_chart_style_init (&self->style);
   self->style.show_legend = FALSE;
 
-  self->legend = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+  self->legend = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->legend), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->legend), 64);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->legend), 2);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->legend), 0);
   gtk_widget_add_css_class (self->legend, "chart-legend");
-  gtk_widget_set_halign (self->legend, GTK_ALIGN_START);
+  gtk_widget_set_halign (self->legend, GTK_ALIGN_FILL);
   gtk_widget_set_parent (self->legend, GTK_WIDGET (self));
   gtk_widget_set_visible (self->legend, FALSE);
 
@@ -914,6 +1022,7 @@ tg_chart_widget_init (TgChartWidget *self)
 
   click = gtk_gesture_click_new ();
   g_signal_connect_object (click, "pressed", G_CALLBACK (pressed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (click, "released", G_CALLBACK (released_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   update_accessible (self);
@@ -1048,6 +1157,8 @@ tg_chart_widget_set_series_visible (TgChartWidget *self,
   for (button = gtk_widget_get_first_child (self->legend); button != NULL && i < series;
        button = gtk_widget_get_next_sibling (button))
     i++;
+  if (GTK_IS_FLOW_BOX_CHILD (button))
+    button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (button));
   if (GTK_IS_TOGGLE_BUTTON (button))
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), visible);
 

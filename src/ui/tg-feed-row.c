@@ -5,8 +5,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* One call in the live activity feed: provider and endpoint, its cost, and below them
- * its status, time, user and latency. A failed call (4xx, 5xx, or no answer at all)
+/* One call in the live activity feed (and in the calls behind a figure): provider,
+ * request type and cost; then the feature and the endpoint's tail (tg_format_endpoint():
+ * "…/Interactive/Retrieve", never a cut in the middle of a word), the whole of both in the
+ * row's tooltip; then its status, time, user and latency. A failed call (4xx, 5xx, or no answer at all)
  * stands out three ways: an error icon instead of a tick, its status in words in the
  * error colour, and the "error" style class on the row; its accessible label says so
  * too. The feed reuses rows, so setting another call rewrites everything.
@@ -26,6 +28,7 @@ struct _TgFeedRow
   /* template widgets */
   GtkImage      *status_icon;
   GtkLabel      *provider_label;
+  GtkLabel      *request_type_label;
   GtkLabel      *endpoint_label;
   GtkLabel      *cost_label;
   GtkLabel      *status_label;
@@ -92,6 +95,7 @@ tg_feed_row_class_init (TgFeedRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tg-feed-row.ui");
   gtk_widget_class_bind_template_child (widget_class, TgFeedRow, status_icon);
   gtk_widget_class_bind_template_child (widget_class, TgFeedRow, provider_label);
+  gtk_widget_class_bind_template_child (widget_class, TgFeedRow, request_type_label);
   gtk_widget_class_bind_template_child (widget_class, TgFeedRow, endpoint_label);
   gtk_widget_class_bind_template_child (widget_class, TgFeedRow, cost_label);
   gtk_widget_class_bind_template_child (widget_class, TgFeedRow, status_label);
@@ -165,7 +169,24 @@ tg_feed_row_set_call (TgFeedRow   *self,
 
   gtk_label_set_text (self->provider_label,
                       provider_name != NULL ? provider_name : call->provider);
-  gtk_label_set_text (self->endpoint_label, call->endpoint);
+  gtk_label_set_text (self->request_type_label, call->request_type);
+
+  {
+    g_autofree char *endpoint = tg_format_endpoint (call->endpoint);
+    g_autofree char *where = NULL;
+    g_autofree char *tooltip = NULL;
+
+    /* TRANSLATORS: a call's feature and endpoint, "checkout.address · …/Interactive/Retrieve" */
+    where = *call->feature != '\0' ? g_strdup_printf (_("%s · %s"), call->feature, endpoint)
+                                   : g_strdup (endpoint);
+    gtk_label_set_text (self->endpoint_label, where);
+
+    /* TRANSLATORS: the tooltip of a call: its whole endpoint, request type and feature */
+    tooltip = g_strdup_printf (_("%s\nRequest type: %s\nFeature: %s\nSelect for its request and response"),
+                               call->endpoint, call->request_type,
+                               *call->feature != '\0' ? call->feature : _("none"));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
+  }
 
   if (!call->priced)
     cost = g_strdup (_("No price"));
@@ -230,12 +251,12 @@ tg_feed_row_set_call (TgFeedRow   *self,
   details_text = g_strjoinv (_(" · "), (char **)details->pdata);
   gtk_label_set_text (self->details_label, details_text);
 
-  /* TRANSLATORS: what a screen reader says for a call: provider, endpoint, status,
-   * details (time, user, latency), cost
+  /* TRANSLATORS: what a screen reader says for a call: provider, request type, endpoint,
+   * status, details (time, user, latency), cost
    */
-  accessible = g_strdup_printf (_("%s %s, %s, %s, %s"),
+  accessible = g_strdup_printf (_("%s %s %s, %s, %s, %s"),
                                 provider_name != NULL ? provider_name : call->provider,
-                                call->endpoint, status, details_text, cost);
+                                call->request_type, call->endpoint, status, details_text, cost);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);

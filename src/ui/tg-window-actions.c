@@ -210,6 +210,11 @@ _tg_window_update_actions (TgWindow *self)
   gtk_widget_action_set_enabled (widget, "win.start-demo",
                                  self->demo_blocker == NULL && !self->demo_starting);
   gtk_widget_action_set_enabled (widget, "win.cancel-demo", self->demo_starting);
+  gtk_widget_action_set_enabled (widget, "win.copy-table",
+                                 connected &&
+                                 adw_view_stack_get_visible_child (self->view_stack) ==
+                                   GTK_WIDGET (self->analytics_page) &&
+                                 tg_analytics_page_get_ready (self->analytics_page));
 
   for (guint i = 0; i < G_N_ELEMENTS (role_gates); i++)
     {
@@ -260,6 +265,7 @@ refresh_action (GtkWidget  *widget,
     default:
       _tg_window_session_reload (self, TRUE);
       tg_overview_page_refresh (self->overview_page);
+      tg_analytics_page_refresh (self->analytics_page);
       break;
     }
 }
@@ -322,6 +328,18 @@ show_page_number_action (GtkWidget  *widget,
     }
 }
 
+/* Ctrl+Shift+C on the Analytics page: the table with the focus, else the section's first. */
+static void
+copy_table_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TgWindow *self = TG_WINDOW (widget);
+
+  if (!tg_analytics_page_copy_table (self->analytics_page, NULL))
+    _tg_window_show_toast (self, _("There is no table to copy yet"));
+}
+
 static void
 start_demo_action (GtkWidget  *widget,
                    const char *action_name,
@@ -376,6 +394,7 @@ _tg_window_actions_class_init (GtkWidgetClass *widget_class)
                                    show_page_number_action);
   gtk_widget_class_install_action (widget_class, "win.start-demo", NULL, start_demo_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-demo", NULL, cancel_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-table", NULL, copy_table_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar",
                                             "sidebar-visible");
 
@@ -388,6 +407,8 @@ _tg_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
                                        "win.export-overview", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.copy-table", NULL);
 
   for (int i = 1; i <= N_PAGE_SHORTCUTS; i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + i, GDK_CONTROL_MASK,

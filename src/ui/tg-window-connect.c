@@ -200,6 +200,9 @@ show_connected (TgWindow *self)
 {
   adw_view_switcher_title_set_subtitle (self->switcher_title,
                                         self->check->target != NULL ? self->check->target : "");
+  gtk_label_set_text (self->footer_database_label,
+                      self->check->target != NULL ? self->check->target : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->footer_database_label), self->check->target);
   gtk_stack_set_visible_child_name (self->stack, "connected");
   _tg_window_session_start (self);
 }

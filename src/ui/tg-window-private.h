@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "tg-analytics-page.h"
 #include "tg-banner.h"
 #include "tg-demo.h"
 #include "tg-month-summary.h"
@@ -43,8 +44,10 @@ struct _TgWindow
   AdwFlap              *flap;
   AdwViewStack         *view_stack;
   TgOverviewPage       *overview_page;
+  TgAnalyticsPage      *analytics_page;
   GtkLabel             *footer_status_label;
   GtkLabel             *footer_user_label;
+  GtkLabel             *footer_database_label;
   GtkWidget            *export_button;
 
   /* owned */
@@ -94,6 +97,7 @@ struct _TgWindow
 };
 
 /* tg-window.c */
+gboolean  _tg_window_analytics_shown      (TgWindow   *self);
 GWeakRef *_tg_window_weak_ref_new         (TgWindow   *self);
 void      _tg_window_clear_password       (char      **password);
 void      _tg_window_replace_cancellable  (GCancellable **cancellable);

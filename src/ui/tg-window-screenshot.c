@@ -145,6 +145,12 @@ _tg_window_maybe_take_screenshot (TgWindow *self)
       tg_overview_page_get_transition_running (self->overview_page))
     return;
 
+  /* The Analytics page, when shown: its figures in, not mid-load or mid-crossfade. */
+  if (_tg_window_analytics_shown (self) &&
+      (tg_analytics_page_get_loading (self->analytics_page) ||
+       tg_analytics_page_get_transition_running (self->analytics_page)))
+    return;
+
   frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
   g_return_if_fail (frame_clock != NULL);
 
@@ -194,6 +200,12 @@ tg_window_screenshot_async (TgWindow            *self,
                            G_CALLBACK (on_screenshot_condition_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->stack, "notify::transition-running",
+                           G_CALLBACK (on_screenshot_condition_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->analytics_page, "notify::transition-running",
+                           G_CALLBACK (on_screenshot_condition_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->analytics_page, "notify::loading",
                            G_CALLBACK (on_screenshot_condition_changed), self,
                            G_CONNECT_SWAPPED);
   _tg_window_maybe_take_screenshot (self);

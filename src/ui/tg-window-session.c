@@ -342,6 +342,7 @@ on_status_changed (TgWindow *self)
           self->lost = FALSE;
           _tg_window_session_reload (self, TRUE);
           tg_overview_page_refresh (self->overview_page);
+          tg_analytics_page_refresh (self->analytics_page);
         }
       break;
 
@@ -394,6 +395,7 @@ on_usage_changed (TgWindow *self)
 {
   _tg_window_session_reload (self, FALSE);
   tg_overview_page_queue_refresh (self->overview_page);
+  tg_analytics_page_queue_refresh (self->analytics_page);
 }
 
 /**
@@ -427,6 +429,7 @@ _tg_window_session_start (TgWindow *self)
   tg_month_summary_set_database_status (self->month_summary,
                                         tg_db_connection_get_status (self->connection));
   tg_overview_page_set_connection (self->overview_page, self->connection);
+  tg_analytics_page_set_connection (self->analytics_page, self->connection);
 
   self->refresh_source_id = g_timeout_add_seconds (REFRESH_INTERVAL_SECONDS,
                                                    refresh_timeout_cb, self);
@@ -468,6 +471,8 @@ _tg_window_session_stop (TgWindow *self)
 
   if (self->overview_page != NULL)
     tg_overview_page_set_connection (self->overview_page, NULL);
+  if (self->analytics_page != NULL)
+    tg_analytics_page_set_connection (self->analytics_page, NULL);
   if (self->banner != NULL)
     tg_banner_set_revealed (self->banner, FALSE);
   if (self->month_summary != NULL)

@@ -110,6 +110,12 @@ _tg_window_set_state (TgWindow        *self,
   _tg_window_update_ready (self);
 }
 
+gboolean
+_tg_window_analytics_shown (TgWindow *self)
+{
+  return adw_view_stack_get_visible_child (self->view_stack) == GTK_WIDGET (self->analytics_page);
+}
+
 /* Ready: what the window shows is settled — the welcome page, a problem, or the
  * dashboard once the first summary query and the Overview's first load (its cards and
  * the newest calls of its feed) have answered, with figures or an error. --screenshot
@@ -127,8 +133,12 @@ _tg_window_update_ready (TgWindow *self)
       break;
 
     case TG_DATABASE_STATE_CONNECTED:
-      /* The header's figures, and the Overview's cards and newest calls. */
-      ready = self->summary_answered && tg_overview_page_get_ready (self->overview_page);
+      /* The header's figures, and the Overview's cards and newest calls; the Analytics
+       * page's first figures when it is the one shown.
+       */
+      ready = self->summary_answered && tg_overview_page_get_ready (self->overview_page) &&
+              (!_tg_window_analytics_shown (self) ||
+               tg_analytics_page_get_ready (self->analytics_page));
       break;
 
     case TG_DATABASE_STATE_NOT_CONFIGURED:
@@ -294,6 +304,7 @@ tg_window_notify_application (TgWindow   *self,
 
   g_set_object (&self->settings, settings);
   tg_window_load_size (self);
+  tg_analytics_page_bind_settings (self->analytics_page, settings);
 }
 
 static void
@@ -559,6 +570,7 @@ tg_window_class_init (TgWindowClass *klass)
   g_type_ensure (TG_TYPE_BANNER);
   g_type_ensure (TG_TYPE_MONTH_SUMMARY);
   g_type_ensure (TG_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (TG_TYPE_ANALYTICS_PAGE);
   g_type_ensure (TG_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tg-window.ui");
@@ -575,6 +587,8 @@ tg_window_class_init (TgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TgWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, TgWindow, analytics_page);
+  gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_database_label);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_status_label);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_user_label);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, export_button);
@@ -616,8 +630,54 @@ tg_window_init (TgWindow *self)
                            G_CALLBACK (_tg_window_update_ready), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->overview_page, "month-loaded",
                            G_CALLBACK (on_overview_month_loaded), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child",
+                           G_CALLBACK (_tg_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->analytics_page, "notify::ready",
+                           G_CALLBACK (_tg_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->analytics_page, "notify::ready",
+                           G_CALLBACK (_tg_window_update_ready), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child",
+                           G_CALLBACK (_tg_window_update_ready), self, G_CONNECT_SWAPPED);
 
   _tg_window_actions_init (self);
+}
+
+/**
+ * tg_window_show_page:
+ * @page: "overview", "analytics", or "analytics:SECTION" (trends, allocation,
+ *   performance, regions)
+ *
+ * Shows a page of the dashboard (--page, for screenshots).
+ *
+ * Returns: whether there is such a page
+ */
+gboolean
+tg_window_show_page (TgWindow   *self,
+                     const char *page)
+{
+  g_auto(GStrv) parts = NULL;
+
+  g_return_val_if_fail (TG_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (page != NULL, FALSE);
+
+  parts = g_strsplit (page, ":", 2);
+  if (adw_view_stack_get_child_by_name (self->view_stack, parts[0]) == NULL)
+    return FALSE;
+
+  if (parts[1] != NULL)
+    {
+      g_autofree char *section = NULL;
+
+      if (!g_str_equal (parts[0], "analytics"))
+        return FALSE;
+      g_object_set (self->analytics_page, "section", parts[1], NULL);
+      g_object_get (self->analytics_page, "section", &section, NULL);
+      if (g_strcmp0 (section, parts[1]) != 0)
+        return FALSE;
+    }
+
+  adw_view_stack_set_visible_child_name (self->view_stack, parts[0]);
+  return TRUE;
 }
 
 /**

@@ -43,6 +43,8 @@ const char            *tg_window_get_session_user       (TgWindow             *s
 const char            *tg_window_get_billing_timezone   (TgWindow             *self);
 const char            *tg_window_get_reporting_currency (TgWindow             *self);
 void                   tg_window_reconnect              (TgWindow             *self);
+gboolean               tg_window_show_page              (TgWindow             *self,
+                                                         const char           *page);
 void                   tg_window_add_toast              (TgWindow             *self,
                                                          AdwToast             *toast);
 gboolean               tg_window_save_png               (TgWindow             *self,
