@@ -928,7 +928,7 @@ BEGIN
       current_setting('transaction_isolation');
   END IF;
 
-  PERFORM pg_advisory_xact_lock(hashtext('tollgate.refresh_rollups'));
+  PERFORM tollgate.take_refresher_lock();   -- 0009: bounded, names who holds it
 
   SELECT s.last_id, s.refreshed_at, s.user_last_id
   INTO from_id, previous, user_from
@@ -1032,7 +1032,7 @@ DECLARE
   -- Whole UTC days: the wide level's quarters from there on are summed again.
   from_bucket timestamptz := date_trunc('day', p_from, 'UTC');
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('tollgate.refresh_rollups'));
+  PERFORM tollgate.take_refresher_lock();   -- 0009: bounded, names who holds it
   SELECT s.last_id INTO upto FROM tollgate.rollup_state s FOR UPDATE;
 
   -- Costs in another reporting currency are wrong everywhere, not only from p_from.
