@@ -133,7 +133,8 @@ test_invalid (void)
 {
   const char * const invalid[] = {
     "", "{", "{\"a\" 1}", "{\"a\": }", "[1,]", "[1 2]", "\"open", "tru", "01x", "{} {}",
-    "{\"a\": \"\\q\"}", "{1: 2}", "-", "1.", "1e", "\"\\u12\"",
+    "{\"a\": \"\\q\"}", "{1: 2}", "-", "1.", "1e", "\"\\u12\"", "059", "[-00]",
+    "{\"n\": 01}",
   };
   g_autoptr(GString) deep = g_string_new (NULL);
   g_autoptr(GError) error = NULL;

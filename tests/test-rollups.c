@@ -521,6 +521,65 @@ test_recompute_after_price_change (void)
     "SELECT sum(unpriced_calls) FROM tollgate.usage_rollup_15m WHERE api_provider = 'here'"), ==, 0);
 }
 
+/* Token counts as the platform may write them: whole numbers count, anything else counts
+ * as no tokens, and no row stops the refresher, the tail, the feed or the calls behind a
+ * figure (a count of "abc" failed every refresh while the row existed).
+ */
+static void
+test_malformed_token_counts (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autoptr(GError) error = NULL;
+  const char *insert =
+    "INSERT INTO tollgate.api_usage_tracking (api_provider, api_endpoint, request_type, "
+    "  call_count, response_time, response_status, is_billable, response_data, created_at) "
+    "SELECT 'openai', '/v1/chat/completions', 'chat', 1, 300, 200, true, d::jsonb, "
+    "       now () - interval '1 hour' "
+    "FROM unnest (ARRAY["
+    "  '{\"usage\": {\"prompt_tokens\": 100, \"completion_tokens\": 20}}', "
+    "  '{\"usage\": {\"prompt_tokens\": \"abc\", \"completion_tokens\": 5}}', "
+    "  '{\"usage\": {\"prompt_tokens\": 1e30, \"completion_tokens\": 7}}', "
+    "  '{\"usage\": {\"prompt_tokens\": 2.5, \"completion_tokens\": -5}}', "
+    "  '{\"usage\": {\"prompt_tokens\": \"12\", \"completion_tokens\": 99999999999999999999}}', "
+    "  '{\"usage\": [1, 2]}', "
+    "  '[\"no object\"]']) AS d";
+  const char *tokens =
+    "SELECT sum (input_tokens) || '/' || sum (output_tokens) FROM tollgate.usage_rollup_15m";
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  if (db == NULL)
+    return;
+
+  tg_test_db_exec (db, insert);
+
+  /* Read from the tail before any refresh: the feed and the calls of the range. */
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count (*) FROM tollgate.latest_calls ()"),
+                   ==, 7);
+  g_assert_cmpint (tg_test_db_scalar_int (db,
+    "SELECT count (*) FROM tollgate.usage_calls (now () - interval '1 day', now ())"), ==, 7);
+  before = tg_test_db_scalar (db,
+    "SELECT sum (calls) || '/' || sum (cost) FROM tollgate.usage_series ("
+    "  ARRAY[date_trunc ('day', now ()) - interval '1 day', date_trunc ('day', now ()) + interval '1 day'], "
+    "  'none', NULL)");
+
+  /* Rolled up: the whole counts only (100 + 12 in, 20 + 5 + 7 out). */
+  if (!tg_db_exec (db->conn, "SELECT tollgate.refresh_rollups ()", &error))
+    g_error ("refresh_rollups failed on malformed token counts: %s", error->message);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT last_id FROM tollgate.rollup_state"), ==,
+                   tg_test_db_scalar_int (db, "SELECT max (api_usage_id) FROM tollgate.api_usage_tracking"));
+  after = tg_test_db_scalar (db, tokens);
+  g_assert_cmpstr (after, ==, "112/32");
+
+  /* The same figures from the levels as from the tail. */
+  g_clear_pointer (&after, g_free);
+  after = tg_test_db_scalar (db,
+    "SELECT sum (calls) || '/' || sum (cost) FROM tollgate.usage_series ("
+    "  ARRAY[date_trunc ('day', now ()) - interval '1 day', date_trunc ('day', now ()) + interval '1 day'], "
+    "  'none', NULL)");
+  g_assert_cmpstr (after, ==, before);
+}
+
 /* Inserts @n rows on @conn (in its transaction, if it has one open) and gives the
  * smallest and largest of their ids.
  */
@@ -861,6 +920,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/db/rollups/users-equal-raw", test_users_equal_raw);
   g_test_add_func ("/tollgate/db/rollups/concurrent", test_concurrent_writers);
   g_test_add_func ("/tollgate/db/rollups/read-committed", test_refresh_needs_read_committed);
+  g_test_add_func ("/tollgate/db/rollups/malformed-token-counts", test_malformed_token_counts);
 
   return g_test_run ();
 }

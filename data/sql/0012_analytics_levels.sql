@@ -94,6 +94,16 @@ CREATE FUNCTION tollgate.is_local_day_start(p_at timestamptz, p_zone text) RETUR
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN ((p_at - interval '15 minutes') AT TIME ZONE p_zone)::date < (p_at AT TIME ZONE p_zone)::date;
 
+-- A token count of a provider's response (usage.prompt_tokens, usage.completion_tokens) as
+-- the platform wrote it: a whole number of up to 18 digits (or a string of them), else
+-- none. Rows come from outside: a count of "abc", 2.5, -5 or 1e30 made the cast of 0006
+-- fail, and with it every refresh, the live feed and every read of the tail, for as long
+-- as the row existed (docs/reliability.md). Such a call still counts; its tokens count as
+-- none.
+CREATE FUNCTION tollgate.token_count(p_value text) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN p_value ~ '^[0-9]{1,18}$' THEN p_value::bigint ELSE 0 END;
+
 -- Whether rows lie after the watermark p_last_id. Readers skip the tail when none do: the
 -- tail's query costs ten milliseconds to plan even when it finds nothing.
 CREATE FUNCTION tollgate.usage_has_tail(p_last_id bigint) RETURNS boolean
@@ -254,8 +264,8 @@ AS $$
              CASE WHEN p_users THEN r.user_id END AS uid,
              CASE WHEN p_wide THEN tollgate.latency_bucket(r.response_time) END AS lat,
              r.call_count AS calls, r.credit_cost AS credits,
-             coalesce((r.response_data #>> '{usage,prompt_tokens}')::bigint, 0) AS tin,
-             coalesce((r.response_data #>> '{usage,completion_tokens}')::bigint, 0) AS tout
+             tollgate.token_count(r.response_data #>> '{usage,prompt_tokens}') AS tin,
+             tollgate.token_count(r.response_data #>> '{usage,completion_tokens}') AS tout
       FROM tollgate.api_usage_tracking r
       -- p_after NULL: every row up to p_upto, found by created_at (the BRIN index) with the
       -- id as a mere filter, for rebuilds a day at a time; as an index condition the id
@@ -1587,6 +1597,38 @@ REVOKE ALL ON FUNCTION tollgate.rollup_dims_add(boolean, timestamptz) FROM PUBLI
 REVOKE ALL ON FUNCTION tollgate.rollup_dims_rebuild(timestamptz, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tollgate.rollup_dim_days_from_quarters(timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tollgate.rollup_users_rebuild(bigint, date) FROM PUBLIC;
+
+-- ---- the live feed, its token counts read as the levels read them ---------------------
+
+-- As 0006 made it, with tollgate.token_count(): a row with a malformed count no longer
+-- stops the feed.
+CREATE OR REPLACE FUNCTION tollgate.latest_calls(p_after bigint DEFAULT NULL,
+                                                 p_limit integer DEFAULT NULL)
+RETURNS TABLE (api_usage_id bigint, created_at timestamptz, api_provider text,
+               api_endpoint text, request_type text, user_id bigint, feature text,
+               region text, response_status smallint, response_time integer,
+               call_count integer, cost numeric)
+LANGUAGE sql STABLE
+SET jit = off
+AS $$
+  SELECT u.api_usage_id, u.created_at, u.api_provider, u.api_endpoint, u.request_type,
+         u.user_id, u.feature, u.region, u.response_status, u.response_time, u.call_count,
+         CASE WHEN NOT tollgate.price_bills(p, u.is_billable, u.ok) THEN 0
+              WHEN tollgate.price_known(p)
+              THEN tollgate.price_charge(p, u.is_billable, u.ok, u.call_count, u.credit_cost,
+                                         u.input_tokens, u.output_tokens) * p.rate
+         END
+  FROM (SELECT t.*, t.response_status BETWEEN 200 AND 299 AS ok,
+               tollgate.token_count(t.response_data #>> '{usage,prompt_tokens}') AS input_tokens,
+               tollgate.token_count(t.response_data #>> '{usage,completion_tokens}') AS output_tokens
+        FROM tollgate.api_usage_tracking t
+        WHERE t.api_usage_id > coalesce(p_after, 0)
+        ORDER BY t.api_usage_id DESC
+        LIMIT least(greatest(coalesce(p_limit, 100), 0), 10000)) AS u
+  CROSS JOIN LATERAL tollgate.price_rule_at(u.created_at, u.api_provider, u.api_endpoint,
+                                            u.request_type) AS p
+  ORDER BY u.api_usage_id DESC
+$$;
 
 -- ---- the new levels for what is rolled up already -------------------------------------
 

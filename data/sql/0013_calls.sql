@@ -153,9 +153,9 @@ BEGIN
                      * p.rate
            END
     FROM (SELECT t.*, t.response_status BETWEEN 200 AND 299 AS ok,
-                 coalesce((t.response_data #>> '{usage,prompt_tokens}')::bigint, 0)
+                 tollgate.token_count(t.response_data #>> '{usage,prompt_tokens}')
                    AS input_tokens,
-                 coalesce((t.response_data #>> '{usage,completion_tokens}')::bigint, 0)
+                 tollgate.token_count(t.response_data #>> '{usage,completion_tokens}')
                    AS output_tokens
           FROM tollgate.api_usage_tracking t
           WHERE t.created_at >= $1 AND t.created_at < $2%s

@@ -259,6 +259,9 @@ read_number (Parser      *parser,
     p++;
   if (p == digits)
     return fail (parser, error, "an unexpected character");
+  /* JSON writes no leading zeros ("059" is no number; json-glib reads it as octal). */
+  if (*digits == '0' && p - digits > 1)
+    return fail (parser, error, "a number with a leading zero");
   if (p < parser->end && *p == '.')
     {
       digits = ++p;
