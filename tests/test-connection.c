@@ -58,14 +58,15 @@ tick_cb (gpointer data)
     g_source_attach (guard_, context_);                                                  \
     g_source_set_callback (tick_, tick_cb, NULL, NULL);                                  \
     g_source_attach (tick_, context_);                                                   \
-    while (!(condition) && !expired_)                                                    \
+    gboolean held_ = FALSE;  /* condition read once a turn */                            \
+    while (!(held_ = (condition)) && !expired_)                                          \
       g_main_context_iteration (context_, TRUE);                                         \
     g_source_destroy (guard_);                                                           \
     g_source_unref (guard_);                                                             \
     g_source_destroy (tick_);                                                            \
     g_source_unref (tick_);                                                              \
     g_main_context_unref (context_);                                                     \
-    if (!(condition))                                                                    \
+    if (!held_)                                                                          \
       g_error ("%s:%d: gave up after %d s waiting for: %s", __FILE__, __LINE__,          \
                (int)(seconds), #condition);                                              \
   }                                                                                      \

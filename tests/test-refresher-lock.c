@@ -387,12 +387,13 @@ tick_cb (gpointer data)
     guint guard_ = g_timeout_add_seconds (GUARD_SECONDS, guard_expired_cb, &expired_);   \
     guint tick_ = g_timeout_add (20, tick_cb, NULL);                                     \
                                                                                          \
-    while (!(condition) && !expired_)                                                    \
+    gboolean held_ = FALSE;  /* condition read once a turn */                            \
+    while (!(held_ = (condition)) && !expired_)                                          \
       g_main_context_iteration (NULL, TRUE);                                             \
     if (!expired_)                                                                       \
       g_source_remove (guard_);                                                          \
     g_source_remove (tick_);                                                             \
-    if (!(condition))                                                                    \
+    if (!held_)                                                                          \
       g_error ("%s:%d: gave up after %d s waiting for: %s", __FILE__, __LINE__,          \
                GUARD_SECONDS, #condition);                                               \
   }                                                                                      \

@@ -35,10 +35,11 @@ void      tg_test_ui_guard_stop           (TgTestUiGuard *guard);
     TgTestUiGuard guard_;                                                                 \
                                                                                           \
     tg_test_ui_guard_start (&guard_);                                                     \
-    while (!(condition) && !guard_.expired)                                               \
+    gboolean held_ = FALSE;  /* condition read once a turn */                             \
+    while (!(held_ = (condition)) && !guard_.expired)                                     \
       g_main_context_iteration (NULL, TRUE);                                              \
     tg_test_ui_guard_stop (&guard_);                                                      \
-    if (!(condition))                                                                     \
+    if (!held_)                                                                           \
       g_error ("%s:%d: gave up after %d s waiting for: %s", __FILE__, __LINE__,           \
                TG_TEST_UI_GUARD_SECONDS, #condition);                                     \
   }                                                                                       \
