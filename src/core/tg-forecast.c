@@ -477,7 +477,8 @@ forecast_at (const Series *s,
 {
   gint64 month_start;
   guint month_days;
-  gint64 history_start = MAX ((gint64)s->data_start, cur - TG_FORECAST_HISTORY_DAYS);
+  gint64 history_start;
+  Series h;
   Point point;
   double mu = 0;
   double half = 0;
@@ -485,6 +486,14 @@ forecast_at (const Series *s,
 
   memset (forecast, 0, sizeof *forecast);
   series_month (s, cur, &month_start, &month_days);
+
+  /* The model sees TG_FORECAST_HISTORY_DAYS before the month, however many it is given,
+   * so that a forecast as of a moment is the same in a backtest and on its own. */
+  h = *s;
+  if ((gint64)h.data_start < month_start - TG_FORECAST_HISTORY_DAYS)
+    h.data_start = (guint)(month_start - TG_FORECAST_HISTORY_DAYS);
+  s = &h;
+  history_start = MAX ((gint64)s->data_start, cur - TG_FORECAST_HISTORY_DAYS);
 
   forecast->actual = actual;
   forecast->month_days = month_days;

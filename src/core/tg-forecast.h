@@ -47,11 +47,12 @@ typedef enum
 /* Earlier months replayed to calibrate an interval, at most. */
 #define TG_FORECAST_MAX_REPLAY_MONTHS 12
 
-/* The days the model needs before the month it forecasts, at most: the calibration
- * replays of TG_FORECAST_MAX_REPLAY_MONTHS months, each with the eight weeks of history
- * its own profile reads. A reader may give more; the model looks no further back.
+/* The days before the month that the model reads, at most: the calibration replays of
+ * TG_FORECAST_MAX_REPLAY_MONTHS months, each with the six months of shape and the eight
+ * weeks of profile before it. A reader may give more; the model looks no further back,
+ * so a forecast as of a moment is the same in a backtest as on its own.
  */
-#define TG_FORECAST_HISTORY_DAYS (31 * (TG_FORECAST_MAX_REPLAY_MONTHS + 3))
+#define TG_FORECAST_HISTORY_DAYS (31 * (TG_FORECAST_MAX_REPLAY_MONTHS + 7))
 
 /* A scope's daily costs up to a moment. days[i] is the cost of local date first_date + i;
  * the last day is the one that holds the moment, with the cost of the part of it before
