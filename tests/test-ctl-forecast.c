@@ -436,6 +436,10 @@ test_backtest (void)
       g_test_message ("day %u: n %" G_GINT64_FORMAT ", ours %.2f %%, run-rate %.2f %%",
                       days[i], json_object_get_int_member (day, "n"), mape, runrate);
       g_assert_cmpuint (json_object_get_size (day), ==, 4);
+      /* Percentages to two decimals, as written, not a double's seventeen digits. */
+      g_assert_cmpint (json_node_get_value_type (json_object_get_member (day, "mape")), ==,
+                       G_TYPE_DOUBLE);
+      g_assert_cmpfloat_with_epsilon (mape * 100, round (mape * 100), 1e-6);
       g_assert_cmpint (json_object_get_int_member (day, "day"), ==, days[i]);
       g_assert_cmpint (json_object_get_int_member (day, "n"), ==,
                        days[i] == 28 ? HISTORY_MONTHS - 1 : HISTORY_MONTHS);
@@ -460,6 +464,17 @@ test_backtest (void)
   g_assert_cmpfloat (coverage, <=, 0.90);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "by_day")),
                     ==, 30);
+
+  /* The table for people, in the log. */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_ctl (db, (const char *[]) { "forecast", "--backtest", "--from",
+                                                     FIRST_MONTH, "--to", LAST_MONTH, NULL },
+                              &out, &err), ==, 0);
+    g_test_message ("%s", out);
+  }
 
   /* By default, the complete months with data: from the first whole one (not October,
    * whose data began on the 10th) to the last month before this one. */

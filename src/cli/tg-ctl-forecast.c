@@ -201,17 +201,26 @@ add_money (JsonBuilder *builder,
   tg_ctl_json_add_string (builder, name, text);
 }
 
+/* A number with @decimals decimals, as written ("0.61", not 0.60999999999999999, which
+ * json-glib writes for a double); null for NaN. */
 static void
-add_double (JsonBuilder *builder,
-            const char  *name,
-            double       value,
-            double       scale)
+add_number (JsonBuilder  *builder,
+            TgCtlJsonRaw *raw,
+            const char   *name,
+            double        value,
+            guint         decimals)
 {
-  json_builder_set_member_name (builder, name);
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  char format[8];
+
   if (isnan (value))
-    json_builder_add_null_value (builder);
-  else
-    json_builder_add_double_value (builder, round (value * scale) / scale);
+    {
+      tg_ctl_json_add_raw (builder, raw, name, NULL);
+      return;
+    }
+  g_snprintf (format, sizeof format, "%%.%uf", decimals);
+  g_ascii_formatd (text, sizeof text, format, value);
+  tg_ctl_json_add_raw (builder, raw, name, text);
 }
 
 static void
@@ -334,6 +343,7 @@ forecast_backtest (TgCtlGlobals        *globals,
   if (globals->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(TgCtlJsonRaw) raw = tg_ctl_json_raw_new ();
 
       json_builder_begin_object (builder);
       tg_ctl_json_add_string (builder, "scope", scope);
@@ -351,15 +361,15 @@ forecast_backtest (TgCtlGlobals        *globals,
           json_builder_begin_object (builder);
           tg_ctl_json_add_int (builder, "day", day->day);
           tg_ctl_json_add_int (builder, "n", day->n);
-          add_double (builder, "mape", day->mape, 100);
-          add_double (builder, "runrate_mape", day->runrate_mape, 100);
+          add_number (builder, raw, "mape", day->mape, 2);
+          add_number (builder, raw, "runrate_mape", day->runrate_mape, 2);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      add_double (builder, "coverage", coverage, 10000);
+      add_number (builder, raw, "coverage", coverage, 4);
       tg_ctl_json_add_int (builder, "coverage_points", report->backtest->coverage_points);
       json_builder_end_object (builder);
-      tg_ctl_print_json (builder);
+      tg_ctl_print_json_raw (builder, raw);
     }
   else
     {
