@@ -288,6 +288,48 @@ test_blend (void)
   g_assert_cmpfloat (errors[2], <, 0.05);
 }
 
+/* A scope that never spends at weekends: the profile says nothing for them, and the
+ * forecast stays finite and right. */
+static void
+test_no_weekends (void)
+{
+  GDate first;
+  GDate month;
+  g_autofree gint64 *days = NULL;
+  guint history = 200;
+
+  g_date_set_dmy (&month, 1, G_DATE_JUNE, 2026);
+  first = month;
+  g_date_subtract_days (&first, history);
+  days = seasonal_days (&first, history + 30, 1e8, 0, 0.05, 11);
+  for (guint i = 0; i < history + 30; i++)
+    {
+      GDate date = first;
+
+      g_date_add_days (&date, i);
+      if (g_date_get_weekday (&date) >= G_DATE_SATURDAY)
+        days[i] = 0;
+    }
+
+  for (guint day = 0; day < 30; day += 4)
+    {
+      TgForecastInput input = { 0 };
+      TgForecast forecast;
+      gint64 total = sum (days, history, history + 30);
+
+      input.first_date = first;
+      input.days = days;
+      input.n_days = history + day + 1;
+      input.month_actual = sum (days, history, history + day);
+      tg_forecast_compute (&input, &forecast);
+      g_assert_cmpint (forecast.confidence, ==, TG_FORECAST_CONFIDENCE_HIGH);
+      g_assert_cmpfloat (fabs ((double)forecast.forecast - total) / total, <, 0.05);
+      g_assert_cmpint (forecast.low, <=, forecast.forecast);
+      g_assert_cmpint (forecast.high, >=, forecast.forecast);
+      g_assert_cmpint (forecast.high, <, 2 * total);
+    }
+}
+
 /* The targets on a year of seasonal history with noise and growth. */
 static void
 test_backtest_seasonal (gconstpointer data)
@@ -393,6 +435,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/unit/forecast/exact-actual", test_exact_actual);
   g_test_add_func ("/tollgate/unit/forecast/noise-free", test_noise_free);
   g_test_add_func ("/tollgate/unit/forecast/blend", test_blend);
+  g_test_add_func ("/tollgate/unit/forecast/no-weekends", test_no_weekends);
   g_test_add_data_func ("/tollgate/unit/forecast/backtest-seasonal/1", GUINT_TO_POINTER (1),
                         test_backtest_seasonal);
   g_test_add_data_func ("/tollgate/unit/forecast/backtest-seasonal/2", GUINT_TO_POINTER (2),

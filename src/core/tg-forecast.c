@@ -109,6 +109,15 @@ series_month (const Series *s,
   *length = g_date_get_days_in_month (g_date_get_month (&date), g_date_get_year (&date));
 }
 
+/* A day's cost over its expected share; NaN where the profile expects nothing (a weekday
+ * without spend in any recent week), which says nothing about the level. */
+static double
+deseasonalise (gint64 cost,
+               double weight)
+{
+  return weight > 1e-9 ? (double)cost / weight : NAN;
+}
+
 static int
 compare_doubles (const void *a,
                  const void *b)
@@ -244,19 +253,26 @@ month_shape (const Series *s,
       guint length;
       double y[MAX_MONTH_DAYS];
       double sum = 0;
+      guint n_known = 0;
 
       series_month (s, end - 1, &start, &length);
       if (start < (gint64)s->data_start)
         break;
+
       for (guint j = 0; j < length; j++)
         {
-          y[j] = (double)s->days[start + j] / profile[series_weekday (s, start + j)];
-          sum += y[j];
+          y[j] = deseasonalise (s->days[start + j], profile[series_weekday (s, start + j)]);
+          if (!isnan (y[j]))
+            {
+              sum += y[j];
+              n_known++;
+            }
         }
       if (sum > 0)
         {
           for (guint j = 0; j < length; j++)
-            ratios[j][counts[j]++] = y[j] / (sum / length);
+            if (!isnan (y[j]))
+              ratios[j][counts[j]++] = y[j] / (sum / n_known);
           n_months++;
         }
       end = start;
@@ -320,14 +336,17 @@ point_forecast (const Series *s,
 
   /* The recent level: the last days' costs over their profile, trimmed of a tenth at each
    * end (a runaway user's day says little about the next weeks). */
-  for (gint64 i = cur - 1; i >= history_start && n_recent < RECENT_DAYS; i--)
+  for (gint64 i = cur - 1; i >= history_start && i >= cur - RECENT_DAYS; i--)
     {
       gint64 start;
       guint length;
 
+      double y;
+
       series_month (s, i, &start, &length);
-      recent[n_recent++] = (double)s->days[i] /
-                           (profile[series_weekday (s, i)] * shape[i - start]);
+      y = deseasonalise (s->days[i], profile[series_weekday (s, i)] * shape[i - start]);
+      if (!isnan (y))
+        recent[n_recent++] = y;
     }
   qsort (recent, n_recent, sizeof (double), compare_doubles);
   trim = n_recent / 10;
