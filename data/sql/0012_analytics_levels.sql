@@ -1169,6 +1169,9 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 SET max_parallel_workers_per_gather = 0
 SET plan_cache_mode = force_custom_plan
+-- Set within for the levels' statement alone (below); these restore the caller's values.
+SET enable_seqscan = on
+SET enable_bitmapscan = on
 AS $$
 DECLARE
   n integer := cardinality(p_bounds);
@@ -1341,6 +1344,13 @@ BEGIN
               || 's.requests, s.credits, s.input_tokens, s.output_tokens, s.native_currency, '
               || 's.cost_native, s.cost, s.unpriced_calls, s.latency FROM tollgate.%I s'
               || v_join || ' WHERE s.dim = $3 AND %s AND ' || v_where;
+  -- The levels through their keys, always: the planner reckons a scan of the whole level
+  -- (every dimension's rows, all 92 days) or a bitmap of one probe per hour cheaper than
+  -- walking the key, and both grow with the level: a 30-day hourly series by endpoint read
+  -- Adelaide's half-past hours in 118 ms at 10M rows, where the key's walk takes 15 ms
+  -- of the server's time (docs/performance.md). The raw tail, read next, plans freely.
+  PERFORM set_config('enable_seqscan', 'off', true);
+  PERFORM set_config('enable_bitmapscan', 'off', true);
   RETURN QUERY EXECUTE
     format(v_branch, 'width_bucket(s.bucket_start, $1)', 'usage_rollup_dim_hour',
            's.bucket_start = ANY ($5)')
@@ -1353,16 +1363,20 @@ BEGIN
     || ' UNION ALL ' ||
     format(v_branch, '($9)[array_position($8, s.day)]', 'usage_rollup_dim_day',
            's.day = ANY ($8)')
-    || CASE WHEN NOT tollgate.usage_has_tail(v_last_id) THEN ''
-       ELSE ' UNION ALL '
-         || 'SELECT width_bucket(t.bucket_start, $1), ' || v_tail_key || ', t.calls, '
-         || 't.billable_calls, t.errors, t.timeouts, t.requests, t.credits, t.input_tokens, '
-         || 't.output_tokens, t.native_currency, t.cost_native, t.cost, t.unpriced_calls, '
-         || 't.latency::text FROM tollgate.usage_delta($4, NULL, $1[1]) t' || v_tail_join
-         || ' WHERE t.bucket_start < $1[cardinality($1)] AND ($2::text IS NULL OR t.api_provider = $2)'
-       END
   USING p_bounds, p_provider, v_dim, v_last_id, v_hours, v_halves, v_quarters, v_days,
         v_day_buckets;
+  PERFORM set_config('enable_seqscan', 'on', true);
+  PERFORM set_config('enable_bitmapscan', 'on', true);
+
+  IF tollgate.usage_has_tail(v_last_id) THEN
+    RETURN QUERY EXECUTE
+      'SELECT width_bucket(t.bucket_start, $1), ' || v_tail_key || ', t.calls, '
+      || 't.billable_calls, t.errors, t.timeouts, t.requests, t.credits, t.input_tokens, '
+      || 't.output_tokens, t.native_currency, t.cost_native, t.cost, t.unpriced_calls, '
+      || 't.latency::text FROM tollgate.usage_delta($4, NULL, $1[1]) t' || v_tail_join
+      || ' WHERE t.bucket_start < $1[cardinality($1)] AND ($2::text IS NULL OR t.api_provider = $2)'
+    USING p_bounds, p_provider, v_dim, v_last_id;
+  END IF;
 END
 $$;
 

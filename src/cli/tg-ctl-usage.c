@@ -625,7 +625,7 @@ usage_series_or_latency (TgCtlGlobals  *globals,
  */
 static const char * const top_groupings[] = {
   "user", "feature", "cost-centre", "endpoint", "request-type", "region", "provider",
-  "status-class",
+  "status-class", NULL,   /* NULL-terminated for g_strjoinv() */
 };
 
 /* Ten-thousandths as "0.1234". */
@@ -727,7 +727,7 @@ usage_top (TgCtlGlobals  *globals,
     return tg_ctl_usage_error (context, "--by is required: %s", by_list);
   /* Any spelling tg_usage_group_by_parse() reads; "by" is then the name listed above. */
   if (tg_usage_group_by_parse (by_name, &group_by))
-    for (guint i = 0; i < G_N_ELEMENTS (top_groupings); i++)
+    for (guint i = 0; top_groupings[i] != NULL; i++)
       {
         TgUsageGroupBy candidate;
 
