@@ -16,6 +16,8 @@
 #include "tg-db-util.h"
 #include "tg-format.h"
 #include "tg-migrator.h"
+#include "tg-settings-queries.h"
+#include "tg-time-bucket.h"
 
 /**
  * tg_ctl_parse:
@@ -391,4 +393,34 @@ tg_ctl_json_add_string (JsonBuilder *builder,
     json_builder_add_string_value (builder, value);
   else
     json_builder_add_null_value (builder);
+}
+
+/**
+ * tg_ctl_billing_load:
+ * @billing: (out caller-allocates): zeroed; cleared with tg_ctl_billing_clear() whether
+ *   or not this succeeds
+ *
+ * Reads the billing time zone and the reporting currency.
+ */
+gboolean
+tg_ctl_billing_load (TgCtlBilling  *billing,
+                     PGconn        *conn,
+                     GError       **error)
+{
+  billing->tz_name = tg_settings_fetch_value (conn, "billing-timezone", error);
+  if (billing->tz_name == NULL)
+    return FALSE;
+  billing->currency = tg_settings_fetch_value (conn, "reporting-currency", error);
+  if (billing->currency == NULL)
+    return FALSE;
+  billing->tz = tg_time_zone_new_checked (billing->tz_name, error);
+  return billing->tz != NULL;
+}
+
+void
+tg_ctl_billing_clear (TgCtlBilling *billing)
+{
+  g_clear_pointer (&billing->tz, g_time_zone_unref);
+  g_clear_pointer (&billing->tz_name, g_free);
+  g_clear_pointer (&billing->currency, g_free);
 }

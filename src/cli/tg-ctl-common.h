@@ -39,6 +39,15 @@ typedef struct
 /* JSON texts written into --json as they are (tg_ctl_json_add_raw()). */
 typedef struct _TgCtlJsonRaw TgCtlJsonRaw;
 
+/* The shared settings every figure is read in: days of the billing time zone, costs in
+ * the reporting currency. */
+typedef struct
+{
+  GTimeZone *tz;
+  char      *tz_name;
+  char      *currency;
+} TgCtlBilling;
+
 typedef int (*TgCtlCommandFunc) (TgCtlGlobals  *globals,
                                  int            argc,
                                  char         **argv);
@@ -96,5 +105,12 @@ int       tg_ctl_simulate           (TgCtlGlobals    *globals,
                                      char           **argv);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgCtlJsonRaw, tg_ctl_json_raw_free)
+
+gboolean  tg_ctl_billing_load       (TgCtlBilling    *billing,
+                                     PGconn          *conn,
+                                     GError         **error);
+void      tg_ctl_billing_clear      (TgCtlBilling    *billing);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TgCtlBilling, tg_ctl_billing_clear)
 
 G_END_DECLS

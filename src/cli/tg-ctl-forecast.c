@@ -36,40 +36,7 @@
 #include "tg-forecast-service.h"
 #include "tg-format.h"
 #include "tg-money.h"
-#include "tg-settings-queries.h"
 #include "tg-time-bucket.h"
-
-typedef struct
-{
-  GTimeZone *tz;
-  char      *tz_name;
-  char      *currency;
-} Context;
-
-static void
-context_clear (Context *ctx)
-{
-  g_clear_pointer (&ctx->tz, g_time_zone_unref);
-  g_clear_pointer (&ctx->tz_name, g_free);
-  g_clear_pointer (&ctx->currency, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Context, context_clear)
-
-static gboolean
-context_load (Context  *ctx,
-              PGconn   *conn,
-              GError  **error)
-{
-  ctx->tz_name = tg_settings_fetch_value (conn, "billing-timezone", error);
-  if (ctx->tz_name == NULL)
-    return FALSE;
-  ctx->currency = tg_settings_fetch_value (conn, "reporting-currency", error);
-  if (ctx->currency == NULL)
-    return FALSE;
-  ctx->tz = tg_time_zone_new_checked (ctx->tz_name, error);
-  return ctx->tz != NULL;
-}
 
 static int
 compare_strings (const void *a,
@@ -225,7 +192,7 @@ add_number (JsonBuilder  *builder,
 
 static void
 print_forecast (const TgForecastReport *report,
-                const Context          *ctx,
+                const TgCtlBilling     *ctx,
                 const char             *scope)
 {
   const TgForecast *f = &report->forecast;
@@ -269,7 +236,7 @@ static int
 forecast_now (TgCtlGlobals        *globals,
               GOptionContext      *context,
               PGconn              *conn,
-              Context             *ctx,
+              TgCtlBilling        *ctx,
               TgForecastScopeKind  kind,
               const char          *name,
               const char          *scope,
@@ -316,7 +283,7 @@ static int
 forecast_backtest (TgCtlGlobals        *globals,
                    GOptionContext      *context,
                    PGconn              *conn,
-                   Context             *ctx,
+                   TgCtlBilling        *ctx,
                    TgForecastScopeKind  kind,
                    const char          *name,
                    const char          *scope,
@@ -419,7 +386,7 @@ tg_ctl_forecast (TgCtlGlobals  *globals,
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_autofree char *canonical = NULL;
-  g_auto(Context) ctx = { 0 };
+  g_auto(TgCtlBilling) ctx = { 0 };
   gboolean backtest = FALSE;
   gboolean every_day = FALSE;
   TgForecastScopeKind kind = TG_FORECAST_SCOPE_OVERALL;
@@ -475,7 +442,7 @@ tg_ctl_forecast (TgCtlGlobals  *globals,
     return tg_ctl_usage_error (context, "--from %s is after --to %s", from, to);
 
   conn = tg_ctl_connect (globals, &error);
-  if (conn == NULL || !context_load (&ctx, conn, &error))
+  if (conn == NULL || !tg_ctl_billing_load (&ctx, conn, &error))
     return tg_ctl_fail (g_steal_pointer (&error));
   if ((ret = check_scope (context, conn, kind, name)) >= 0)
     return ret;

@@ -18,39 +18,8 @@
 #include "tg-db-util.h"
 #include "tg-format.h"
 #include "tg-money.h"
-#include "tg-settings-queries.h"
 #include "tg-time-bucket.h"
 #include "tg-usage-queries.h"
-
-typedef struct
-{
-  GTimeZone *tz;
-  char      *tz_name;
-  char      *currency;
-} Context;
-
-static void
-context_clear (Context *ctx)
-{
-  g_clear_pointer (&ctx->tz, g_time_zone_unref);
-  g_clear_pointer (&ctx->tz_name, g_free);
-  g_clear_pointer (&ctx->currency, g_free);
-}
-
-static gboolean
-context_load (Context  *ctx,
-              PGconn   *conn,
-              GError  **error)
-{
-  ctx->tz_name = tg_settings_fetch_value (conn, "billing-timezone", error);
-  if (ctx->tz_name == NULL)
-    return FALSE;
-  ctx->currency = tg_settings_fetch_value (conn, "reporting-currency", error);
-  if (ctx->currency == NULL)
-    return FALSE;
-  ctx->tz = tg_time_zone_new_checked (ctx->tz_name, error);
-  return ctx->tz != NULL;
-}
 
 static void
 add_percentile (JsonBuilder      *builder,
@@ -107,8 +76,8 @@ add_figures (JsonBuilder      *builder,
 
 /* The JSON members before "providers" or "rows". */
 static void
-add_context (JsonBuilder   *builder,
-             const Context *ctx)
+add_context (JsonBuilder        *builder,
+             const TgCtlBilling *ctx)
 {
   tg_ctl_json_add_string (builder, "timezone", ctx->tz_name);
   tg_ctl_json_add_string (builder, "currency", ctx->currency);
@@ -203,8 +172,8 @@ compare_strings (const void *a,
  * currency is the database's text like any other, and escaped as the table's cells are.
  */
 static void
-print_heading (const char    *what,
-               const Context *ctx)
+print_heading (const char         *what,
+               const TgCtlBilling *ctx)
 {
   g_autofree char *currency = tg_ctl_text_escape (ctx->currency);
 
@@ -327,7 +296,7 @@ usage_overview (TgCtlGlobals  *globals,
   g_autoptr(GPtrArray) providers = NULL;
   g_autoptr(GPtrArray) totals = NULL;
   g_autofree char *month = NULL;
-  Context ctx = { 0 };
+  g_auto(TgCtlBilling) ctx = { 0 };
   gint64 bounds[2];
   TgUsageRow *total = NULL;
   GDate first_day;
@@ -350,11 +319,8 @@ usage_overview (TgCtlGlobals  *globals,
     return tg_ctl_usage_error (context, "--month: %s", error->message);
 
   conn = tg_ctl_connect (globals, &error);
-  if (conn == NULL || !context_load (&ctx, conn, &error))
-    {
-      context_clear (&ctx);
-      return tg_ctl_fail (g_steal_pointer (&error));
-    }
+  if (conn == NULL || !tg_ctl_billing_load (&ctx, conn, &error))
+    return tg_ctl_fail (g_steal_pointer (&error));
 
   if (month == NULL)
     {
@@ -364,19 +330,13 @@ usage_overview (TgCtlGlobals  *globals,
     }
 
   if (!tg_time_bucket_month_bounds (ctx.tz, month, &bounds[0], &bounds[1], &error))
-    {
-      context_clear (&ctx);
-      return tg_ctl_usage_error (context, "%s", error->message);
-    }
+    return tg_ctl_usage_error (context, "%s", error->message);
 
   providers = tg_usage_fetch_series (conn, bounds, 2, TG_USAGE_GROUP_PROVIDER, NULL, &error);
   if (providers != NULL)
     totals = tg_usage_fetch_series (conn, bounds, 2, TG_USAGE_GROUP_NONE, NULL, &error);
   if (totals == NULL)
-    {
-      context_clear (&ctx);
-      return tg_ctl_fail (g_steal_pointer (&error));
-    }
+    return tg_ctl_fail (g_steal_pointer (&error));
   total = totals->len > 0 ? g_ptr_array_index (totals, 0) : empty;
 
   if (globals->json)
@@ -423,7 +383,6 @@ usage_overview (TgCtlGlobals  *globals,
       print_unpriced_note (providers, ctx.currency);
     }
 
-  context_clear (&ctx);
   return TG_CTL_EXIT_OK;
 }
 
@@ -445,7 +404,7 @@ usage_series_or_latency (TgCtlGlobals  *globals,
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_autofree char *provider = NULL;
-  Context ctx = { 0 };
+  g_auto(TgCtlBilling) ctx = { 0 };
   TgBucketSize bucket = TG_BUCKET_DAY;
   TgUsageGroupBy group_by = TG_USAGE_GROUP_PROVIDER;
   GDate from_date;
@@ -502,16 +461,10 @@ usage_series_or_latency (TgCtlGlobals  *globals,
                                "time zone: use --bucket day, week or month");
 
   conn = tg_ctl_connect (globals, &error);
-  if (conn == NULL || !context_load (&ctx, conn, &error))
-    {
-      context_clear (&ctx);
-      return tg_ctl_fail (g_steal_pointer (&error));
-    }
+  if (conn == NULL || !tg_ctl_billing_load (&ctx, conn, &error))
+    return tg_ctl_fail (g_steal_pointer (&error));
   if ((ret = check_provider (context, conn, provider)) >= 0)
-    {
-      context_clear (&ctx);
-      return ret;
-    }
+    return ret;
 
   bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (latency)
@@ -531,10 +484,7 @@ usage_series_or_latency (TgCtlGlobals  *globals,
 
       starts = tg_time_bucket_range (ctx.tz, bucket, &from_date, &to_date, &error);
       if (starts == NULL)
-        {
-          context_clear (&ctx);
-          return tg_ctl_usage_error (context, "%s", error->message);
-        }
+        return tg_ctl_usage_error (context, "%s", error->message);
       g_array_append_vals (bounds, starts->data, starts->len);
       /* Days the zone skipped (Samoa's 2011-12-30) have no bucket: nothing to report. */
       if (starts->len > 0)
@@ -551,10 +501,7 @@ usage_series_or_latency (TgCtlGlobals  *globals,
     rows = tg_usage_fetch_series (conn, (const gint64 *)bounds->data, bounds->len, group_by,
                                   provider, &error);
   if (rows == NULL)
-    {
-      context_clear (&ctx);
-      return tg_ctl_fail (g_steal_pointer (&error));
-    }
+    return tg_ctl_fail (g_steal_pointer (&error));
 
   if (globals->json)
     {
@@ -602,7 +549,6 @@ usage_series_or_latency (TgCtlGlobals  *globals,
       print_unpriced_note (rows, ctx.currency);
     }
 
-  context_clear (&ctx);
   return TG_CTL_EXIT_OK;
 }
 
@@ -689,7 +635,7 @@ usage_top (TgCtlGlobals  *globals,
   g_autofree char *provider = NULL;
   g_autofree char *limit_text = NULL;
   g_autofree char *by_list = g_strjoinv (", ", (char **)top_groupings);
-  Context ctx = { 0 };
+  g_auto(TgCtlBilling) ctx = { 0 };
   TgUsageGroupBy group_by = TG_USAGE_GROUP_USER;
   const char *by = NULL;
   gint64 bounds[2];
@@ -749,16 +695,10 @@ usage_top (TgCtlGlobals  *globals,
     return tg_ctl_usage_error (context, "%s", error->message);
 
   conn = tg_ctl_connect (globals, &error);
-  if (conn == NULL || !context_load (&ctx, conn, &error))
-    {
-      context_clear (&ctx);
-      return tg_ctl_fail (g_steal_pointer (&error));
-    }
+  if (conn == NULL || !tg_ctl_billing_load (&ctx, conn, &error))
+    return tg_ctl_fail (g_steal_pointer (&error));
   if ((ret = check_provider (context, conn, provider)) >= 0)
-    {
-      context_clear (&ctx);
-      return ret;
-    }
+    return ret;
 
   /* Whole local days of the billing time zone, as every range of tollgatectl usage. */
   after = to_date;
@@ -768,10 +708,7 @@ usage_top (TgCtlGlobals  *globals,
 
   top = tg_usage_fetch_top (conn, bounds, group_by, provider, (guint)limit, &error);
   if (top == NULL)
-    {
-      context_clear (&ctx);
-      return tg_ctl_fail (g_steal_pointer (&error));
-    }
+    return tg_ctl_fail (g_steal_pointer (&error));
 
   if (globals->json)
     {
@@ -850,7 +787,6 @@ usage_top (TgCtlGlobals  *globals,
       print_unpriced_note (unpriced, ctx.currency);
     }
 
-  context_clear (&ctx);
   return TG_CTL_EXIT_OK;
 }
 
@@ -1004,7 +940,7 @@ usage_calls (TgCtlGlobals  *globals,
   g_autofree char *status_text = NULL;
   g_autofree char *after_text = NULL;
   g_autofree char *limit_text = NULL;
-  Context ctx = { 0 };
+  g_auto(TgCtlBilling) ctx = { 0 };
   TgCallsStatus status = TG_CALLS_STATUS_ANY;
   int status_code = 0;
   double user_id = 0;
@@ -1067,16 +1003,10 @@ usage_calls (TgCtlGlobals  *globals,
     return tg_ctl_usage_error (context, "%s", error->message);
 
   conn = tg_ctl_connect (globals, &error);
-  if (conn == NULL || !context_load (&ctx, conn, &error))
-    {
-      context_clear (&ctx);
-      return tg_ctl_fail (g_steal_pointer (&error));
-    }
+  if (conn == NULL || !tg_ctl_billing_load (&ctx, conn, &error))
+    return tg_ctl_fail (g_steal_pointer (&error));
   if ((ret = check_provider (context, conn, provider)) >= 0)
-    {
-      context_clear (&ctx);
-      return ret;
-    }
+    return ret;
 
   after_to = to_date;
   g_date_add_days (&after_to, 1);
@@ -1091,10 +1021,7 @@ usage_calls (TgCtlGlobals  *globals,
 
   page = tg_calls_fetch (conn, filter, (gint64)after_id, (guint)limit, &error);
   if (page == NULL)
-    {
-      context_clear (&ctx);
-      return tg_ctl_fail (g_steal_pointer (&error));
-    }
+    return tg_ctl_fail (g_steal_pointer (&error));
 
   if (globals->json)
     {
@@ -1126,7 +1053,6 @@ usage_calls (TgCtlGlobals  *globals,
         g_print ("\nMore calls: add --after-id %" G_GINT64_FORMAT "\n", page->next_after_id);
     }
 
-  context_clear (&ctx);
   return TG_CTL_EXIT_OK;
 }
 
