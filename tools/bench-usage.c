@@ -262,9 +262,9 @@ bench_use_zone (Bench       *bench,
   if (!tg_refresher_refresh_all (bench->conn, 0, &refresh, error))
     return FALSE;
   /* As after loading: the move rewrote the per-user days (a gigabyte at 10M rows) and left
-   * work for autovacuum, which would run beside the reads measured next. Without this,
-   * every grouping ran a third slower per cell in the zone read after a move than in the
-   * zone read before it.
+   * work for autovacuum, which would otherwise run beside the reads measured next. (It did
+   * not explain why every grouping costs more per cell in the half-hour zone read after
+   * the move: docs/performance.md.)
    */
   if (!tg_db_exec (bench->conn, "VACUUM (ANALYZE)", error) ||
       !tg_db_exec (bench->conn, "CHECKPOINT", error))
