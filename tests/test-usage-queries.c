@@ -1626,6 +1626,76 @@ test_histogram_text (void)
     }
 }
 
+/* Pieces arrive in any order: several per (bucket, group), groups interleaved, names
+ * longer than the parser's lookup buffer, SQL NULL groups. Each (bucket, group) must come
+ * out once, summed, ordered by bucket then name, the native currency kept only when its
+ * pieces agree. */
+static void
+test_series_pieces (void)
+{
+  g_autofree char *long_a = g_strnfill (300, 'a');
+  g_autofree char *long_b = g_strconcat (long_a, "b", NULL);
+  const struct { const char *bucket; const char *group; const char *calls; const char *currency; const char *cost; } pieces[] = {
+    { "2", "here", "1", "AUD", "0.1" },
+    { "1", long_b, "2", "AUD", "0.2" },
+    { "2", NULL, "4", "USD", "0.4" },
+    { "1", "here", "8", "AUD", "0.000001" },
+    { "2", "here", "16", "USD", "1.6" },
+    { "1", long_a, "32", "AUD", "3.2" },
+    { "1", long_b, "64", "AUD", "6.4" },
+    { "1", "here", "128", "AUD", "12.8" },
+    { "2", "", "256", "USD", "25.6" },
+  };
+  const struct { gint64 start; const char *group; gint64 calls; const char *currency; gint64 cost; } expected[] = {
+    { 0, long_a, 32, "AUD", 3200000 },
+    { 0, long_b, 66, "AUD", 6600000 },
+    { 0, "here", 136, "AUD", 12800001 },
+    { 900, "", 260, "USD", 26000000 },
+    { 900, "here", 17, "", 1700000 },
+  };
+  const gint64 bounds[] = { 0, 900, 1800 };
+  PGresult *pg = PQmakeEmptyPGresult (NULL, PGRES_TUPLES_OK);
+  g_autoptr(TgDbResult) result = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  PGresAttDesc columns[15];
+
+  for (guint col = 0; col < G_N_ELEMENTS (columns); col++)
+    columns[col] = (PGresAttDesc) {
+      .name = (char *)"c", .format = 0, .typid = 25, .typlen = -1, .atttypmod = -1,
+    };
+  g_assert_true (PQsetResultAttrs (pg, G_N_ELEMENTS (columns), columns));
+  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+    {
+      const char *values[15] = { pieces[i].bucket, pieces[i].group, pieces[i].calls,
+                                 NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                 pieces[i].currency, NULL, pieces[i].cost, NULL, "{1}" };
+
+      for (guint col = 0; col < G_N_ELEMENTS (values); col++)
+        g_assert_true (PQsetvalue (pg, (int)i, (int)col, (char *)values[col],
+                                   values[col] != NULL ? (int)strlen (values[col]) : -1));
+    }
+  result = _tg_db_result_new (pg);
+
+  rows = tg_usage_series_parse_result (result, bounds, G_N_ELEMENTS (bounds), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      TgUsageRow *row = g_ptr_array_index (rows, i);
+
+      g_assert_cmpint (row->start, ==, expected[i].start);
+      g_assert_cmpint (row->end, ==, expected[i].start + 900);
+      g_assert_cmpstr (row->group, ==, expected[i].group);
+      g_assert_cmpint (row->calls, ==, expected[i].calls);
+      g_assert_cmpstr (row->native_currency, ==, expected[i].currency);
+      g_assert_cmpint (row->cost, ==, expected[i].cost);
+    }
+  /* Two pieces of "here" in the first bucket, each with a histogram of one call. */
+  g_assert_cmpuint (tg_latency_histogram_get_total (((TgUsageRow *)g_ptr_array_index (rows, 2))->latency),
+                    ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1651,6 +1721,7 @@ main (int   argc,
 #undef ADD
 
   g_test_add_func ("/tollgate/db/usage-queries/histogram-text", test_histogram_text);
+  g_test_add_func ("/tollgate/db/usage-queries/series-pieces", test_series_pieces);
 
   return g_test_run ();
 }

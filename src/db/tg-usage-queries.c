@@ -339,29 +339,102 @@ typedef struct
 {
   TgUsageRow *row;          /* owned by the result array */
   guint       bucket;
+  guint       group;        /* index into the groups, then their rank by name */
   TgMoneySum  credits;
   TgMoneySum  cost_native;
   TgMoneySum  cost;
   gboolean    mixed;        /* pieces in several currencies */
 } SeriesCell;
 
-static void
-series_cell_free (SeriesCell *cell)
+/* The cells of a result, found by (bucket, group index) in an open-addressing table of
+ * cell numbers: a month of hours by endpoint has 17,000 cells, and building a text key
+ * for each piece cost more than adding its figures up. */
+typedef struct
 {
-  g_clear_pointer (&cell->row, tg_usage_row_unref);
-  g_free (cell);
+  GArray  *cells;           /* SeriesCell */
+  guint32 *slots;           /* cell number + 1, 0 = empty */
+  guint    mask;
+} SeriesCells;
+
+static guint
+series_slot (guint bucket,
+             guint group,
+             guint mask)
+{
+  guint64 key = ((guint64)group << 32) | bucket;
+
+  /* Fibonacci hashing spreads the neighbouring keys of one group over the table. */
+  return (guint)((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32) & mask;
+}
+
+static void
+series_cells_init (SeriesCells *self,
+                   guint        max_cells)
+{
+  guint size = 16;
+
+  while (size < max_cells * 2)
+    size *= 2;
+  self->cells = g_array_sized_new (FALSE, TRUE, sizeof (SeriesCell), max_cells);
+  self->slots = g_new0 (guint32, size);
+  self->mask = size - 1;
+}
+
+static void
+series_cells_clear (SeriesCells *self)
+{
+  for (guint i = 0; self->cells != NULL && i < self->cells->len; i++)
+    g_clear_pointer (&g_array_index (self->cells, SeriesCell, i).row, tg_usage_row_unref);
+  g_clear_pointer (&self->cells, g_array_unref);
+  g_clear_pointer (&self->slots, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SeriesCells, series_cells_clear)
+
+/* The cell of (@bucket, @group), or NULL; *@slot is where it is or would go. */
+static SeriesCell *
+series_cells_lookup (SeriesCells *self,
+                     guint        bucket,
+                     guint        group,
+                     guint       *slot)
+{
+  for (guint i = series_slot (bucket, group, self->mask);; i = (i + 1) & self->mask)
+    {
+      SeriesCell *cell;
+
+      if (self->slots[i] == 0)
+        {
+          *slot = i;
+          return NULL;
+        }
+      cell = &g_array_index (self->cells, SeriesCell, self->slots[i] - 1);
+      if (cell->bucket == bucket && cell->group == group)
+        {
+          *slot = i;
+          return cell;
+        }
+    }
 }
 
 static int
 compare_cells (gconstpointer a,
                gconstpointer b)
 {
-  const SeriesCell *x = *(SeriesCell * const *)a;
-  const SeriesCell *y = *(SeriesCell * const *)b;
+  const SeriesCell *x = a;
+  const SeriesCell *y = b;
 
   if (x->bucket != y->bucket)
     return x->bucket < y->bucket ? -1 : 1;
-  return strcmp (x->row->group, y->row->group);
+  if (x->group != y->group)
+    return x->group < y->group ? -1 : 1;
+  return 0;
+}
+
+static int
+compare_group_names (gconstpointer a,
+                     gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
 }
 
 static gboolean
@@ -392,10 +465,14 @@ tg_usage_series_parse_result (TgDbResult    *result,
                               guint          n_bounds,
                               GError       **error)
 {
-  g_autoptr(GPtrArray) cells = NULL;
-  g_autoptr(GHashTable) by_key = NULL;
+  g_auto(SeriesCells) cells = { NULL, NULL, 0 };
+  g_autoptr(GHashTable) group_index = NULL;
+  g_autoptr(GPtrArray) group_names = NULL;
   g_autoptr(GPtrArray) rows = NULL;
-  GString *key;
+  g_autofree guint *rank = NULL;
+  const char *last_group = NULL;
+  gsize last_group_length = 0;
+  guint last_group_index = 0;
   int n_rows;
 
   g_return_val_if_fail (result != NULL, NULL);
@@ -406,10 +483,10 @@ tg_usage_series_parse_result (TgDbResult    *result,
     return NULL;
 
   n_rows = tg_db_result_get_n_rows (result);
-  cells = g_ptr_array_new_with_free_func ((GDestroyNotify)series_cell_free);
-  /* "bucket/group" → its cell (owned by @cells) */
-  by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  key = g_string_new (NULL);
+  series_cells_init (&cells, (guint)n_rows);
+  /* group name → its index + 1 in @group_names, which owns the names */
+  group_index = g_hash_table_new (g_str_hash, g_str_equal);
+  group_names = g_ptr_array_new_with_free_func (g_free);
 
   for (int i = 0; i < n_rows; i++)
     {
@@ -423,33 +500,72 @@ tg_usage_series_parse_result (TgDbResult    *result,
       const char *latency = tg_db_result_peek_text (result, i, SERIES_LATENCY, &latency_length);
       SeriesCell *cell;
       TgUsageRow *row;
+      guint slot;
 
       if (bucket < 1 || bucket >= (gint64)n_bounds)
         {
           g_set_error (error, TG_DB_ERROR, TG_DB_ERROR_QUERY,
                        "Usage result names bucket %" G_GINT64_FORMAT " of %u", bucket, n_bounds - 1);
-          g_string_free (key, TRUE);
           return NULL;
         }
 
-      g_string_printf (key, "%" G_GINT64_FORMAT "/", bucket);
-      if (group != NULL)
-        g_string_append_len (key, group, group_length);
-      cell = g_hash_table_lookup (by_key, key->str);
+      if (group == NULL)
+        {
+          group = "";
+          group_length = 0;
+        }
+      /* Pieces of one group mostly come together: compare with the last before hashing. */
+      if (last_group == NULL || group_length != last_group_length ||
+          memcmp (group, last_group, group_length) != 0)
+        {
+          char buffer[256];
+          g_autofree char *long_name = NULL;
+          const char *name = buffer;
+          gpointer found;
 
+          /* Most names fit the buffer: look up without allocating. */
+          if (group_length < sizeof buffer)
+            {
+              memcpy (buffer, group, group_length);
+              buffer[group_length] = '\0';
+            }
+          else
+            {
+              name = long_name = g_strndup (group, group_length);
+            }
+
+          found = g_hash_table_lookup (group_index, name);
+          if (found != NULL)
+            {
+              last_group_index = GPOINTER_TO_UINT (found) - 1;
+            }
+          else
+            {
+              char *owned = g_strndup (group, group_length);
+
+              last_group_index = group_names->len;
+              g_ptr_array_add (group_names, owned);
+              g_hash_table_insert (group_index, owned, GUINT_TO_POINTER (last_group_index + 1));
+            }
+          last_group = group;
+          last_group_length = group_length;
+        }
+
+      cell = series_cells_lookup (&cells, (guint)bucket, last_group_index, &slot);
       if (cell == NULL)
         {
-          cell = g_new0 (SeriesCell, 1);
-          cell->bucket = (guint)bucket;
-          cell->row = row = tg_usage_row_new ();
+          SeriesCell fresh = { NULL, (guint)bucket, last_group_index, { 0 }, { 0 }, { 0 }, FALSE };
+
+          fresh.row = row = tg_usage_row_new ();
           row->start = bounds[bucket - 1];
           row->end = bounds[bucket];
           g_free (row->group);
-          row->group = group != NULL ? g_strndup (group, group_length) : g_strdup ("");
+          row->group = g_strndup (group, group_length);
           g_free (row->native_currency);
           row->native_currency = currency != NULL ? g_strndup (currency, currency_length) : g_strdup ("");
-          g_ptr_array_add (cells, cell);
-          g_hash_table_insert (by_key, g_strdup (key->str), cell);
+          g_array_append_val (cells.cells, fresh);
+          cells.slots[slot] = cells.cells->len;
+          cell = &g_array_index (cells.cells, SeriesCell, cells.cells->len - 1);
         }
       else if (currency != NULL &&
                (strlen (cell->row->native_currency) != currency_length ||
@@ -474,18 +590,32 @@ tg_usage_series_parse_result (TgDbResult    *result,
           !add_amount (result, i, SERIES_COST, &cell->cost, error) ||
           (latency != NULL &&
            !add_histogram_text (latency, latency_length, row->latency, error)))
-        {
-          g_string_free (key, TRUE);
-          return NULL;
-        }
+        return NULL;
     }
-  g_string_free (key, TRUE);
 
-  g_ptr_array_sort (cells, compare_cells);
-  rows = g_ptr_array_new_full (cells->len, (GDestroyNotify)tg_usage_row_unref);
-  for (guint i = 0; i < cells->len; i++)
+  /* Order by bucket, then group name: rank the groups once, then sort by numbers. */
+  {
+    g_autofree const char **sorted = g_new (const char *, group_names->len + 1);
+
+    for (guint g = 0; g < group_names->len; g++)
+      sorted[g] = g_ptr_array_index (group_names, g);
+    qsort (sorted, group_names->len, sizeof *sorted, compare_group_names);
+    rank = g_new (guint, group_names->len + 1);
+    for (guint r = 0; r < group_names->len; r++)
+      rank[GPOINTER_TO_UINT (g_hash_table_lookup (group_index, sorted[r])) - 1] = r;
+  }
+  for (guint i = 0; i < cells.cells->len; i++)
     {
-      SeriesCell *cell = g_ptr_array_index (cells, i);
+      SeriesCell *cell = &g_array_index (cells.cells, SeriesCell, i);
+
+      cell->group = rank[cell->group];
+    }
+  g_array_sort (cells.cells, compare_cells);
+
+  rows = g_ptr_array_new_full (cells.cells->len, (GDestroyNotify)tg_usage_row_unref);
+  for (guint i = 0; i < cells.cells->len; i++)
+    {
+      SeriesCell *cell = &g_array_index (cells.cells, SeriesCell, i);
       TgUsageRow *row = g_steal_pointer (&cell->row);
 
       g_ptr_array_add (rows, row);
