@@ -17,7 +17,9 @@
  *  - The worker's connection LISTENs on tollgate_usage, the channel the rollup refresher
  *    NOTIFYs when it added usage (0006_rollups.sql), and turns each NOTIFY into
  *    TgWorker::usage-changed on the UI thread — at most one waiting at a time, so that a
- *    burst of NOTIFYs is one signal. The UI's connection LISTENs on nothing: it only
+ *    burst of NOTIFYs is one signal. Likewise tollgate_config (a configuration table such
+ *    as the budgets changed) becomes TgWorker::config-changed, and tollgate_alerts (an
+ *    alert was raised or changed) TgWorker::alerts-changed. The UI's connection LISTENs on nothing: it only
  *    answers the pages' queries, and a slow page never delays a NOTIFY.
  *  - Every refresh-interval-ms the worker runs the rollup refresher,
  *    tollgate.refresh_rollups(), if it may and if it is the one: the session user needs
@@ -57,6 +59,9 @@
 #define LOCK_TIMEOUT_MS             TG_DB_LOCK_TIMEOUT_MS
 #define STOP_GRACE_MS               250
 #define USAGE_CHANNEL               "tollgate_usage"
+/* Configuration tables (budgets, quotas …) and alerts NOTIFY these on every change. */
+#define CONFIG_CHANNEL              "tollgate_config"
+#define ALERTS_CHANNEL              "tollgate_alerts"
 
 G_DEFINE_ENUM_TYPE (TgWorkerRole, tg_worker_role,
                     G_DEFINE_ENUM_VALUE (TG_WORKER_ROLE_UNKNOWN, "unknown"),
@@ -81,6 +86,8 @@ typedef struct
 
   /* atomic */
   gint             usage_pending;  /* a usage-changed is on its way to the UI */
+  gint             config_pending; /* a config-changed */
+  gint             alerts_pending; /* an alerts-changed */
 
   /* the worker thread's */
   TgDbConnection  *connection;
@@ -121,6 +128,8 @@ enum {
 
 enum {
   USAGE_CHANGED,
+  CONFIG_CHANGED,
+  ALERTS_CHANGED,
   REFRESHED,
   N_SIGNALS
 };
@@ -167,6 +176,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Worker, worker_unref)
 typedef enum
 {
   POST_USAGE_CHANGED,
+  POST_CONFIG_CHANGED,
+  POST_ALERTS_CHANGED,
   POST_ROLE,
   POST_REFRESHED,
   POST_STOPPED,
@@ -196,6 +207,10 @@ post_cb (gpointer data)
 
   if (post->kind == POST_USAGE_CHANGED)
     g_atomic_int_set (&post->worker->usage_pending, FALSE);
+  else if (post->kind == POST_CONFIG_CHANGED)
+    g_atomic_int_set (&post->worker->config_pending, FALSE);
+  else if (post->kind == POST_ALERTS_CHANGED)
+    g_atomic_int_set (&post->worker->alerts_pending, FALSE);
 
   if (self == NULL)
     return G_SOURCE_REMOVE;
@@ -204,6 +219,14 @@ post_cb (gpointer data)
     {
     case POST_USAGE_CHANGED:
       g_signal_emit (self, signals[USAGE_CHANGED], 0);
+      break;
+
+    case POST_CONFIG_CHANGED:
+      g_signal_emit (self, signals[CONFIG_CHANGED], 0);
+      break;
+
+    case POST_ALERTS_CHANGED:
+      g_signal_emit (self, signals[ALERTS_CHANGED], 0);
       break;
 
     case POST_ROLE:
@@ -444,10 +467,28 @@ on_notify_received (TgDbConnection *connection,
                     gpointer        user_data)
 {
   Worker *worker = user_data;
+  gint *pending;
+  PostKind kind;
 
-  /* Coalesced: while one is on its way to the UI, later ones join it. */
-  if (g_atomic_int_compare_and_exchange (&worker->usage_pending, FALSE, TRUE))
-    post (worker, POST_USAGE_CHANGED, 0, 0, 0);
+  if (g_strcmp0 (channel, CONFIG_CHANNEL) == 0)
+    {
+      pending = &worker->config_pending;
+      kind = POST_CONFIG_CHANGED;
+    }
+  else if (g_strcmp0 (channel, ALERTS_CHANNEL) == 0)
+    {
+      pending = &worker->alerts_pending;
+      kind = POST_ALERTS_CHANGED;
+    }
+  else
+    {
+      pending = &worker->usage_pending;
+      kind = POST_USAGE_CHANGED;
+    }
+
+  /* Coalesced: while one is on its way to the UI, later ones of its channel join it. */
+  if (g_atomic_int_compare_and_exchange (pending, FALSE, TRUE))
+    post (worker, kind, 0, 0, 0);
 }
 
 static void
@@ -533,9 +574,15 @@ worker_thread (gpointer data)
   tg_db_connection_set_lock_timeout_ms (worker->connection, LOCK_TIMEOUT_MS);
   g_signal_connect (worker->connection, "notify-received::" USAGE_CHANNEL,
                     G_CALLBACK (on_notify_received), worker);
+  g_signal_connect (worker->connection, "notify-received::" CONFIG_CHANNEL,
+                    G_CALLBACK (on_notify_received), worker);
+  g_signal_connect (worker->connection, "notify-received::" ALERTS_CHANNEL,
+                    G_CALLBACK (on_notify_received), worker);
   g_signal_connect (worker->connection, "notify::status",
                     G_CALLBACK (on_status_changed), worker);
   tg_db_connection_listen (worker->connection, USAGE_CHANNEL);
+  tg_db_connection_listen (worker->connection, CONFIG_CHANNEL);
+  tg_db_connection_listen (worker->connection, ALERTS_CHANNEL);
 
   schedule_tick (worker, worker->interval_ms);
 
@@ -705,6 +752,32 @@ tg_worker_class_init (TgWorkerClass *klass)
    */
   signals[USAGE_CHANGED] =
     g_signal_new ("usage-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * TgWorker::config-changed:
+   *
+   * Someone changed a configuration table (budgets, quotas …; a NOTIFY on
+   * tollgate_config). Emitted and folded as #TgWorker::usage-changed.
+   */
+  signals[CONFIG_CHANGED] =
+    g_signal_new ("config-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * TgWorker::alerts-changed:
+   *
+   * An alert was raised or changed state (a NOTIFY on tollgate_alerts). Emitted and
+   * folded as #TgWorker::usage-changed.
+   */
+  signals[ALERTS_CHANGED] =
+    g_signal_new ("alerts-changed",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
