@@ -191,6 +191,20 @@ test_body (void)
   body = tg_alert_notice_dup_body (notice);
   g_assert_cmpstr (body, ==, "");
 
+  /* A scope that is nothing once cleaned is none (found by fuzz-alert-text: the body
+   * was "Scope: " with a space at its end).
+   */
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *blank[] = { "  ", "provider:", "user:\t\u202E" };
+
+      g_clear_pointer (&body, g_free);
+      g_free (notice->scope);
+      notice->scope = g_strdup (blank[i]);
+      body = tg_alert_notice_dup_body (notice);
+      g_assert_cmpstr (body, ==, "");
+    }
+
   /* A long message is cut to the body's bound. */
   g_clear_pointer (&body, g_free);
   long_message = g_strnfill (5000, 'x');

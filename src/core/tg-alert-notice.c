@@ -254,31 +254,55 @@ scope_name (const char *scope,
   return tg_alert_text_one_line (scope + length + 1, NAME_MAX_CHARS);
 }
 
-/* The scope as a phrase: "overall", "provider geoscape", "user 42". */
+/* The scope as a phrase: "overall", "provider geoscape", "user 42"; NULL for none (a
+ * scope, or the name after its prefix, that is nothing once cleaned).
+ */
 static char *
 describe_scope (const char *scope)
 {
+  static const char * const prefixes[] = { "provider", "cost-centre", "feature", "user" };
   g_autofree char *name = NULL;
+  guint kind;
 
-  if (scope == NULL || *scope == '\0')
+  if (scope == NULL)
     return NULL;
 
   if (g_str_equal (scope, "overall"))
     return g_strdup (_("overall"));
-  if ((name = scope_name (scope, "provider")) != NULL)
-    /* TRANSLATORS: an alert's scope; %s is a provider such as "geoscape" */
-    return g_strdup_printf (_("provider %s"), name);
-  if ((name = scope_name (scope, "cost-centre")) != NULL)
-    /* TRANSLATORS: an alert's scope; %s is a cost centre */
-    return g_strdup_printf (_("cost centre %s"), name);
-  if ((name = scope_name (scope, "feature")) != NULL)
-    /* TRANSLATORS: an alert's scope; %s is a feature of the platform */
-    return g_strdup_printf (_("feature %s"), name);
-  if ((name = scope_name (scope, "user")) != NULL)
-    /* TRANSLATORS: an alert's scope; %s is a user id */
-    return g_strdup_printf (_("user %s"), name);
 
-  return tg_alert_text_one_line (scope, NAME_MAX_CHARS);
+  for (kind = 0; kind < G_N_ELEMENTS (prefixes); kind++)
+    if ((name = scope_name (scope, prefixes[kind])) != NULL)
+      break;
+
+  if (name == NULL)
+    {
+      name = tg_alert_text_one_line (scope, NAME_MAX_CHARS);
+      if (*name == '\0')
+        return NULL;
+      return g_steal_pointer (&name);
+    }
+
+  if (*name == '\0')
+    return NULL;
+
+  switch (kind)
+    {
+    case 0:
+      /* TRANSLATORS: an alert's scope; %s is a provider such as "geoscape" */
+      return g_strdup_printf (_("provider %s"), name);
+
+    case 1:
+      /* TRANSLATORS: an alert's scope; %s is a cost centre */
+      return g_strdup_printf (_("cost centre %s"), name);
+
+    case 2:
+      /* TRANSLATORS: an alert's scope; %s is a feature of the platform */
+      return g_strdup_printf (_("feature %s"), name);
+
+    default:
+      /* TRANSLATORS: an alert's scope; %s is a user id */
+      return g_strdup_printf (_("user %s"), name);
+    }
 }
 
 /**
