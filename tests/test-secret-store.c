@@ -130,6 +130,13 @@ test_schemas (void)
     g_assert_cmpstr (api->attributes[i].name, ==, api_attributes[i]);
   g_assert_null (api->attributes[G_N_ELEMENTS (api_attributes) - 1].name);
 
+  g_assert_cmpstr (tg_secret_store_get_webhook_schema ()->name, ==,
+                   "io.github.tollgate.Tollgate.AlertWebhook");
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (tg_secret_store_get_webhook_schema ()->attributes[i].name, ==,
+                     db_attributes[i]);
+  g_assert_null (tg_secret_store_get_webhook_schema ()->attributes[3].name);
+
   g_assert_true (g_uuid_string_is_valid (id1));
   g_assert_cmpstr (id1, !=, id2);
 }
@@ -328,6 +335,129 @@ test_earlier_items (void)
   g_assert_cmpstr (label, ==, "Tollgate: API key for openai");
   g_assert_true (clear_secret (store, api_key, &error));
   g_assert_no_error (error);
+}
+
+/* The alert webhook's URL: one per database, whoever signs in; stored, found, replaced
+ * and cleared with the blocking calls a worker thread uses and the asynchronous ones the
+ * Preferences window uses, which see the same item.
+ */
+static void
+test_webhook_url (void)
+{
+  g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dbname = g_strdup_printf ("tollgate_%08x", g_random_int ());
+  g_autoptr(TgSecretKey) key = tg_secret_key_new_webhook ("/run/postgresql", "5432", dbname);
+  g_autoptr(TgSecretKey) other_db = tg_secret_key_new_webhook ("/run/postgresql", "5432",
+                                                               "other_db");
+  g_autoptr(TgSecretKey) other_port = tg_secret_key_new_webhook ("/run/postgresql", "5433",
+                                                                 dbname);
+  g_autoptr(TgSecretKey) password = tg_secret_key_new_database ("/run/postgresql", "5432",
+                                                                dbname, "ann");
+  g_autofree char *expected_label = g_strdup_printf ("Tollgate: alert webhook for database %s "
+                                                     "on /run/postgresql", dbname);
+  g_autofree char *label = NULL;
+  const char *url = "https://hooks.slack.com/services/T0123/B0456/s3cr3tT0ken";
+  char *secret;
+
+  if (!keyring_available (store))
+    return;
+
+  g_assert_true (tg_secret_store_store_sync (store, key, url, NULL, &error));
+  g_assert_no_error (error);
+
+  secret = tg_secret_store_lookup_sync (store, key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, url);
+  tg_secret_free (secret);
+
+  secret = lookup_secret (store, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, url);
+  tg_secret_free (secret);
+
+  label = only_item_label (tg_secret_store_get_webhook_schema (),
+                           "host", "/run/postgresql", "port", "5432", "dbname", dbname, NULL);
+  g_assert_cmpstr (label, ==, expected_label);
+
+  /* Another database, and the database's password, are other items. */
+  assert_no_secret (tg_secret_store_lookup_sync (store, other_db, NULL, &error));
+  g_assert_no_error (error);
+  assert_no_secret (tg_secret_store_lookup_sync (store, other_port, NULL, &error));
+  g_assert_no_error (error);
+  assert_no_secret (lookup_secret (store, password, &error));
+  g_assert_no_error (error);
+
+  /* Replaced, then cleared (blocking), then gone for the asynchronous look-up too. */
+  g_assert_true (store_secret (store, key, "https://chat.example.com/hooks/new", &error));
+  g_assert_no_error (error);
+  secret = tg_secret_store_lookup_sync (store, key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "https://chat.example.com/hooks/new");
+  tg_secret_free (secret);
+
+  g_assert_true (tg_secret_store_clear_sync (store, key, NULL, &error));
+  g_assert_no_error (error);
+  assert_no_secret (lookup_secret (store, key, &error));
+  g_assert_no_error (error);
+  g_assert_false (tg_secret_store_clear_sync (store, key, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* The blocking calls run on a thread with no main loop of its own (a worker's job). */
+static gpointer
+lookup_on_thread (gpointer data)
+{
+  TgSecretKey *key = data;
+  g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+  g_autoptr(GError) error = NULL;
+  char *secret = tg_secret_store_lookup_sync (store, key, NULL, &error);
+
+  g_assert_no_error (error);
+
+  return secret;
+}
+
+static void
+test_sync_on_thread (void)
+{
+  g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TgSecretKey) key = NULL;
+  g_autofree char *dbname = g_strdup_printf ("tollgate_%08x", g_random_int ());
+  char *secret;
+
+  if (!keyring_available (store))
+    return;
+
+  key = tg_secret_key_new_webhook (NULL, NULL, dbname);
+  g_assert_true (tg_secret_store_store_sync (store, key, "https://h.example/x", NULL, &error));
+  g_assert_no_error (error);
+
+  secret = g_thread_join (g_thread_new ("lookup", lookup_on_thread, key));
+  g_assert_cmpstr (secret, ==, "https://h.example/x");
+  tg_secret_free (secret);
+
+  g_assert_true (tg_secret_store_clear_sync (store, key, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_sync_cancelled (void)
+{
+  g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TgSecretKey) key = tg_secret_key_new_webhook ("h", "5432", "db");
+
+  /* Needs no keyring, as the asynchronous case below. */
+  g_cancellable_cancel (cancellable);
+  assert_no_secret (tg_secret_store_lookup_sync (store, key, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (tg_secret_store_store_sync (store, key, "https://h.example/x", cancellable,
+                                              &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 static void
@@ -564,6 +694,9 @@ main (int   argc,
   g_test_add_func ("/tollgate/keyring/secret-store/database-password", test_database_password);
   g_test_add_func ("/tollgate/keyring/secret-store/api-key", test_api_key);
   g_test_add_func ("/tollgate/keyring/secret-store/earlier-items", test_earlier_items);
+  g_test_add_func ("/tollgate/keyring/secret-store/webhook-url", test_webhook_url);
+  g_test_add_func ("/tollgate/keyring/secret-store/sync-on-thread", test_sync_on_thread);
+  g_test_add_func ("/tollgate/keyring/secret-store/sync-cancelled", test_sync_cancelled);
   g_test_add_func ("/tollgate/keyring/secret-store/no-session-bus", test_no_session_bus);
   g_test_add_func ("/tollgate/keyring/secret-store/no-service", test_no_service);
   g_test_add_func ("/tollgate/keyring/secret-store/stuck-keyring", test_stuck_keyring);

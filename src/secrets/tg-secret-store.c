@@ -5,13 +5,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Database passwords and provider API keys in the user's keyring (the freedesktop
+/* Database passwords, provider API keys and the alert webhook's URL in the user's keyring (the freedesktop
  * Secret Service: GNOME Keyring, KWallet, or the portal inside Flatpak).
  *
  * Every call is asynchronous, takes the caller's GCancellable and gives up after a
  * timeout: a keyring that shows its unlock prompt where nobody can see it must end as
  * an error the user can read, never as a window that waits forever. The secrets
- * themselves never reach a log or an error message.
+ * themselves never reach a log or an error message. The _sync variants run the same
+ * calls on a main context of their own, for worker threads and tollgatectl; never on
+ * the UI thread.
  */
 
 #include "config.h"
@@ -96,6 +98,17 @@ static const SecretSchema api_key_schema = {
   },
 };
 
+static const SecretSchema webhook_schema = {
+  .name = "io.github.tollgate.Tollgate.AlertWebhook",
+  .flags = SECRET_SCHEMA_NONE,
+  .attributes = {
+    { .name = "host", .type = SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { .name = "port", .type = SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { .name = "dbname", .type = SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { .name = NULL },
+  },
+};
+
 /**
  * tg_secret_store_get_database_schema:
  *
@@ -118,6 +131,18 @@ const SecretSchema *
 tg_secret_store_get_api_key_schema (void)
 {
   return &api_key_schema;
+}
+
+/**
+ * tg_secret_store_get_webhook_schema:
+ *
+ * Returns: the schema of the alert webhook's URL (which carries the chat tool's token),
+ *   one per database, keyed by host, port and dbname as libpq reports them
+ */
+const SecretSchema *
+tg_secret_store_get_webhook_schema (void)
+{
+  return &webhook_schema;
 }
 
 /**
@@ -220,6 +245,35 @@ tg_secret_key_new_api_key (const char *provider,
   return secret_key_new (&api_key_schema, label,
                          "provider", provider,
                          "keyring-id", keyring_id,
+                         NULL);
+}
+
+/**
+ * tg_secret_key_new_webhook:
+ * @host: (nullable): the database's host or socket directory, as PQhost() reports it
+ * @port: (nullable): its port, as PQport() reports it
+ * @dbname: the database name
+ *
+ * Returns: (transfer full): the key of the URL that alerts of one database are posted
+ *   to, for whichever role signs in to it from this desktop account
+ */
+TgSecretKey *
+tg_secret_key_new_webhook (const char *host,
+                           const char *port,
+                           const char *dbname)
+{
+  char *label;
+
+  g_return_val_if_fail (dbname != NULL, NULL);
+
+  /* TRANSLATORS: the label of a keyring item: database, host */
+  label = g_strdup_printf (_("Tollgate: alert webhook for database %s on %s"),
+                           dbname, host != NULL && *host ? host : "localhost");
+
+  return secret_key_new (&webhook_schema, label,
+                         "host", host != NULL ? host : "",
+                         "port", port != NULL ? port : "",
+                         "dbname", dbname,
                          NULL);
 }
 
@@ -722,4 +776,115 @@ tg_secret_store_clear_finish (TgSecretStore  *self,
                               GError        **error)
 {
   return finish_boolean (self, result, tg_secret_store_clear_async, error);
+}
+
+/* --- blocking variants --- */
+
+static void
+on_sync_ready (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+  g_main_context_wakeup (g_main_context_get_thread_default ());
+}
+
+/* Starts @kind on a main context of this thread's own and iterates it until the answer
+ * (or the timeout) comes, as libsecret's own _sync calls do.
+ */
+static GAsyncResult *
+run_sync (TgSecretStore *self,
+          OpKind         kind,
+          TgSecretKey   *key,
+          const char    *secret,
+          GCancellable  *cancellable,
+          gpointer       source_tag)
+{
+  GMainContext *context = g_main_context_new ();
+  GAsyncResult *result = NULL;
+
+  g_main_context_push_thread_default (context);
+  start_op (self, kind, key, secret, cancellable, on_sync_ready, &result, source_tag);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+
+  return result;
+}
+
+/**
+ * tg_secret_store_store_sync:
+ *
+ * tg_secret_store_store_async(), blocking: for worker threads and tollgatectl.
+ *
+ * Returns: whether the secret was stored
+ */
+gboolean
+tg_secret_store_store_sync (TgSecretStore  *self,
+                            TgSecretKey    *key,
+                            const char     *secret,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (TG_IS_SECRET_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (secret != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  result = run_sync (self, OP_STORE, key, secret, cancellable, tg_secret_store_store_async);
+
+  return tg_secret_store_store_finish (self, result, error);
+}
+
+/**
+ * tg_secret_store_lookup_sync:
+ *
+ * tg_secret_store_lookup_async(), blocking: for worker threads and tollgatectl.
+ *
+ * Returns: (transfer full) (nullable): as tg_secret_store_lookup_finish()
+ */
+char *
+tg_secret_store_lookup_sync (TgSecretStore  *self,
+                             TgSecretKey    *key,
+                             GCancellable   *cancellable,
+                             GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (TG_IS_SECRET_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  result = run_sync (self, OP_LOOKUP, key, NULL, cancellable, tg_secret_store_lookup_async);
+
+  return tg_secret_store_lookup_finish (self, result, error);
+}
+
+/**
+ * tg_secret_store_clear_sync:
+ *
+ * tg_secret_store_clear_async(), blocking: for worker threads and tollgatectl.
+ *
+ * Returns: as tg_secret_store_clear_finish()
+ */
+gboolean
+tg_secret_store_clear_sync (TgSecretStore  *self,
+                            TgSecretKey    *key,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (TG_IS_SECRET_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  result = run_sync (self, OP_CLEAR, key, NULL, cancellable, tg_secret_store_clear_async);
+
+  return tg_secret_store_clear_finish (self, result, error);
 }

@@ -40,6 +40,7 @@ G_DECLARE_FINAL_TYPE (TgSecretStore, tg_secret_store, TG, SECRET_STORE, GObject)
 GQuark              tg_secret_store_error_quark         (void);
 const SecretSchema *tg_secret_store_get_database_schema (void);
 const SecretSchema *tg_secret_store_get_api_key_schema  (void);
+const SecretSchema *tg_secret_store_get_webhook_schema  (void);
 char               *tg_secret_store_new_keyring_id      (void);
 void                tg_secret_free                      (char                 *secret);
 
@@ -50,6 +51,9 @@ TgSecretKey        *tg_secret_key_new_database          (const char           *h
                                                          const char           *user);
 TgSecretKey        *tg_secret_key_new_api_key           (const char           *provider,
                                                          const char           *keyring_id);
+TgSecretKey        *tg_secret_key_new_webhook           (const char           *host,
+                                                         const char           *port,
+                                                         const char           *dbname);
 TgSecretKey        *tg_secret_key_ref                   (TgSecretKey          *key);
 void                tg_secret_key_unref                 (TgSecretKey          *key);
 
@@ -82,6 +86,20 @@ void                tg_secret_store_clear_async         (TgSecretStore        *s
                                                          gpointer              user_data);
 gboolean            tg_secret_store_clear_finish        (TgSecretStore        *self,
                                                          GAsyncResult         *result,
+                                                         GError              **error);
+
+gboolean            tg_secret_store_store_sync          (TgSecretStore        *self,
+                                                         TgSecretKey          *key,
+                                                         const char           *secret,
+                                                         GCancellable         *cancellable,
+                                                         GError              **error);
+char               *tg_secret_store_lookup_sync         (TgSecretStore        *self,
+                                                         TgSecretKey          *key,
+                                                         GCancellable         *cancellable,
+                                                         GError              **error);
+gboolean            tg_secret_store_clear_sync          (TgSecretStore        *self,
+                                                         TgSecretKey          *key,
+                                                         GCancellable         *cancellable,
                                                          GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgSecretKey, tg_secret_key_unref)
