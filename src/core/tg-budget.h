@@ -130,7 +130,9 @@ typedef struct
   gint64                as_of;           /* UTC microseconds */
 
   /* The actual: cumulative[i] is the month's total at the end of local day i (the last
-   * element up to as_of), exact micro-units, each rounded once. */
+   * element up to as_of), exact micro-units, each rounded once. A budget in a currency
+   * that no exchange rate connects with the reporting currency any more has no actual:
+   * cumulative is empty and percent NaN. */
   GArray               *cumulative;      /* (element-type gint64): one per elapsed day */
   gint64                actual;          /* the last of cumulative[] */
   double                percent;         /* actual ÷ limit × 100 */
@@ -160,9 +162,10 @@ typedef struct
   /* Quotas: the runway at the mean daily use of the last TG_QUOTA_RUNWAY_DAYS days. */
   gint64                daily_rate;      /* micro-units a day */
   gboolean              runs_out;        /* the quota runs out before the month ends */
-  gint64                runs_out_at;     /* when, UTC microseconds (as_of if already) */
+  gint64                runs_out_at;     /* when, UTC microseconds (as_of if it has) */
   gint64                prepaid_left;    /* with quota->has_prepaid: what is left now */
-  gboolean              prepaid_runs_out;/* it runs out at that rate (at all) */
+  gboolean              prepaid_runs_out;/* it runs out at that rate within ten years
+                                          * (prepaid_runs_out_at as_of if it has) */
   gint64                prepaid_runs_out_at;
 } TgBudgetStatus;
 

@@ -179,14 +179,15 @@ TgForecastCosts *tg_quota_fetch_usage           (PGconn               *conn,
                                                  TgQuotaUnit           unit,
                                                  GError              **error);
 
-/* Stores a month-end forecast of a budget (@quota FALSE) or quota, in its currency or
- * unit, unless a later one is stored already. Any Tollgate role may: forecasts are
- * derived from usage, like the rollups. @stored: whether it was (FALSE: an as-of no later
- * than the one there, or the budget is gone). */
+/* Stores a month-end forecast of a budget (@quota FALSE) or quota in @unit (the budget's
+ * currency, "calls" or "credits"), unless a later one is stored already. Any Tollgate role
+ * may: forecasts are derived from usage, like the rollups. @stored: whether it was (FALSE:
+ * an as-of no later than the one there, or the budget is gone or now in another unit). */
 gboolean        tg_budget_store_forecast        (PGconn               *conn,
                                                  gboolean              quota,
                                                  gint64                id,
                                                  const char           *month,
+                                                 const char           *unit,
                                                  gint64                as_of_usec,
                                                  const TgForecast     *forecast,
                                                  gboolean             *stored,
