@@ -10,6 +10,7 @@
 #include <glib-object.h>
 
 #include "tg-forecast.h"
+#include "tg-provider.h"
 
 G_BEGIN_DECLS
 
@@ -46,12 +47,6 @@ typedef struct
                                    * micro-units of the currency or unit */
   TgBudgetBasis          basis;
 } TgBudgetThreshold;
-
-typedef enum
-{
-  TG_QUOTA_UNIT_CALLS,     /* sum(call_count) */
-  TG_QUOTA_UNIT_CREDITS,   /* sum(credit_cost) */
-} TgQuotaUnit;
 
 /* Percentages a threshold may be, and how many may be given. */
 #define TG_BUDGET_MIN_PERCENT      1
@@ -94,7 +89,8 @@ typedef struct
   /*< public >*/
   gint64               id;
   char                *provider;     /* slug */
-  TgQuotaUnit          unit;
+  TgQuotaUnit          unit;         /* calls (sum(call_count)) or credits (sum(credit_cost));
+                                      * never tokens (tg-provider.h) */
   gint64               amount;       /* micro-units of the unit, each month */
   gboolean             has_prepaid;  /* a prepaid balance is counted down too */
   gint64               prepaid;      /* micro-units of the unit left at prepaid_at */
@@ -167,6 +163,10 @@ typedef struct
   gboolean              prepaid_runs_out;/* it runs out at that rate within ten years
                                           * (prepaid_runs_out_at as_of if it has) */
   gint64                prepaid_runs_out_at;
+
+  /* Budgets: what one unit of the reporting currency is worth in the budget's currency
+   * today (1 when they are the same; NaN without a rate), for forecasts. */
+  double                rate;
 } TgBudgetStatus;
 
 /* The days whose mean use is a quota's current rate. */
@@ -184,9 +184,6 @@ char           *tg_budget_threshold_to_string   (const TgBudgetThreshold *thresh
 const char     *tg_budget_basis_to_string       (TgBudgetBasis            basis);
 gboolean        tg_budget_basis_parse           (const char              *text,
                                                  TgBudgetBasis           *basis);
-const char     *tg_quota_unit_to_string         (TgQuotaUnit              unit);
-gboolean        tg_quota_unit_parse             (const char              *text,
-                                                 TgQuotaUnit             *unit);
 
 GType           tg_budget_get_type              (void) G_GNUC_CONST;
 TgBudget       *tg_budget_new                   (void);

@@ -1,0 +1,1 @@
+int tg_ctl_budget_stub;
