@@ -751,6 +751,39 @@ tg_quota_delete_finish (TgDbConnection  *connection,
                        deleted);
 }
 
+static gpointer
+parse_currencies_cb (TgDbResult  *result,
+                     gpointer     data,
+                     GError     **error)
+{
+  g_autoptr(GStrvBuilder) currencies = g_strv_builder_new ();
+
+  if (!tg_db_result_check_n_cols (result, 1, "currencies", error))
+    return NULL;
+  for (int i = 0; i < tg_db_result_get_n_rows (result); i++)
+    g_strv_builder_add (currencies, tg_db_result_get_value (result, i, 0));
+
+  return g_strv_builder_end (currencies);
+}
+
+/**
+ * tg_budget_fetch_currencies:
+ *
+ * Returns: (transfer full): the currencies a budget may be in, sorted
+ */
+GStrv
+tg_budget_fetch_currencies (PGconn  *conn,
+                            GError **error)
+{
+  g_autoptr(TgDbStatement) statement = NULL;
+
+  g_return_val_if_fail (conn != NULL, NULL);
+
+  statement = tg_db_statement_new ("SELECT c FROM tollgate.budget_currencies() c", NULL, 0,
+                                   TG_DB_QUERY_FLAGS_NONE);
+  return tg_db_typed_query_run (conn, statement, parse_currencies_cb, NULL, error);
+}
+
 /* Where they stand */
 
 /**

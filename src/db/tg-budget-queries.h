@@ -150,6 +150,11 @@ gboolean        tg_quota_delete_finish          (TgDbConnection       *connectio
                                                  gboolean             *deleted,
                                                  GError              **error);
 
+/* The currencies a budget may be in, sorted: the reporting currency and those an
+ * exchange rate leads into or out of it (tollgate.budget_currencies()). */
+GStrv           tg_budget_fetch_currencies      (PGconn               *conn,
+                                                 GError              **error);
+
 /* Where every budget and quota stands at @now_usec: (element-type TgBudgetStatus), the
  * budgets by scope, then the quotas by provider, each with the forecast last stored for
  * the month (tg_budget_service_refresh_forecasts() stores them). One statement, one
