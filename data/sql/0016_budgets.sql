@@ -301,7 +301,7 @@ BEGIN
                         i, coalesce(v_value::text, 'NULL')
           USING ERRCODE = 'invalid_parameter_value';
       END IF;
-      v_result := v_result || (v_value, NULL, p_bases[i])::tollgate.budget_threshold;
+      v_result := v_result || (trim_scale(v_value), NULL, p_bases[i])::tollgate.budget_threshold;
     ELSIF p_kinds[i] = 'amount' THEN
       IF v_value IS NULL OR v_value <= 0 OR v_value <> round(v_value, 6)
          OR v_value > 999999999999.999999 THEN

@@ -187,7 +187,8 @@ parse_item (const char         *item,
 
 /**
  * tg_budget_thresholds_parse:
- * @text: comma-separated thresholds: a bare number or one followed by % is a percentage
+ * @text: comma-separated thresholds, spaces around each allowed: a bare number or one
+ *   followed by % is a percentage
  *   (1 to 1000, at most two decimals); a number followed by @unit (a space between
  *   optional) an amount in it; each optionally followed by :actual or :forecast, which
  *   overrides @default_basis
@@ -231,7 +232,15 @@ tg_budget_thresholds_parse (const char     *text,
   for (guint i = 0; i < n; i++)
     {
       TgBudgetThreshold threshold = { 0 };
-      char *item = g_strstrip (items[i]);
+      char *item = items[i];
+      gsize len;
+
+      /* Spaces around an item, and only spaces: "50, 100" as people type it. */
+      while (*item == ' ')
+        item++;
+      len = strlen (item);
+      while (len > 0 && item[len - 1] == ' ')
+        item[--len] = '\0';
 
       if (*item == '\0')
         {
