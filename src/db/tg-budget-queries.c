@@ -118,12 +118,7 @@ query_error (GError     **error,
   va_list args;
 
   va_start (args, format);
-  g_set_error_literal (error, TG_DB_ERROR, TG_DB_ERROR_QUERY, "");
-  if (error != NULL && *error != NULL)
-    {
-      g_free ((*error)->message);
-      (*error)->message = g_strdup_vprintf (format, args);
-    }
+  g_propagate_error (error, g_error_new_valist (TG_DB_ERROR, TG_DB_ERROR_QUERY, format, args));
   va_end (args);
   return FALSE;
 }
