@@ -21,8 +21,10 @@ typedef struct
 } TgCtlCommand;
 
 static const TgCtlCommand commands[] = {
+  { "budget",   tg_ctl_budget,   "Monthly budgets per scope with thresholds: set, list (spent, forecast, state), delete" },
   { "forecast", tg_ctl_forecast, "Month-end forecast of a scope with an 80 % interval (--backtest: its errors)" },
   { "migrate",  tg_ctl_migrate,  "Create or upgrade the database schema (--status lists versions)" },
+  { "quota",    tg_ctl_quota,    "Monthly quotas of a provider's calls or credits: set, list (used, runway, state), delete" },
   { "refresh",  tg_ctl_refresh,  "Add new usage rows to the rollups (--follow keeps going)" },
   { "settings", tg_ctl_settings, "Get or set a shared setting (billing-timezone, reporting-currency)" },
   { "simulate", tg_ctl_simulate, "Write realistic simulated API traffic (history or live)" },

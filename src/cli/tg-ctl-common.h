@@ -85,10 +85,16 @@ void          tg_ctl_json_add_raw   (JsonBuilder   *builder,
 void          tg_ctl_print_json_raw (JsonBuilder   *builder,
                                      TgCtlJsonRaw  *raw);
 
+int       tg_ctl_budget             (TgCtlGlobals    *globals,
+                                     int              argc,
+                                     char           **argv);
 int       tg_ctl_forecast           (TgCtlGlobals    *globals,
                                      int              argc,
                                      char           **argv);
 int       tg_ctl_migrate            (TgCtlGlobals    *globals,
+                                     int              argc,
+                                     char           **argv);
+int       tg_ctl_quota              (TgCtlGlobals    *globals,
                                      int              argc,
                                      char           **argv);
 int       tg_ctl_refresh            (TgCtlGlobals    *globals,

@@ -98,6 +98,30 @@ tg_forecast_service_run (PGconn               *conn,
                          gint64                as_of_usec,
                          GError              **error)
 {
+  return tg_forecast_service_run_with (conn, tz, kind, name, as_of_usec, NULL, NULL, error);
+}
+
+/**
+ * tg_forecast_service_run_with:
+ * @kind: the scope the report names
+ * @fetch: (nullable): what to forecast: the scope's amounts per bucket; %NULL: its cost
+ *   (tg_forecast_fetch_costs())
+ * @data: for @fetch
+ *
+ * Forecasts as tg_forecast_service_run() does, the month's total of what @fetch reads.
+ *
+ * Returns: (transfer full): the report, or %NULL with @error set
+ */
+TgForecastReport *
+tg_forecast_service_run_with (PGconn               *conn,
+                              GTimeZone            *tz,
+                              TgForecastScopeKind   kind,
+                              const char           *name,
+                              gint64                as_of_usec,
+                              TgForecastFetchFunc   fetch,
+                              gpointer              data,
+                              GError              **error)
+{
   g_autoptr(TgForecastReport) report = NULL;
   g_autoptr(TgForecastCosts) costs = NULL;
   g_autoptr(GArray) bounds = NULL;
@@ -145,8 +169,11 @@ tg_forecast_service_run (PGconn               *conn,
   range[0] = tg_time_bucket_day_start (tz, &month_first) * G_USEC_PER_SEC_64;
   range[1] = as_of_usec;
 
-  costs = tg_forecast_fetch_costs (conn, (const gint64 *)bounds->data, bounds->len, range,
-                                   kind, name, error);
+  if (fetch != NULL)
+    costs = fetch (conn, (const gint64 *)bounds->data, bounds->len, range, data, error);
+  else
+    costs = tg_forecast_fetch_costs (conn, (const gint64 *)bounds->data, bounds->len, range,
+                                     kind, name, error);
   if (costs == NULL)
     return NULL;
 

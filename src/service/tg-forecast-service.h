@@ -37,6 +37,23 @@ typedef struct
   TgForecastBacktest  *backtest;
 } TgForecastBacktestReport;
 
+/* Reads a scope's amounts per bucket for tg_forecast_service_run_with(), as
+ * tg_forecast_fetch_costs() reads cost (the budgets read a quota's calls or credits). */
+typedef TgForecastCosts *(*TgForecastFetchFunc) (PGconn        *conn,
+                                                 const gint64  *bounds_usec,
+                                                 guint          n_bounds,
+                                                 const gint64  *range_usec,
+                                                 gpointer       data,
+                                                 GError       **error);
+
+TgForecastReport         *tg_forecast_service_run_with        (PGconn               *conn,
+                                                                GTimeZone            *tz,
+                                                                TgForecastScopeKind   kind,
+                                                                const char           *name,
+                                                                gint64                as_of_usec,
+                                                                TgForecastFetchFunc   fetch,
+                                                                gpointer              data,
+                                                                GError              **error);
 TgForecastReport         *tg_forecast_service_run             (PGconn               *conn,
                                                                 GTimeZone            *tz,
                                                                 TgForecastScopeKind   kind,
