@@ -21,6 +21,7 @@ typedef struct
 } TgCtlCommand;
 
 static const TgCtlCommand commands[] = {
+  { "alerts",   tg_ctl_alerts,   "List, acknowledge, mute and evaluate alerts (budgets, anomalies)" },
   { "forecast", tg_ctl_forecast, "Month-end forecast of a scope with an 80 % interval (--backtest: its errors)" },
   { "migrate",  tg_ctl_migrate,  "Create or upgrade the database schema (--status lists versions)" },
   { "refresh",  tg_ctl_refresh,  "Add new usage rows to the rollups (--follow keeps going)" },
