@@ -44,8 +44,9 @@
 -- alerts, their events and the mutes, and evaluates (the workers of every user run it);
 -- tollgate_finance, tollgate_ops and tollgate_admin acknowledge, mute and unmute. Nobody
 -- writes the tables: the SECURITY DEFINER functions do. Acknowledgements are recorded in
--- tollgate.audit_log with log_action('alert-acknowledge'); mutes live in a configuration
--- table, tollgate.alert_mutes, audited by 0005's trigger. Every change of an alert
+-- tollgate.audit_log as the action 'alert-acknowledge' by alert_acknowledge() itself, not
+-- through log_action() (0011), so that nobody can record one without making it; mutes
+-- live in a configuration table, tollgate.alert_mutes, audited by 0005's trigger. Every change of an alert
 -- NOTIFYs tollgate_alerts with the alert's id, so that every open Tollgate updates.
 
 CREATE TABLE tollgate.alerts (
@@ -478,10 +479,11 @@ BEGIN
       updated_at = now()
   WHERE alert_id = a.alert_id;
   PERFORM tollgate.alert_record(a.alert_id, 'acknowledged', now());
-  PERFORM tollgate.log_action('alert-acknowledge',
-                              jsonb_build_object('alert_id', a.alert_id, 'kind', a.kind,
-                                                 'scope', left(a.scope, 200),
-                                                 'threshold', a.threshold));
+  INSERT INTO tollgate.audit_log (table_name, action, details, acting_role, application_name)
+  VALUES (NULL, 'alert-acknowledge',
+          jsonb_build_object('alert_id', a.alert_id, 'kind', a.kind, 'scope', a.scope,
+                             'threshold', a.threshold),
+          session_user, current_setting('application_name', true));
 END
 $$;
 
@@ -576,13 +578,6 @@ BEGIN
   END IF;
 END
 $$;
-
--- Acknowledgements go to the audit log through log_action() (0011), which records an
--- action only for the roles listed here.
-INSERT INTO tollgate.audit_action_roles (action, role_name) VALUES
-  ('alert-acknowledge', 'tollgate_finance'),
-  ('alert-acknowledge', 'tollgate_ops'),
-  ('alert-acknowledge', 'tollgate_admin');
 
 -- Rights. Every Tollgate role reads; nobody writes but the functions above.
 REVOKE ALL ON tollgate.alerts, tollgate.alert_events, tollgate.alert_mutes FROM PUBLIC;
