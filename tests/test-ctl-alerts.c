@@ -322,7 +322,7 @@ test_mute_evaluate (void)
 
     g_assert_cmpstr (same, ==, "t");
   }
-  run_json (db, (const char *[]) { "alerts", "unmute", id, "--json", NULL });
+  json_node_unref (run_json (db, (const char *[]) { "alerts", "unmute", id, "--json", NULL }));
 }
 
 static void
