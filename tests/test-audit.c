@@ -214,8 +214,8 @@ test_triggers_attached (void)
     "JOIN pg_class c ON c.oid = t.tgrelid "
     "WHERE t.tgfoid = 'tollgate.audit_row_change()'::regprocedure");
   g_assert_cmpstr (tables, ==,
-                   "api_keys,audit_action_roles,budgets,cost_centres,exchange_rates,features,"
-                   "price_book,provider_quotas,providers,regions,settings,users");
+                   "alert_mutes,api_keys,audit_action_roles,budgets,cost_centres,exchange_rates,"
+                   "features,price_book,provider_quotas,providers,regions,settings,users");
 }
 
 /* Tries @sql on @conn and expects the refusal with SQLSTATE 42501. */

@@ -21,6 +21,7 @@ typedef struct
 } TgCtlCommand;
 
 static const TgCtlCommand commands[] = {
+  { "alerts",   tg_ctl_alerts,   "List, acknowledge, mute and evaluate alerts (budgets, anomalies)" },
   { "budget",   tg_ctl_budget,   "Monthly budgets per scope with thresholds: set, list (spent, forecast, state), delete" },
   { "forecast", tg_ctl_forecast, "Month-end forecast of a scope with an 80 % interval (--backtest: its errors)" },
   { "migrate",  tg_ctl_migrate,  "Create or upgrade the database schema (--status lists versions)" },

@@ -209,6 +209,73 @@ tg_ctl_parse_number (const TgCtlNumberRange  *range,
   return FALSE;
 }
 
+/**
+ * tg_ctl_parse_datetime:
+ * @option: the option, as messages name it ("--as-of")
+ * @text: its argument as given
+ * @tz: the billing time zone, for a moment given without an offset
+ * @usec: (out): the moment, UTC microseconds
+ *
+ * The one reader of moments on the command line: ISO 8601 with a time (2026-11-14T10:00,
+ * seconds and fractions optional, a space for the T), with `Z` or an offset, or without
+ * one in local time of @tz; in the supported calendar (TG_TIME_SUPPORTED_DATES).
+ *
+ * Returns: %FALSE with @error (%G_OPTION_ERROR_BAD_VALUE) saying what the option takes
+ */
+gboolean
+tg_ctl_parse_datetime (const char  *option,
+                       const char  *text,
+                       GTimeZone   *tz,
+                       gint64      *usec,
+                       GError     **error)
+{
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  int year;
+
+  g_return_val_if_fail (option != NULL, FALSE);
+  g_return_val_if_fail (tz != NULL, FALSE);
+  g_return_val_if_fail (usec != NULL, FALSE);
+
+  /* GLib's reader wants seconds; people write 10:00, and a space for the T. */
+  regex = g_regex_new ("^([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2})"
+                       "(:[0-9]{2}(\\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$",
+                       G_REGEX_DOLLAR_ENDONLY, 0, NULL);
+  if (text != NULL && g_regex_match (regex, text, 0, &match))
+    {
+      g_autofree char *date = g_match_info_fetch (match, 1);
+      g_autofree char *time = g_match_info_fetch (match, 2);
+      g_autofree char *seconds = g_match_info_fetch (match, 3);
+      g_autofree char *offset = g_match_info_fetch (match, 5);
+      g_autofree char *iso = g_strdup_printf ("%sT%s%s%s", date, time,
+                                              seconds != NULL && *seconds != '\0' ? seconds : ":00",
+                                              offset != NULL ? offset : "");
+
+      dt = g_date_time_new_from_iso8601 (iso, tz);
+    }
+
+  if (dt == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "%s: “%s” is not a date and time such as 2026-11-14T10:00 (local "
+                   "time of the billing time zone) or 2026-11-13T23:00Z", option,
+                   text != NULL ? text : "");
+      return FALSE;
+    }
+  local = g_date_time_to_timezone (dt, tz);
+  year = g_date_time_get_year (local);
+  if (year < TG_TIME_FIRST_YEAR || year > TG_TIME_LAST_YEAR)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "%s: choose a moment from " TG_TIME_SUPPORTED_DATES, option);
+      return FALSE;
+    }
+  *usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+  return TRUE;
+}
+
 /* Does the root hold an array or an object, or only plain values? */
 static gboolean
 json_is_nested (JsonNode *root)

@@ -68,6 +68,11 @@ gboolean  tg_ctl_parse_number       (const TgCtlNumberRange  *range,
                                      const char              *text,
                                      double                  *value,
                                      GError                 **error);
+gboolean  tg_ctl_parse_datetime     (const char              *option,
+                                     const char              *text,
+                                     GTimeZone               *tz,
+                                     gint64                  *usec,
+                                     GError                 **error);
 void      tg_ctl_print_json         (JsonBuilder     *builder);
 void      tg_ctl_json_add_int       (JsonBuilder     *builder,
                                      const char      *name,
@@ -85,6 +90,9 @@ void          tg_ctl_json_add_raw   (JsonBuilder   *builder,
 void          tg_ctl_print_json_raw (JsonBuilder   *builder,
                                      TgCtlJsonRaw  *raw);
 
+int       tg_ctl_alerts             (TgCtlGlobals    *globals,
+                                     int              argc,
+                                     char           **argv);
 int       tg_ctl_budget             (TgCtlGlobals    *globals,
                                      int              argc,
                                      char           **argv);

@@ -96,9 +96,7 @@ check_scope (GOptionContext       *context,
   }
 }
 
-/* --as-of: ISO 8601 with a time, with or without an offset (none: local time of the
- * billing time zone), in the supported calendar, and not in the future.
- */
+/* --as-of: a moment tg_ctl_parse_datetime() reads, and not in the future. */
 static gboolean
 parse_as_of (const char  *text,
              GTimeZone   *tz,
@@ -106,45 +104,8 @@ parse_as_of (const char  *text,
              gint64      *as_of_usec,
              GError     **error)
 {
-  g_autoptr(GRegex) regex = NULL;
-  g_autoptr(GMatchInfo) match = NULL;
-  g_autoptr(GDateTime) dt = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  int year;
-
-  /* GLib's reader wants seconds; people write 10:00, and a space for the T. */
-  regex = g_regex_new ("^([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2})"
-                       "(:[0-9]{2}(\\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$",
-                       0, 0, NULL);
-  if (g_regex_match (regex, text, 0, &match))
-    {
-      g_autofree char *date = g_match_info_fetch (match, 1);
-      g_autofree char *time = g_match_info_fetch (match, 2);
-      g_autofree char *seconds = g_match_info_fetch (match, 3);
-      g_autofree char *offset = g_match_info_fetch (match, 5);
-      g_autofree char *iso = g_strdup_printf ("%sT%s%s%s", date, time,
-                                              seconds != NULL && *seconds != '\0' ? seconds : ":00",
-                                              offset != NULL ? offset : "");
-
-      dt = g_date_time_new_from_iso8601 (iso, tz);
-    }
-
-  if (dt == NULL)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--as-of: “%s” is not a date and time such as 2026-11-14T10:00 (local "
-                   "time of the billing time zone) or 2026-11-13T23:00Z", text);
-      return FALSE;
-    }
-  local = g_date_time_to_timezone (dt, tz);
-  year = g_date_time_get_year (local);
-  if (year < TG_TIME_FIRST_YEAR || year > TG_TIME_LAST_YEAR)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--as-of: choose a moment from " TG_TIME_SUPPORTED_DATES);
-      return FALSE;
-    }
-  *as_of_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+  if (!tg_ctl_parse_datetime ("--as-of", text, tz, as_of_usec, error))
+    return FALSE;
   /* A moment to come has no rows after now yet, so its forecast would quietly be today's
    * with the days between counted as spending nothing. */
   if (*as_of_usec > now_usec)
