@@ -45,6 +45,7 @@ struct _TgApplication
   guint           n_demo_stops;   /* stops under way; each holds the application */
   guint           n_notifications;
   guint           n_claims;       /* claims under way */
+  guint           quiet : 1;      /* --screenshot: announce nothing */
 };
 
 enum {
@@ -455,6 +456,10 @@ tg_application_command_line (GApplication            *application,
 
   if (screenshot != NULL)
     {
+      /* A picture is not a look at the alerts: they stay unannounced for the next real
+       * start (tg_application_announce_alerts()). */
+      self->quiet = TRUE;
+
       /* Relative to the directory of whoever ran the command, not of this process. */
       g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line,
                                                                                screenshot);
@@ -835,7 +840,7 @@ on_alerts_claimed (GObject      *object,
  * windows) and other Tollgate processes claim alerts through one record per database
  * (TgAlertNotifier, tg-alert-notifier.c), and only the claim that records an alert first
  * announces it. Windows call this with every load of their open alerts; an alert is
- * announced once, whichever window read it first.
+ * announced once, whichever window read it first. A --screenshot run announces nothing.
  */
 void
 tg_application_announce_alerts (TgApplication *self,
@@ -849,7 +854,7 @@ tg_application_announce_alerts (TgApplication *self,
   g_return_if_fail (database != NULL);
   g_return_if_fail (alerts != NULL);
 
-  if (alerts->len == 0)
+  if (alerts->len == 0 || self->quiet)
     return;
 
   notifier = g_hash_table_lookup (self->notifiers, database);
