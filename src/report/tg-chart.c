@@ -982,6 +982,9 @@ tg_chart_draw (cairo_t            *cr,
       g_ptr_array_add (value_labels, text);
     }
 
+  /* The currency's code over the labels is right-aligned with them: room for it too. */
+  if (has_currency_caption (data))
+    label_width = MAX (label_width, _tg_chart_text_width (layout, data->currency));
   d.geometry.plot_x = ceil (label_width + AXIS_GAP * d.unit);
   d.geometry.plot_y = top;
   d.geometry.plot_width = MAX (1, floor (width - d.geometry.plot_x - AXIS_GAP * d.unit / 2 -

@@ -624,6 +624,9 @@ tg_budget_card_init (TgBudgetCard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->zone = g_time_zone_new_utc ();
+
+  /* Two cards side by side from about 820 pixels of page. */
+  tg_chart_widget_set_natural_width (self->chart, 360);
 }
 
 GtkWidget *

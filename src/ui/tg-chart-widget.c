@@ -65,6 +65,7 @@ struct _TgChartWidget
   int              chart_y;      /* where the drawing starts, under the legend */
 
   int              hover_index;  /* -1: none */
+  int              natural_width;
 };
 
 enum {
@@ -550,7 +551,7 @@ tg_chart_widget_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = MAX (legend_minimum, 200);
-      *natural = MAX (legend_natural, 480);
+      *natural = MAX (legend_natural, MAX (self->natural_width, 200));
     }
   else if (self->data.kind == TG_CHART_KIND_HORIZONTAL_BARS && self->data.n_series > 0)
     {
@@ -1007,6 +1008,7 @@ tg_chart_widget_init (TgChartWidget *self)
   GtkGesture *click;
 
   self->hover_index = -1;
+  self->natural_width = 480;
   tg_chart_style_init (&self->style);
   self->style.show_legend = FALSE;
 
@@ -1105,6 +1107,27 @@ tg_chart_widget_set_data (TgChartWidget     *self,
   set_hover (self, -1);
   update_accessible (self);
   invalidate (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/**
+ * tg_chart_widget_set_natural_width:
+ * @width: the width the chart asks for when there is room, at least 200
+ *
+ * Lets a chart that shares a row with others (the Budgets page's cards) ask for less than
+ * the 480 pixels a chart has by default, so that two fit side by side.
+ */
+void
+tg_chart_widget_set_natural_width (TgChartWidget *self,
+                                   int            width)
+{
+  g_return_if_fail (TG_IS_CHART_WIDGET (self));
+
+  width = MAX (width, 200);
+  if (self->natural_width == width)
+    return;
+
+  self->natural_width = width;
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
