@@ -325,6 +325,116 @@ test_mute_evaluate (void)
   json_node_unref (run_json (db, (const char *[]) { "alerts", "unmute", id, "--json", NULL }));
 }
 
+/* A budget's month, end to end: the budgets' source and the state machine as
+ * `tollgatectl alerts evaluate` runs them (forecasts stored first). The budget is set
+ * around the month's actual spend, read back from `budget list`, so that the spend stands
+ * at 75 %, then 97 %, then 50 % of it. */
+static char *
+scaled_budget (TgTestDb   *db,
+               const char *actual,
+               const char *factor)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT round(%s::numeric / %s, 2)::text", actual, factor);
+
+  return tg_test_db_scalar (db, sql);
+}
+
+static void
+set_budget (TgTestDb   *db,
+            const char *amount)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = run_ctl (db, (const char *[]) { "budget", "set", "--scope", "overall",
+                                              "--amount", amount, "--currency", "AUD", NULL },
+                        &out, &err);
+
+  if (status != 0)
+    g_error ("tollgatectl budget set --amount %s failed (%d): %s", amount, status, err);
+}
+
+static gint64
+evaluate (TgTestDb *db)
+{
+  g_autoptr(JsonNode) evaluated = run_json (db, (const char *[]) { "alerts", "evaluate", "--json", NULL });
+
+  return json_object_get_int_member (json_node_get_object (evaluated), "changed");
+}
+
+static void
+test_budget_month (void)
+{
+  g_autoptr(TgTestDb) db = tg_test_db_new (TRUE);
+  g_autoptr(JsonNode) listed = NULL;
+  g_autoptr(JsonNode) budgets = NULL;
+  g_autoptr(JsonNode) open = NULL;
+  g_autoptr(JsonNode) all = NULL;
+  g_autofree char *actual = NULL;
+  g_autofree char *amount = NULL;
+  JsonArray *alerts;
+
+  if (db == NULL)
+    return;
+
+  tg_test_db_exec (db, "UPDATE tollgate.settings SET value = '" ZONE "' WHERE key = 'billing-timezone'");
+  /* Twenty priced calls spread over this local month so far, whatever day it is. */
+  tg_test_db_exec (db,
+    "WITH m AS (SELECT date_trunc('month', now() AT TIME ZONE '" ZONE "') AT TIME ZONE '" ZONE "' AS start) "
+    "INSERT INTO tollgate.api_usage_tracking (api_provider, api_endpoint, request_type, "
+    "call_count, credit_cost, response_status, created_at) "
+    "SELECT 'geoscape', '/v1/addresses', 'validate', 1, 3.5, 200, "
+    "       m.start + (now() - m.start) * k / 21 "
+    "FROM m, generate_series(1, 20) k");
+  tg_test_db_exec (db, "SELECT tollgate.refresh_rollups()");
+
+  set_budget (db, "1000000");
+  budgets = run_json (db, (const char *[]) { "budget", "list", "--json", NULL });
+  actual = g_strdup (json_object_get_string_member (
+    json_array_get_object_element (json_object_get_array_member (json_node_get_object (budgets),
+                                                                 "budgets"), 0),
+    "actual"));
+  g_assert_cmpstr (actual, !=, "0.00");
+  g_assert_cmpint (evaluate (db), ==, 0);
+
+  /* 75 %: the 70 % threshold, once however often it is evaluated. */
+  amount = scaled_budget (db, actual, "0.75");
+  set_budget (db, amount);
+  g_assert_cmpint (evaluate (db), ==, 1);
+  g_assert_cmpint (evaluate (db), ==, 0);
+  open = run_json (db, (const char *[]) { "alerts", "list", "--json", NULL });
+  alerts = alerts_of (open);
+  g_assert_cmpuint (json_array_get_length (alerts), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (alerts, 0), "kind"),
+                   ==, "budget");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (alerts, 0), "scope"),
+                   ==, "overall");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (alerts, 0), "threshold"),
+                   ==, "70");
+
+  /* 97 %: across 85 and 95 at once, one alert naming 95. */
+  g_free (amount);
+  amount = scaled_budget (db, actual, "0.97");
+  set_budget (db, amount);
+  evaluate (db);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.alerts WHERE kind = 'budget'"),
+                   ==, 2);
+  g_assert_cmpint (tg_test_db_scalar_int (db, "SELECT count(*) FROM tollgate.alerts "
+                                              "WHERE kind = 'budget' AND threshold = '95'"), ==, 1);
+  g_assert_cmpint (evaluate (db), ==, 0);
+
+  /* 50 % after a budget increase: both recover. */
+  g_free (amount);
+  amount = scaled_budget (db, actual, "0.5");
+  set_budget (db, amount);
+  g_assert_cmpint (evaluate (db), >=, 1);
+  all = run_json (db, (const char *[]) { "alerts", "list", "--state", "all", "--json", NULL });
+  alerts = alerts_of (all);
+  g_assert_cmpuint (json_array_get_length (alerts), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (alerts, i), "state"),
+                     ==, "recovered");
+}
+
 static void
 test_viewer (void)
 {
@@ -450,6 +560,7 @@ main (int   argc,
   g_test_add_func ("/tollgate/db/ctl-alerts/unknown-id", test_unknown_id);
   g_test_add_func ("/tollgate/db/ctl-alerts/mute-evaluate", test_mute_evaluate);
   g_test_add_func ("/tollgate/db/ctl-alerts/viewer", test_viewer);
+  g_test_add_func ("/tollgate/db/ctl-alerts/budget-month", test_budget_month);
   g_test_add_func ("/tollgate/db/ctl-alerts/usage", test_usage);
 
   status = g_test_run ();

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "tg-alert-service.h"
+#include "tg-budget-service.h"
 
 /**
  * tg_alert_service_evaluate:
@@ -37,10 +38,11 @@ tg_alert_service_evaluate (PGconn     *conn,
   g_return_val_if_fail (tz != NULL, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  /* What the sources read that the server cannot compute on its own goes here, before
-   * the evaluation: the budgets' stored month-end forecasts (tg-forecast-service.h, in
-   * @tz) for the forecast kind, which budget_alert_candidates() reads and holds back while
-   * a forecast says there is too little data. */
+  /* What the sources read that the server cannot compute on its own comes first: the
+   * budgets' and quotas' month-end forecasts, stored for budget_alert_candidates(), which
+   * holds the forecast kind back while a forecast says there is too little data. */
+  if (!tg_budget_service_refresh_forecasts (conn, tz, now_usec, error))
+    return -1;
 
   if (!tg_alert_evaluate (conn, now_usec, &changed, error))
     return -1;

@@ -253,3 +253,156 @@ tg_alert_webhook_describe (const TgWebhookOutcome *outcome,
                                        outcome->attempts),
                           host, outcome->http_status, outcome->attempts);
 }
+
+/* --- Posting new alerts --- */
+
+typedef struct
+{
+  TgAlertNotifier *notifier;
+  TgSecretStore   *store;
+  TgSecretKey     *key;
+  GArray          *notices;     /* TgAlertNotice, copies */
+  guint            n_posted;
+} PostNew;
+
+static void
+post_new_free (PostNew *post)
+{
+  g_clear_object (&post->notifier);
+  g_clear_object (&post->store);
+  g_clear_pointer (&post->key, tg_secret_key_unref);
+  g_clear_pointer (&post->notices, g_array_unref);
+  g_free (post);
+}
+
+static void
+post_new_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  PostNew *post = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) first_error = NULL;
+  g_autoptr(GPtrArray) claimed = NULL;
+  g_autofree char *url = NULL;
+
+  /* No webhook: nothing is claimed, so that alerts still open when one is set are
+   * posted then. */
+  url = tg_secret_store_lookup_sync (post->store, post->key, cancellable, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (url == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (!tg_alert_notifier_claim (post->notifier, (const TgAlertNotice *)(gpointer)post->notices->data,
+                                post->notices->len, &claimed, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Each claimed alert is posted once, with the policy's retries; one that still fails is
+   * not tried again by a later call (its claim stands), and the first failure is returned. */
+  for (guint i = 0; i < claimed->len; i++)
+    {
+      const TgAlertNotice *notice = g_ptr_array_index (claimed, i);
+      g_autoptr(GError) post_error = NULL;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      if (tg_alert_webhook_deliver (url, notice, NULL, NULL, cancellable, &post_error))
+        post->n_posted++;
+      else if (first_error == NULL)
+        first_error = g_steal_pointer (&post_error);
+    }
+
+  if (first_error != NULL)
+    g_task_return_error (task, g_steal_pointer (&first_error));
+  else if (g_task_return_error_if_cancelled (task))
+    return;
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * tg_alert_webhook_post_new_async:
+ * @notifier: the record of alerts this computer has posted to the webhook — its own, apart
+ *   from the desktop notifications' (an identity of its own)
+ * @key: where the webhook's URL is kept (tg_secret_key_new_webhook())
+ * @notices: (array length=n_notices): alerts, of which the open ones not yet posted are
+ *
+ * Posts each alert of @notices that this computer has not posted yet to the webhook, on a
+ * GTask thread: looks the URL up in the keyring (none set: nothing is claimed, nothing
+ * posted), claims the alerts through @notifier, so that every Tollgate process on the
+ * computer posts an alert once, and posts the claimed ones one after the other with the
+ * default policy's retries (tg_webhook_post()).
+ */
+void
+tg_alert_webhook_post_new_async (TgAlertNotifier     *notifier,
+                                 TgSecretStore       *store,
+                                 TgSecretKey         *key,
+                                 const TgAlertNotice *notices,
+                                 guint                n_notices,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PostNew *post;
+
+  g_return_if_fail (TG_IS_ALERT_NOTIFIER (notifier));
+  g_return_if_fail (store != NULL);
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (notices != NULL || n_notices == 0);
+
+  post = g_new0 (PostNew, 1);
+  post->notifier = g_object_ref (notifier);
+  post->store = g_object_ref (store);
+  post->key = tg_secret_key_ref (key);
+  post->notices = g_array_sized_new (FALSE, TRUE, sizeof (TgAlertNotice), n_notices);
+  g_array_set_clear_func (post->notices, (GDestroyNotify)tg_alert_notice_clear);
+  for (guint i = 0; i < n_notices; i++)
+    {
+      TgAlertNotice copy = {
+        notices[i].id, g_strdup (notices[i].kind), g_strdup (notices[i].scope),
+        g_strdup (notices[i].threshold), g_strdup (notices[i].state),
+        g_strdup (notices[i].message), notices[i].created_at_usec,
+      };
+
+      g_array_append_val (post->notices, copy);
+    }
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tg_alert_webhook_post_new_async);
+  g_task_set_task_data (task, post, (GDestroyNotify)post_new_free);
+  g_task_run_in_thread (task, post_new_thread);
+}
+
+/**
+ * tg_alert_webhook_post_new_finish:
+ * @n_posted: (out) (optional): how many alerts the webhook took, set on failure too
+ *
+ * Returns: whether every claimed alert was posted (or there was no webhook)
+ */
+gboolean
+tg_alert_webhook_post_new_finish (GAsyncResult  *result,
+                                  guint         *n_posted,
+                                  GError       **error)
+{
+  PostNew *post;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  post = g_task_get_task_data (G_TASK (result));
+  if (n_posted != NULL)
+    *n_posted = post->n_posted;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -10,6 +10,8 @@
 #include <gio/gio.h>
 
 #include "tg-alert-notice.h"
+#include "tg-alert-notifier.h"
+#include "tg-secret-store.h"
 #include "tg-webhook.h"
 
 G_BEGIN_DECLS
@@ -31,5 +33,16 @@ gboolean  tg_alert_webhook_send_test_finish (GAsyncResult            *result,
                                              GError                 **error);
 char     *tg_alert_webhook_describe         (const TgWebhookOutcome  *outcome,
                                              const char              *host);
+void      tg_alert_webhook_post_new_async   (TgAlertNotifier         *notifier,
+                                             TgSecretStore           *store,
+                                             TgSecretKey             *key,
+                                             const TgAlertNotice     *notices,
+                                             guint                    n_notices,
+                                             GCancellable            *cancellable,
+                                             GAsyncReadyCallback      callback,
+                                             gpointer                 user_data);
+gboolean  tg_alert_webhook_post_new_finish  (GAsyncResult            *result,
+                                             guint                   *n_posted,
+                                             GError                 **error);
 
 G_END_DECLS

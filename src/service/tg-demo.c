@@ -41,6 +41,9 @@
 #include "tg-handoff.h"
 
 #define DEMO_HISTORY_DAYS 120
+/* One seed for the history, the days missed and the live traffic: the same population,
+ * whose users keep their addresses and user agents from one session to the next (a
+ * random seed would make every user's address new to the anomaly alerts). */
 #define DEMO_SEED         "16"
 #define DEMO_LIVE_RATE    "8"
 
@@ -417,7 +420,7 @@ start_locked (TgDemo        *self,
           if (!_tg_demo_run_program (_("Simulating the missing days"), FALSE,
                          (const char * const[]) { ctl, "simulate", "--db", self->conninfo,
                                                   "--history", gap_text, "--end", today_text,
-                                                  NULL },
+                                                  "--seed", DEMO_SEED, NULL },
                          NULL, NULL, cancellable, error))
             return FALSE;
         }
@@ -436,7 +439,8 @@ start_locked (TgDemo        *self,
   g_subprocess_launcher_set_stderr_file_path (launcher, simulator_log);
   self->simulator = g_subprocess_launcher_spawn (launcher, error, ctl, "simulate",
                                                  "--db", self->conninfo, "--live",
-                                                 "--rate", DEMO_LIVE_RATE, NULL);
+                                                 "--rate", DEMO_LIVE_RATE, "--seed", DEMO_SEED,
+                                                 NULL);
   if (self->simulator == NULL)
     return FALSE;
 
