@@ -34,6 +34,8 @@
 #include "tg-budget-queries.h"
 #include "tg-budgets-page.h"
 #include "tg-money.h"
+#include "tg-secret-store.h"
+#include "tg-test-http.h"
 #include "tg-test-db.h"
 #include "tg-test-ui.h"
 #include "tg-window.h"
@@ -625,12 +627,19 @@ test_budget_alert (void)
   close_window (window);
 }
 
-/* Two windows on one database, one process: the alert is announced once. */
+/* Two windows on one database, one process: the alert is announced once, on the desktop
+ * and to the database's webhook (a loopback server, its URL in the test keyring).
+ */
 static void
 test_two_windows (void)
 {
   g_autoptr(TgTestDb) db = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(TgTestHttp) webhook = tg_test_http_new ();
+  g_autoptr(TgSecretStore) store = tg_secret_store_new ();
+  g_autoptr(TgSecretKey) key = NULL;
+  g_autofree char *url = NULL;
+  const TgDatabaseCheck *check;
   TgWindow *first;
   TgWindow *second;
   guint notifications;
@@ -650,6 +659,14 @@ test_two_windows (void)
   notifications = tg_application_get_n_notifications (app);
   shown = server.summaries->len;
 
+  /* Preferences → Alerts would file the URL under the database as the check reached it. */
+  check = tg_window_get_database_check (first);
+  key = tg_secret_key_new_webhook (check->host, check->port, check->dbname);
+  url = tg_test_http_url (webhook, "/hooks/T000/SECRET");
+  tg_test_http_set_default (webhook, 200, NULL);
+  g_assert_true (tg_secret_store_store_sync (store, key, url, NULL, &error));
+  g_assert_no_error (error);
+
   insert_spend (db, 30);
   TG_TEST_ITERATE_UNTIL (n_recent_alerts (first) == 1 && n_recent_alerts (second) == 1);
   TG_TEST_ITERATE_UNTIL (!tg_application_get_announcing (app) &&
@@ -658,15 +675,23 @@ test_two_windows (void)
   TG_TEST_ITERATE_UNTIL (server.summaries->len > shown);
   g_assert_cmpuint (tg_application_get_n_notifications (app), ==, notifications + 1);
   g_assert_cmpuint (server.summaries->len, ==, shown + 1);
+  /* The webhook got the alert once too. */
+  TG_TEST_ITERATE_UNTIL (tg_test_http_n_requests (webhook) >= 1);
+  g_assert_cmpuint (tg_test_http_n_requests (webhook), ==, 1);
+  tg_test_ui_assert_text_contains (tg_test_http_get_request (webhook, 0)->body,
+                                   "\"kind\":\"budget\"");
 
   /* Reloads that follow (the minute's, Refresh) announce nothing again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.refresh", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "win.refresh", NULL));
   TG_TEST_ITERATE_UNTIL (tg_application_get_announcing (app) == FALSE);
   g_assert_cmpuint (tg_application_get_n_notifications (app), ==, notifications + 1);
+  g_assert_cmpuint (tg_test_http_n_requests (webhook), ==, 1);
 
   close_window (second);
   close_window (first);
+  g_assert_true (tg_secret_store_clear_sync (store, key, NULL, &error));
+  g_assert_no_error (error);
 }
 
 /* Edit and Delete from a card's menu; a change made elsewhere shows in every window at

@@ -15,6 +15,8 @@
 
 #include "tg-alert-notifier.h"
 #include "tg-alert-queries.h"
+#include "tg-alert-webhook.h"
+#include "tg-secret-store.h"
 #include "tg-application.h"
 #include "tg-demo.h"
 #include "tg-migrator.h"
@@ -35,8 +37,9 @@ struct _TgApplication
   GSettings      *settings;
   TgDemo         *demo;          /* made at the first "Try the Demo" */
 
-  GHashTable     *notifiers;     /* database identity → TgAlertNotifier */
+  GHashTable     *announcers;    /* database identity → Announcer */
   GCancellable   *claim_cancellable;
+  TgSecretStore  *secret_store;  /* the webhooks' URLs */
 
   /* borrowed */
   TgWindow       *demo_window;   /* the window the demo runs for; weak pointer */
@@ -64,6 +67,24 @@ G_DEFINE_FINAL_TYPE (TgApplication, tg_application, ADW_TYPE_APPLICATION)
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+/* How this computer announces the alerts of one database: its record of desktop
+ * notifications, its record of webhook posts, and where the webhook's URL is kept. */
+typedef struct
+{
+  TgAlertNotifier *desktop;
+  TgAlertNotifier *webhook;
+  TgSecretKey     *webhook_key;
+} Announcer;
+
+static void
+announcer_free (Announcer *announcer)
+{
+  g_clear_object (&announcer->desktop);
+  g_clear_object (&announcer->webhook);
+  g_clear_pointer (&announcer->webhook_key, tg_secret_key_unref);
+  g_free (announcer);
+}
 
 static const GOptionEntry option_entries[] = {
   { "db", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
@@ -333,8 +354,9 @@ tg_application_finalize (GObject *object)
 {
   TgApplication *self = TG_APPLICATION (object);
 
-  g_clear_pointer (&self->notifiers, g_hash_table_unref);
+  g_clear_pointer (&self->announcers, g_hash_table_unref);
   g_clear_object (&self->claim_cancellable);
+  g_clear_object (&self->secret_store);
 
   G_OBJECT_CLASS (tg_application_parent_class)->finalize (object);
 }
@@ -527,7 +549,8 @@ tg_application_class_init (TgApplicationClass *klass)
 static void
 tg_application_init (TgApplication *self)
 {
-  self->notifiers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->announcers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify)announcer_free);
   self->claim_cancellable = g_cancellable_new ();
 
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
@@ -829,40 +852,78 @@ on_alerts_claimed (GObject      *object,
     }
 }
 
+static void
+on_webhook_posted (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TgApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint n_posted = 0;
+
+  /* A failure after the retries is not tried again (tg-alert-webhook.c): it is said in
+   * the log, as the desktop has no place for it. */
+  if (!tg_alert_webhook_post_new_finish (result, &n_posted, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Could not post alerts to the webhook: %s", error->message);
+  else if (n_posted > 0)
+    g_debug ("Posted %u alerts to the webhook", n_posted);
+
+  if (--self->n_claims == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOUNCING]);
+}
+
 /**
  * tg_application_announce_alerts:
- * @database: what identifies the database on this computer ("host=… port=… dbname=…"):
- *   never a password
+ * @host: (nullable): the database's host as the connection reached it (a directory for
+ *   a socket)
+ * @port: (nullable): its port
+ * @dbname: its name
  * @alerts: (element-type TgAlert): open alerts, as a window just read them
  *
- * Sends a desktop notification for each of @alerts that nobody on this computer has
- * announced yet: the application's windows (one process for a session, however many
- * windows) and other Tollgate processes claim alerts through one record per database
- * (TgAlertNotifier, tg-alert-notifier.c), and only the claim that records an alert first
- * announces it. Windows call this with every load of their open alerts; an alert is
- * announced once, whichever window read it first. A --screenshot run announces nothing.
+ * Announces each of @alerts that nobody on this computer has announced yet: a desktop
+ * notification, and a post to the database's webhook when one is set in the keyring
+ * (Preferences → Alerts). The application's windows (one process for a session, however
+ * many windows) and other Tollgate processes claim alerts through one record per database
+ * and channel (TgAlertNotifier, tg-alert-notifier.c), and only the claim that records an
+ * alert first announces it. Windows call this with every load of their open alerts; an
+ * alert is announced once, whichever window read it first. A --screenshot run announces
+ * nothing.
  */
 void
 tg_application_announce_alerts (TgApplication *self,
-                                const char    *database,
+                                const char    *host,
+                                const char    *port,
+                                const char    *dbname,
                                 GPtrArray     *alerts)
 {
   g_autoptr(GArray) notices = NULL;
-  TgAlertNotifier *notifier;
+  g_autofree char *identity = NULL;
+  Announcer *announcer;
 
   g_return_if_fail (TG_IS_APPLICATION (self));
-  g_return_if_fail (database != NULL);
+  g_return_if_fail (dbname != NULL);
   g_return_if_fail (alerts != NULL);
 
   if (alerts->len == 0 || self->quiet)
     return;
 
-  notifier = g_hash_table_lookup (self->notifiers, database);
-  if (notifier == NULL)
+  /* The database as the connection reached it; never a user or a password. */
+  identity = g_strdup_printf ("host=%s port=%s dbname=%s", host != NULL ? host : "",
+                              port != NULL ? port : "", dbname);
+  announcer = g_hash_table_lookup (self->announcers, identity);
+  if (announcer == NULL)
     {
-      notifier = tg_alert_notifier_new (database);
-      g_hash_table_insert (self->notifiers, g_strdup (database), notifier);
+      g_autofree char *webhook_identity = g_strdup_printf ("webhook %s", identity);
+
+      announcer = g_new0 (Announcer, 1);
+      announcer->desktop = tg_alert_notifier_new (identity);
+      announcer->webhook = tg_alert_notifier_new (webhook_identity);
+      announcer->webhook_key = tg_secret_key_new_webhook (host, port, dbname);
+      g_hash_table_insert (self->announcers, g_strdup (identity), announcer);
     }
+  if (self->secret_store == NULL)
+    self->secret_store = tg_secret_store_new ();
 
   notices = g_array_sized_new (FALSE, TRUE, sizeof (TgAlertNotice), alerts->len);
   g_array_set_clear_func (notices, (GDestroyNotify)tg_alert_notice_clear);
@@ -882,11 +943,17 @@ tg_application_announce_alerts (TgApplication *self,
       g_array_append_val (notices, notice);
     }
 
-  if (self->n_claims++ == 0)
+  /* Two claims: the desktop's and the webhook's, each ending in its callback. */
+  self->n_claims += 2;
+  if (self->n_claims == 2)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOUNCING]);
-  tg_alert_notifier_claim_async (notifier, (const TgAlertNotice *)(gpointer)notices->data,
+  tg_alert_notifier_claim_async (announcer->desktop, (const TgAlertNotice *)(gpointer)notices->data,
                                  notices->len, self->claim_cancellable, on_alerts_claimed,
                                  g_object_ref (self));
+  tg_alert_webhook_post_new_async (announcer->webhook, self->secret_store, announcer->webhook_key,
+                                   (const TgAlertNotice *)(gpointer)notices->data, notices->len,
+                                   self->claim_cancellable, on_webhook_posted,
+                                   g_object_ref (self));
 }
 
 /* Whether alerts are still being claimed: for tests, which wait for it. */

@@ -13,9 +13,9 @@
  * tollgate_alerts the worker hands over, on Refresh and once a minute.
  *
  * Each load also hands the open alerts of the last days to the application
- * (tg_application_announce_alerts()), which sends a desktop notification for those that
- * nobody on this computer announced yet: once per alert per computer, however many
- * windows are open.
+ * (tg_application_announce_alerts()), which sends a desktop notification, and posts to the
+ * database's webhook when one is set, for those that nobody on this computer announced
+ * yet: once per alert per computer, however many windows are open.
  */
 
 #include "config.h"
@@ -109,20 +109,6 @@ show_recent (TgWindow  *self,
   adw_view_stack_page_set_needs_attention (self->alerts_stack_page, alerts->len > 0);
 }
 
-/* The identity under which this computer records which alerts it announced: the
- * database as the connection reached it, without user or password. */
-static char *
-database_identity (TgWindow *self)
-{
-  if (self->check == NULL || self->check->dbname == NULL)
-    return NULL;
-
-  return g_strdup_printf ("host=%s port=%s dbname=%s",
-                          self->check->host != NULL ? self->check->host : "",
-                          self->check->port != NULL ? self->check->port : "",
-                          self->check->dbname);
-}
-
 static void
 on_loaded (GObject      *object,
            GAsyncResult *result,
@@ -145,13 +131,13 @@ on_loaded (GObject      *object,
     g_debug ("Loading the recent alerts failed: %s", error->message);
   else
     {
-      g_autofree char *identity = database_identity (self);
-
       show_recent (self, alerts);
 
+      /* Announced under the database as the check reached it. */
       application = gtk_window_get_application (GTK_WINDOW (self));
-      if (TG_IS_APPLICATION (application) && identity != NULL)
-        tg_application_announce_alerts (TG_APPLICATION (application), identity, alerts);
+      if (TG_IS_APPLICATION (application) && self->check != NULL && self->check->dbname != NULL)
+        tg_application_announce_alerts (TG_APPLICATION (application), self->check->host,
+                                        self->check->port, self->check->dbname, alerts);
     }
 
   if (self->alerts_pending)
