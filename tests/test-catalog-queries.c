@@ -177,6 +177,79 @@ test_providers (void)
   tg_test_db_exec (db, sql);
 }
 
+/* Features and cost centres with their display names, blocking and as a viewer
+ * asynchronously. */
+static void
+test_scopes (void)
+{
+  g_autoptr(TgTestDb) db = NULL;
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(TgDbConnection) connection = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) blocking = NULL;
+  g_autoptr(GPtrArray) async = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *viewer_conninfo = NULL;
+  g_autofree char *viewer = NULL;
+  g_autofree char *sql = NULL;
+  TgCatalogScope *scope;
+
+  if ((db = tg_test_db_new (TRUE)) == NULL)
+    return;
+
+  blocking = tg_catalog_fetch_scopes (db->conn, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (blocking->len, ==, 0);
+
+  tg_test_db_exec (db, "INSERT INTO tollgate.cost_centres (code, display_name) VALUES "
+                       "('LOG', 'Logistics'), ('ECOM', 'E-commerce');"
+                       "INSERT INTO tollgate.features (name, display_name, cost_centre) VALUES "
+                       "('checkout', 'Checkout', 'ECOM'), ('address.autocomplete', "
+                       "'Address autocomplete', NULL)");
+
+  viewer = tg_test_unique_name ("tgcat");
+  sql = g_strdup_printf ("CREATE ROLE %s LOGIN IN ROLE tollgate_viewer", viewer);
+  tg_test_db_exec (db, sql);
+  viewer_conninfo = tg_test_db_conninfo_as (db, viewer);
+
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  connection = tg_db_connection_new (viewer_conninfo);
+  tg_catalog_scopes_async (connection, NULL, store_result_cb, &result);
+  wait_for_result (&result);
+  async = tg_catalog_scopes_finish (connection, result, &error);
+  g_assert_no_error (error);
+
+  /* Features first, then cost centres, each by display name. */
+  g_assert_cmpuint (async->len, ==, 4);
+  scope = g_ptr_array_index (async, 0);
+  g_assert_cmpint (scope->kind, ==, TG_FORECAST_SCOPE_FEATURE);
+  g_assert_cmpstr (scope->name, ==, "address.autocomplete");
+  g_assert_cmpstr (scope->display_name, ==, "Address autocomplete");
+  scope = g_ptr_array_index (async, 1);
+  g_assert_cmpstr (scope->name, ==, "checkout");
+  scope = g_ptr_array_index (async, 2);
+  g_assert_cmpint (scope->kind, ==, TG_FORECAST_SCOPE_COST_CENTRE);
+  g_assert_cmpstr (scope->name, ==, "ECOM");
+  g_assert_cmpstr (scope->display_name, ==, "E-commerce");
+  scope = g_ptr_array_index (async, 3);
+  g_assert_cmpstr (scope->name, ==, "LOG");
+
+  g_assert_true (tg_catalog_find_scope (async, TG_FORECAST_SCOPE_COST_CENTRE, "LOG") == scope);
+  g_assert_null (tg_catalog_find_scope (async, TG_FORECAST_SCOPE_FEATURE, "LOG"));
+  g_assert_null (tg_catalog_find_scope (NULL, TG_FORECAST_SCOPE_FEATURE, "checkout"));
+
+  tg_db_connection_close (connection);
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_clear_object (&connection);
+  g_main_context_pop_thread_default (context);
+
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("DROP ROLE %s", viewer);
+  tg_test_db_exec (db, sql);
+}
+
 static TgActivityStats
 stats_now (TgDbConnection *connection,
            gint64          after_id)
@@ -263,6 +336,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/tollgate/db/catalog-queries/providers", test_providers);
+  g_test_add_func ("/tollgate/db/catalog-queries/scopes", test_scopes);
   g_test_add_func ("/tollgate/db/catalog-queries/activity-stats", test_activity_stats);
 
   return g_test_run ();

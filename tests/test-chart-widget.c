@@ -196,6 +196,24 @@ test_create (void)
   tg_chart_widget_set_data (chart, &f.data);
   window = show_chart (chart);
   g_assert_cmpuint (tg_chart_widget_get_n_series (chart), ==, 3);
+
+  /* Levels are copied with their labels: the caller's go away before the next frame. */
+  {
+    TgChartLine *lines = g_new0 (TgChartLine, 2);
+
+    lines[0] = (TgChartLine) { g_strdup ("85 %"), 850e6, TRUE };
+    lines[1] = (TgChartLine) { g_strdup ("Budget"), 1000e6, FALSE };
+    f.data.lines = lines;
+    f.data.n_lines = 2;
+    tg_chart_widget_set_data (chart, &f.data);
+    g_free ((char *)lines[0].label);
+    g_free ((char *)lines[1].label);
+    g_free (lines);
+    f.data.lines = NULL;
+    f.data.n_lines = 0;
+    wait_for_frame (window);
+  }
+
   close_window (window);
   g_assert_finalize_object (chart);
 }

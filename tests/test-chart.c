@@ -290,6 +290,118 @@ test_band (void)
   g_assert_true (is_color (&picture, (int)x, (int)round (y_actual), &style.palette[0], 1.0));
 }
 
+/* Levels: a dashed line across the plot at each, in the level colour or the emphasis
+ * colour, its label right of the plot; a level above every value raises the axis to it;
+ * a NaN level is not drawn; without levels the plot keeps the whole width.
+ */
+static void
+test_levels (void)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Australia/Sydney");
+  const double actual[] = { 0, 8e6, 17e6, 25e6, 33e6, 41e6, 50e6, 58e6, 66e6, NAN };
+  const TgChartSeries series[] = { { "Actual", actual, 0, FALSE } };
+  const TgChartLine lines[] = {
+    { "70 %", 63e6, FALSE },
+    { "85 %", 76.5e6, TRUE },
+    { "Budget", 90e6, FALSE },
+    { "Nowhere", NAN, FALSE },
+  };
+  g_autofree gint64 *instants = NULL;
+  g_auto(Picture) picture = { 0 };
+  g_auto(Picture) plain = { 0 };
+  TgChartData data = { 0 };
+  TgChartStyle style;
+  const TgChartGeometry *g = &picture.geometry;
+  TgChartColor line_color;
+  TgChartColor emphasis_color;
+  gint64 end;
+
+  instants = days (tz, 10, &end);
+  data = (TgChartData) {
+    .kind = TG_CHART_KIND_LINE, .time_zone = tz, .instants = instants, .n_points = 10,
+    .start = instants[0], .end = end, .series = series, .n_series = 1,
+    .lines = lines, .n_lines = G_N_ELEMENTS (lines),
+    .value_format = TG_VALUE_FORMAT_MONEY, .currency = "AUD",
+  };
+  screen_style (&style);
+  style.show_legend = FALSE;
+  draw (&picture, &data, &style);
+
+  /* The budget is above every value: the axis reaches it. Levels off the grid's ticks, so
+   * that their pixels are theirs alone. */
+  g_assert_cmpfloat (g->value_scale.max, >=, 90e6);
+  for (guint i = 0; i < g->value_scale.n_ticks; i++)
+    for (guint j = 0; j < 3; j++)
+      g_assert_cmpfloat (tg_value_scale_tick (&g->value_scale, i), !=, lines[j].value);
+
+  line_color = style.line;
+  line_color.alpha = 1;
+  emphasis_color = style.emphasis;
+  emphasis_color.alpha = 1;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      int y = (int)floor (g->plot_y + tg_value_scale_to_pixel (&g->value_scale, lines[i].value,
+                                                               g->plot_height));
+      const TgChartColor *color = lines[i].emphasis ? &emphasis_color : &line_color;
+      double alpha = lines[i].emphasis ? style.emphasis.alpha : style.line.alpha;
+      int on = 0;
+      int off = 0;
+      int label = 0;
+
+      /* Dashed: mostly drawn, with gaps, from one end of the plot to the other. */
+      for (int x = (int)ceil (g->plot_x); x < (int)(g->plot_x + g->plot_width); x++)
+        {
+          if (is_color (&picture, x, y, color, alpha))
+            on++;
+          else if (is_color (&picture, x, y, &white, 1.0))
+            off++;
+        }
+      g_assert_cmpint (on, >, g->plot_width * 0.45);
+      g_assert_cmpint (off, >, g->plot_width * 0.2);
+      g_assert_true (is_color (&picture, (int)ceil (g->plot_x) + 1, y, color, alpha));
+      g_assert_true (is_color (&picture, (int)(g->plot_x + g->plot_width) - 2, y, color, alpha));
+
+      /* The label, right of the plot at the line's height. */
+      label = count_not_white (&picture, (int)ceil (g->plot_x + g->plot_width) + 2, MAX (0, y - 8),
+                               WIDTH, MIN (HEIGHT, y + 8));
+      g_assert_cmpint (label, >, 15);
+    }
+
+  /* The passed level's label is in the emphasis colour: orange, not grey. */
+  {
+    int y = (int)floor (g->plot_y + tg_value_scale_to_pixel (&g->value_scale, 76.5e6,
+                                                             g->plot_height));
+    int orange = 0;
+
+    for (int py = MAX (0, y - 8); py < MIN (HEIGHT, y + 8); py++)
+      for (int px = (int)ceil (g->plot_x + g->plot_width) + 2; px < WIDTH; px++)
+        {
+          int r, gr, b;
+
+          pixel (&picture, px, py, &r, &gr, &b);
+          orange += r - b > 80;
+        }
+    g_assert_cmpint (orange, >, 5);
+  }
+
+  /* The series is drawn over the levels. */
+  {
+    double x;
+    double y;
+
+    g_assert_true (tg_chart_point_position (&data, g, 0, 5, &x, &y));
+    g_assert_true (is_color (&picture, (int)x, (int)round (y), &style.palette[0], 1.0));
+  }
+
+  /* Without levels: no label column, and the axis stays near the data. */
+  data.lines = NULL;
+  data.n_lines = 0;
+  draw (&plain, &data, &style);
+  g_assert_cmpfloat (plain.geometry.plot_width, >, g->plot_width);
+  g_assert_cmpfloat (plain.geometry.value_scale.max, <, 90e6);
+}
+
 /* A hidden series leaves no pixel of its colour, in the plot or the legend, and the axis
  * leaves it out; shown again, it is there.
  */
@@ -588,12 +700,15 @@ typedef struct
   const char   *name;
   TgChartColor  background;
   TgChartColor  foreground;
+  TgChartColor  emphasis;
 } Theme;
 
-/* Adwaita's window colours, light and dark. */
+/* Adwaita's window colours, light and dark, and its warning colours. */
 static const Theme themes[] = {
-  { "light", { 0.98, 0.98, 0.98, 1 }, { 0, 0, 0, 0.8 } },
-  { "dark", { 0x24 / 255.0, 0x24 / 255.0, 0x24 / 255.0, 1 }, { 1, 1, 1, 1 } },
+  { "light", { 0.98, 0.98, 0.98, 1 }, { 0, 0, 0, 0.8 },
+    { 0x9c / 255.0, 0x6e / 255.0, 0x03 / 255.0, 1 } },
+  { "dark", { 0x24 / 255.0, 0x24 / 255.0, 0x24 / 255.0, 1 }, { 1, 1, 1, 1 },
+    { 0xf8 / 255.0, 0xe4 / 255.0, 0x5c / 255.0, 1 } },
 };
 
 static void
@@ -618,6 +733,9 @@ save_png (const char         *dir,
                                      theme->foreground.blue, theme->foreground.alpha * 0.65 };
   style.grid = (TgChartColor) { theme->foreground.red, theme->foreground.green,
                                 theme->foreground.blue, theme->foreground.alpha * 0.12 };
+  style.line = (TgChartColor) { theme->foreground.red, theme->foreground.green,
+                                theme->foreground.blue, theme->foreground.alpha * 0.55 };
+  style.emphasis = theme->emphasis;
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)width + 48, (int)height + 48);
   cr = cairo_create (surface);
@@ -743,6 +861,11 @@ test_pictures (void)
         .value_format = TG_VALUE_FORMAT_MONEY, .currency = "AUD",
       };
       TgChartData empty = { .kind = TG_CHART_KIND_LINE, .time_zone = tz };
+      TgChartData budget = forecast;
+      const TgChartLine levels[] = {
+        { "70 %", 0.7 * 800e6, TRUE }, { "85 %", 0.85 * 800e6, FALSE },
+        { "95 %", 0.95 * 800e6, FALSE }, { "Budget", 800e6, FALSE },
+      };
 
       horizontal.kind = TG_CHART_KIND_HORIZONTAL_BARS;
       save_png (dir, "stacked-bars", theme, &bars, 720, 320);
@@ -752,6 +875,9 @@ test_pictures (void)
       save_png (dir, "band", theme, &forecast, 720, 320);
       save_png (dir, "no-data", theme, &empty, 400, 200);
       save_png (dir, "narrow-bars", theme, &bars, 320, 220);
+      budget.lines = levels;
+      budget.n_lines = G_N_ELEMENTS (levels);
+      save_png (dir, "levels", theme, &budget, 720, 320);
     }
 }
 
@@ -774,6 +900,7 @@ main (int   argc,
 
   g_test_add_func ("/tollgate/unit/chart/bar-height", test_bar_height);
   g_test_add_func ("/tollgate/unit/chart/band", test_band);
+  g_test_add_func ("/tollgate/unit/chart/levels", test_levels);
   g_test_add_func ("/tollgate/unit/chart/no-data", test_no_data);
   g_test_add_func ("/tollgate/unit/chart/gap", test_gap);
   g_test_add_func ("/tollgate/unit/chart/horizontal-bars", test_horizontal_bars);

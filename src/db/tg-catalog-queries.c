@@ -206,3 +206,151 @@ tg_catalog_find_provider (GPtrArray  *providers,
 
   return NULL;
 }
+
+/* Scopes */
+
+static const char scopes_sql[] =
+  "SELECT 'feature', name, display_name FROM tollgate.features "
+  "UNION ALL "
+  "SELECT 'cost-centre', code, display_name FROM tollgate.cost_centres "
+  "ORDER BY 1 DESC, 3, 2";
+
+void
+tg_catalog_scope_free (TgCatalogScope *scope)
+{
+  if (scope == NULL)
+    return;
+
+  g_free (scope->name);
+  g_free (scope->display_name);
+  g_free (scope);
+}
+
+/**
+ * tg_catalog_scopes_statement_new:
+ *
+ * Returns: (transfer full): the statement that reads the catalogue's features and cost
+ *   centres; read its result with tg_catalog_scopes_parse_result()
+ */
+TgDbStatement *
+tg_catalog_scopes_statement_new (void)
+{
+  return tg_db_statement_new (scopes_sql, NULL, 0, TG_DB_QUERY_FLAGS_NONE);
+}
+
+/**
+ * tg_catalog_scopes_parse_result:
+ *
+ * Returns: (transfer full) (element-type TgCatalogScope): the features by display name,
+ *   then the cost centres by display name
+ */
+GPtrArray *
+tg_catalog_scopes_parse_result (TgDbResult  *result,
+                                GError     **error)
+{
+  g_autoptr(GPtrArray) scopes = NULL;
+  int n_rows;
+
+  g_return_val_if_fail (result != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!tg_db_result_check_n_cols (result, 3, "features and cost centres", error))
+    return NULL;
+
+  n_rows = tg_db_result_get_n_rows (result);
+  scopes = g_ptr_array_new_full (n_rows, (GDestroyNotify)tg_catalog_scope_free);
+  for (int i = 0; i < n_rows; i++)
+    {
+      TgCatalogScope *scope = g_new0 (TgCatalogScope, 1);
+
+      scope->kind = g_strcmp0 (tg_db_result_get_value (result, i, 0), "feature") == 0
+                    ? TG_FORECAST_SCOPE_FEATURE : TG_FORECAST_SCOPE_COST_CENTRE;
+      scope->name = g_strdup (tg_db_result_get_value (result, i, 1));
+      scope->display_name = g_strdup (tg_db_result_get_value (result, i, 2));
+      g_ptr_array_add (scopes, scope);
+    }
+
+  return g_steal_pointer (&scopes);
+}
+
+static gpointer
+parse_scopes_cb (TgDbResult  *result,
+                 gpointer     data,
+                 GError     **error)
+{
+  return tg_catalog_scopes_parse_result (result, error);
+}
+
+/**
+ * tg_catalog_fetch_scopes:
+ *
+ * Blocks until the features and cost centres are read.
+ *
+ * Returns: (transfer full) (element-type TgCatalogScope): as
+ *   tg_catalog_scopes_parse_result()
+ */
+GPtrArray *
+tg_catalog_fetch_scopes (PGconn  *conn,
+                         GError **error)
+{
+  g_autoptr(TgDbStatement) statement = tg_catalog_scopes_statement_new ();
+
+  g_return_val_if_fail (conn != NULL, NULL);
+
+  return tg_db_typed_query_run (conn, statement, parse_scopes_cb, NULL, error);
+}
+
+/**
+ * tg_catalog_scopes_async:
+ * @connection: a connection of the calling thread's main context
+ *
+ * Reads the features and cost centres without blocking.
+ */
+void
+tg_catalog_scopes_async (TgDbConnection      *connection,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(TgDbStatement) statement = tg_catalog_scopes_statement_new ();
+
+  tg_db_typed_query_async (connection, statement, parse_scopes_cb, NULL, NULL,
+                           (GDestroyNotify)g_ptr_array_unref, tg_catalog_scopes_async,
+                           cancellable, callback, user_data);
+}
+
+/**
+ * tg_catalog_scopes_finish:
+ *
+ * Returns: (transfer full) (element-type TgCatalogScope): as
+ *   tg_catalog_scopes_parse_result()
+ */
+GPtrArray *
+tg_catalog_scopes_finish (TgDbConnection  *connection,
+                          GAsyncResult    *result,
+                          GError         **error)
+{
+  return tg_db_typed_query_finish (connection, result, tg_catalog_scopes_async, error);
+}
+
+/**
+ * tg_catalog_find_scope:
+ * @scopes: (element-type TgCatalogScope) (nullable): features and cost centres
+ *
+ * Returns: (transfer none) (nullable): the feature or cost centre @name
+ */
+TgCatalogScope *
+tg_catalog_find_scope (GPtrArray           *scopes,
+                       TgForecastScopeKind  kind,
+                       const char          *name)
+{
+  for (guint i = 0; scopes != NULL && i < scopes->len; i++)
+    {
+      TgCatalogScope *scope = g_ptr_array_index (scopes, i);
+
+      if (scope->kind == kind && g_strcmp0 (scope->name, name) == 0)
+        return scope;
+    }
+
+  return NULL;
+}

@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "tg-db-connection.h"
+#include "tg-forecast.h"
 #include "tg-provider.h"
 
 G_BEGIN_DECLS
@@ -36,5 +37,35 @@ GPtrArray     *tg_catalog_providers_finish         (TgDbConnection       *connec
                                                     GError              **error);
 TgProvider    *tg_catalog_find_provider            (GPtrArray            *providers,
                                                     const char           *slug);
+
+/* The features and cost centres of the catalogue (tollgate.features, tollgate.cost_centres):
+ * the scopes a budget or a forecast may name besides providers. */
+typedef struct
+{
+  TgForecastScopeKind  kind;          /* %TG_FORECAST_SCOPE_FEATURE or _COST_CENTRE */
+  char                *name;          /* the feature's name, the cost centre's code */
+  char                *display_name;  /* "Address autocomplete", "Logistics" */
+} TgCatalogScope;
+
+void           tg_catalog_scope_free               (TgCatalogScope       *scope);
+
+/* (element-type TgCatalogScope): the features by display name, then the cost centres. */
+TgDbStatement *tg_catalog_scopes_statement_new     (void);
+GPtrArray     *tg_catalog_scopes_parse_result      (TgDbResult           *result,
+                                                    GError              **error);
+GPtrArray     *tg_catalog_fetch_scopes             (PGconn               *conn,
+                                                    GError              **error);
+void           tg_catalog_scopes_async             (TgDbConnection       *connection,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+GPtrArray     *tg_catalog_scopes_finish            (TgDbConnection       *connection,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+TgCatalogScope *tg_catalog_find_scope              (GPtrArray            *scopes,
+                                                    TgForecastScopeKind   kind,
+                                                    const char           *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgCatalogScope, tg_catalog_scope_free)
 
 G_END_DECLS

@@ -20,6 +20,10 @@
  * Lines are decimated to each pixel column's extremes (tg_chart_decimate()), so ten
  * thousand points cost what a thousand do and a peak narrower than a pixel still shows.
  * Stacked areas decimate by the stack's total, so every layer keeps the same points.
+ *
+ * Levels (TgChartLine: a budget, its thresholds) are dashed lines across the plot, drawn
+ * under the series, with their labels in a column right of the plot, each at its line's
+ * height unless that would make two touch; the value axis reaches every level.
  */
 
 #include "config.h"
@@ -44,6 +48,9 @@
 #define AREA_OPACITY        0.4
 #define BAND_OPACITY        0.22
 #define BAR_GAP_SHARE       0.25  /* of a bucket's width, between two bars */
+#define LEVEL_WIDTH         1.5
+#define LEVEL_DASH          6.0
+#define LEVEL_DASH_GAP      4.0
 
 typedef struct
 {
@@ -74,6 +81,9 @@ tg_chart_style_init (TgChartStyle *style)
     .foreground = { 0.14, 0.14, 0.14, 1.0 },
     .secondary = { 0.14, 0.14, 0.14, 0.65 },
     .grid = { 0.14, 0.14, 0.14, 0.12 },
+    .line = { 0.14, 0.14, 0.14, 0.6 },
+    /* GNOME's dark orange, which reads on white paper and recalls a warning. */
+    .emphasis = { 0xc6 / 255.0, 0x46 / 255.0, 0x00 / 255.0, 1.0 },
     .palette = tg_chart_palette,
     .n_palette = tg_chart_palette_length,
     .show_legend = TRUE,
@@ -253,6 +263,39 @@ value_extent (const TgChartData *data,
             }
         }
     }
+
+  for (guint i = 0; i < data->n_lines; i++)
+    if (isfinite (data->lines[i].value))
+      {
+        *max = MAX (*max, data->lines[i].value);
+        *min = MIN (*min, data->lines[i].value);
+      }
+}
+
+static gboolean
+has_levels (const TgChartData *data)
+{
+  for (guint i = 0; data->lines != NULL && i < data->n_lines; i++)
+    if (isfinite (data->lines[i].value))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The width of the column of level labels right of the plot, with its gap; 0 without. */
+static double
+levels_width (Drawing *d)
+{
+  double widest = 0;
+
+  if (!has_levels (d->data))
+    return 0;
+
+  for (guint i = 0; i < d->data->n_lines; i++)
+    if (isfinite (d->data->lines[i].value))
+      widest = MAX (widest, _tg_chart_text_width (d->layout, d->data->lines[i].label));
+
+  return ceil (widest + AXIS_GAP * d->unit);
 }
 
 static void
@@ -428,6 +471,124 @@ dot (cairo_t *cr,
   cairo_new_sub_path (cr);
   cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
   cairo_fill (cr);
+}
+
+/* The levels' dashed lines across the plot, under the series. */
+static void
+draw_levels (Drawing *d)
+{
+  const TgChartGeometry *g = &d->geometry;
+  double dashes[] = { LEVEL_DASH * d->unit, LEVEL_DASH_GAP * d->unit };
+
+  cairo_save (d->cr);
+  cairo_set_line_width (d->cr, LEVEL_WIDTH * d->unit);
+  cairo_set_line_cap (d->cr, CAIRO_LINE_CAP_BUTT);
+  cairo_set_dash (d->cr, dashes, G_N_ELEMENTS (dashes), 0);
+
+  for (guint i = 0; i < d->data->n_lines; i++)
+    {
+      const TgChartLine *line = &d->data->lines[i];
+      double y;
+
+      if (!isfinite (line->value))
+        continue;
+
+      /* On a whole pixel row, as the grid lines are, so that the dashes are crisp. */
+      y = floor (value_y (g, line->value)) + 0.5;
+      _tg_chart_set_color (d->cr, line->emphasis ? &d->style->emphasis : &d->style->line);
+      cairo_move_to (d->cr, g->plot_x, y);
+      cairo_line_to (d->cr, g->plot_x + g->plot_width, y);
+      cairo_stroke (d->cr);
+    }
+
+  cairo_restore (d->cr);
+}
+
+typedef struct
+{
+  const TgChartLine *line;
+  double             y;      /* the line's */
+  double             top;    /* the label's */
+} LevelLabel;
+
+static int
+compare_level_labels (gconstpointer a,
+                      gconstpointer b)
+{
+  const LevelLabel *label_a = a;
+  const LevelLabel *label_b = b;
+
+  return (label_a->y > label_b->y) - (label_a->y < label_b->y);
+}
+
+/* The levels' labels right of the plot, each centred on its line. Labels that would
+ * overlap form a group, stacked in their lines' order and centred where their lines are
+ * on average (the least they can be moved), kept within the chart's height.
+ */
+static void
+draw_level_labels (Drawing *d,
+                   double   height)
+{
+  const TgChartGeometry *g = &d->geometry;
+  g_autoptr(GArray) labels = g_array_new (FALSE, TRUE, sizeof (LevelLabel));
+  g_autoptr(GArray) groups = g_array_new (FALSE, TRUE, sizeof (guint));  /* first label */
+  double x = g->plot_x + g->plot_width + AXIS_GAP * d->unit;
+  double lh = d->line_height;
+  double floor_top = MAX (0, height - lh);
+
+  for (guint i = 0; i < d->data->n_lines; i++)
+    {
+      LevelLabel label = { &d->data->lines[i], 0, 0 };
+
+      if (!isfinite (label.line->value) || label.line->label == NULL)
+        continue;
+      label.y = value_y (g, label.line->value);
+      label.top = label.y - lh / 2;
+      g_array_append_val (labels, label);
+    }
+  g_array_sort (labels, compare_level_labels);
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      g_array_append_val (groups, i);
+
+      /* Merge the newest group into the one before while they overlap. */
+      while (groups->len > 1)
+        {
+          guint last = groups->len - 1;
+          guint first_prev = g_array_index (groups, guint, last - 1);
+          guint first_last = g_array_index (groups, guint, last);
+          double prev_bottom = g_array_index (labels, LevelLabel, first_last - 1).top + lh;
+          double top = 0;
+          guint n = i + 1 - first_prev;
+
+          if (prev_bottom <= g_array_index (labels, LevelLabel, first_last).top)
+            break;
+
+          g_array_remove_index (groups, last);
+          for (guint j = first_prev; j <= i; j++)
+            top += g_array_index (labels, LevelLabel, j).y - lh / 2 - (j - first_prev) * lh;
+          top = CLAMP (top / n, 0, MAX (0, floor_top - (n - 1) * lh));
+          for (guint j = first_prev; j <= i; j++)
+            g_array_index (labels, LevelLabel, j).top = top + (j - first_prev) * lh;
+        }
+
+      /* A group of one within the chart, too. */
+      if (g_array_index (groups, guint, groups->len - 1) == i)
+        {
+          LevelLabel *label = &g_array_index (labels, LevelLabel, i);
+
+          label->top = CLAMP (label->top, 0, floor_top);
+        }
+    }
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const LevelLabel *label = &g_array_index (labels, LevelLabel, i);
+
+      show_text (d, label->line->label, x, label->top,
+                 label->line->emphasis ? &d->style->emphasis : &d->style->secondary);
+    }
 }
 
 static void
@@ -762,6 +923,7 @@ tg_chart_draw (cairo_t            *cr,
   g_return_if_fail (style != NULL);
   g_return_if_fail (data->n_points == 0 || data->instants != NULL);
   g_return_if_fail (data->n_series == 0 || data->series != NULL);
+  g_return_if_fail (data->n_lines == 0 || data->lines != NULL);
   g_return_if_fail (data->time_zone != NULL || !tg_chart_has_data (data) || !is_vertical (data));
 
   if (geometry != NULL)
@@ -820,9 +982,13 @@ tg_chart_draw (cairo_t            *cr,
       g_ptr_array_add (value_labels, text);
     }
 
+  /* The currency's code over the labels is right-aligned with them: room for it too. */
+  if (has_currency_caption (data))
+    label_width = MAX (label_width, _tg_chart_text_width (layout, data->currency));
   d.geometry.plot_x = ceil (label_width + AXIS_GAP * d.unit);
   d.geometry.plot_y = top;
-  d.geometry.plot_width = MAX (1, floor (width - d.geometry.plot_x - AXIS_GAP * d.unit / 2));
+  d.geometry.plot_width = MAX (1, floor (width - d.geometry.plot_x - AXIS_GAP * d.unit / 2 -
+                                         levels_width (&d)));
   d.geometry.plot_height = MAX (1, floor (height - top - bottom));
   d.geometry.time_scale = (TgTimeScale) { data->start, data->end, d.geometry.plot_width };
 
@@ -851,6 +1017,8 @@ tg_chart_draw (cairo_t            *cr,
 
   if (data->band != NULL && data->band->low != NULL && data->band->high != NULL)
     draw_band (&d);
+  if (has_levels (data))
+    draw_levels (&d);
 
   switch (data->kind)
     {
@@ -868,6 +1036,9 @@ tg_chart_draw (cairo_t            *cr,
       g_assert_not_reached ();
     }
   cairo_restore (cr);
+
+  if (has_levels (data))
+    draw_level_labels (&d, height);
 
   if (geometry != NULL)
     *geometry = d.geometry;

@@ -46,6 +46,17 @@ typedef struct
   guint         color_index;  /* into the style's palette, drawn translucent */
 } TgChartBand;
 
+/* A level across the plot, such as a budget or one of its thresholds: a dashed line at
+ * @value with @label beside it, right of the plot. The value axis reaches it, so that a
+ * threshold above every value still shows where it is.
+ */
+typedef struct
+{
+  const char   *label;        /* "85 %", "Budget" */
+  double        value;        /* on the value axis; NaN: not drawn */
+  gboolean      emphasis;     /* in the style's emphasis colour: a threshold passed */
+} TgChartLine;
+
 typedef struct
 {
   TgChartKind          kind;
@@ -57,6 +68,8 @@ typedef struct
   const TgChartSeries *series;
   guint                n_series;
   const TgChartBand   *band;          /* (nullable) */
+  const TgChartLine   *lines;         /* (nullable): levels across the plot */
+  guint                n_lines;
   TgValueFormat        value_format;  /* money values are micro-units */
   const char          *currency;      /* of TG_VALUE_FORMAT_MONEY */
 } TgChartData;
@@ -68,6 +81,8 @@ typedef struct
   TgChartColor        foreground;   /* text that matters: the legend, "No data" */
   TgChartColor        secondary;    /* axis labels */
   TgChartColor        grid;         /* the value axis's lines */
+  TgChartColor        line;         /* TgChartLine: levels, and their labels */
+  TgChartColor        emphasis;     /* TgChartLine.emphasis: a level passed */
   const TgChartColor *palette;      /* series colours */
   guint               n_palette;
   gboolean            show_legend;  /* a widget with legend buttons of its own says no */

@@ -17,7 +17,9 @@
  *  - The worker's connection LISTENs on tollgate_usage, the channel the rollup refresher
  *    NOTIFYs when it added usage (0006_rollups.sql), and turns each NOTIFY into
  *    TgWorker::usage-changed on the UI thread — at most one waiting at a time, so that a
- *    burst of NOTIFYs is one signal. The UI's connection LISTENs on nothing: it only
+ *    burst of NOTIFYs is one signal. Likewise tollgate_config (a configuration table such
+ *    as the budgets changed) becomes TgWorker::config-changed, and tollgate_alerts (an
+ *    alert was raised or changed) TgWorker::alerts-changed. The UI's connection LISTENs on nothing: it only
  *    answers the pages' queries, and a slow page never delays a NOTIFY.
  *  - Every refresh-interval-ms the worker runs the rollup refresher,
  *    tollgate.refresh_rollups(), if it may and if it is the one: the session user needs
@@ -29,19 +31,37 @@
  *    TgWorker::refreshed reports each on the UI thread; the NOTIFY the refresher sends
  *    comes back through the LISTEN like anybody else's.
  *
+ *  - Every evaluate-interval-ms, right after each of its refreshes that added usage, and
+ *    once connected, the worker evaluates the alerts: the budgets' month-end forecasts
+ *    are computed and stored (tg_budget_service_refresh_forecasts()), then
+ *    tollgate.evaluate_alerts() raises, recovers and closes alerts
+ *    (tg_alert_service_evaluate()). Both are blocking calls of src/service, so they run
+ *    on a GTask thread with a blocking connection of their own (kept from one evaluation
+ *    to the next, opened again after a failure), one evaluation at a time: a request
+ *    while one runs makes one more follow. Evaluations are atomic on the server, so any
+ *    number of Tollgates may evaluate one database; the alerts they raise or change
+ *    NOTIFY tollgate_alerts, and TgWorker::evaluated reports each on the UI thread.
+ *
  * Stopping (tg_worker_stop()) never waits on the UI thread: the worker closes its
  * connection on its thread (a statement in flight is cancelled on the server), lets a
  * cancel request finish for a moment, quits its loop, and then hands "stopped" to the UI
- * context, which joins the thread. The TgWorker keeps itself and the default
+ * context, which joins the thread. An evaluation under way is waited for on the worker
+ * thread, at most EVALUATE_STOP_MS (its statements are bounded by
+ * EVALUATE_STATEMENT_TIMEOUT_MS): one still running then finishes on its own and closes
+ * its connection, and only its GTask is lost. The TgWorker keeps itself and the default
  * GApplication alive until then, so that quitting the application waits for the join.
  */
 
 #include "config.h"
 
+#include "tg-alert-service.h"
+#include "tg-budget-service.h"
 #include "tg-db-connection.h"
 #include "tg-db-util.h"
 #include "tg-handoff.h"
 #include "tg-refresher-queries.h"
+#include "tg-settings-queries.h"
+#include "tg-time-bucket.h"
 #include "tg-worker.h"
 
 #define DEFAULT_REFRESH_INTERVAL_MS 5000
@@ -56,7 +76,13 @@
  * timeout. */
 #define LOCK_TIMEOUT_MS             TG_DB_LOCK_TIMEOUT_MS
 #define STOP_GRACE_MS               250
+#define DEFAULT_EVALUATE_INTERVAL_MS 60000
+#define EVALUATE_STATEMENT_TIMEOUT_MS 60000
+#define EVALUATE_STOP_MS            5000
 #define USAGE_CHANNEL               "tollgate_usage"
+/* Configuration tables (budgets, quotas …) and alerts NOTIFY these on every change. */
+#define CONFIG_CHANNEL              "tollgate_config"
+#define ALERTS_CHANNEL              "tollgate_alerts"
 
 G_DEFINE_ENUM_TYPE (TgWorkerRole, tg_worker_role,
                     G_DEFINE_ENUM_VALUE (TG_WORKER_ROLE_UNKNOWN, "unknown"),
@@ -78,18 +104,29 @@ typedef struct
   char            *conninfo;       /* may hold a password: never logged */
   GWeakRef         owner;          /* the TgWorker, for what goes to the UI */
   guint            interval_ms;
+  guint            evaluate_interval_ms;
 
   /* atomic */
   gint             usage_pending;  /* a usage-changed is on its way to the UI */
+  gint             config_pending; /* a config-changed */
+  gint             alerts_pending; /* an alerts-changed */
 
   /* the worker thread's */
   TgDbConnection  *connection;
   GCancellable    *cancellable;
   GSource         *tick_source;
+  GSource         *evaluate_source;
   TgWorkerRole     role;
   guint            busy : 1;
   guint            more : 1;       /* the last refresh hit its row limit */
   guint            stopping : 1;
+  guint            evaluating : 1; /* an evaluation runs on a GTask thread */
+  guint            evaluate_again : 1;
+
+  /* the evaluation's blocking connection: the GTask thread's while evaluating, else the
+   * worker thread's */
+  PGconn          *evaluate_conn;
+  gint             abandoned;      /* atomic: the worker left; the evaluation closes it */
 } Worker;
 
 struct _TgWorker
@@ -105,6 +142,8 @@ struct _TgWorker
   TgWorkerRole  role;
   gint64        last_id;
   guint         interval_ms;
+  guint         evaluate_interval_ms;
+  guint64       n_evaluations;
   guint         running : 1;
   guint         stop_requested : 1;
 };
@@ -116,12 +155,17 @@ enum {
   PROP_ROLE,
   PROP_LAST_ID,
   PROP_REFRESH_INTERVAL_MS,
+  PROP_EVALUATE_INTERVAL_MS,
+  PROP_N_EVALUATIONS,
   N_PROPS
 };
 
 enum {
   USAGE_CHANGED,
+  CONFIG_CHANGED,
+  ALERTS_CHANGED,
   REFRESHED,
+  EVALUATED,
   N_SIGNALS
 };
 
@@ -149,6 +193,8 @@ worker_unref (Worker *worker)
     {
       g_assert (worker->connection == NULL);
       g_assert (worker->tick_source == NULL);
+      g_assert (worker->evaluate_source == NULL);
+      g_assert (worker->evaluate_conn == NULL);
 
       g_clear_object (&worker->cancellable);
       g_clear_pointer (&worker->loop, g_main_loop_unref);
@@ -167,8 +213,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Worker, worker_unref)
 typedef enum
 {
   POST_USAGE_CHANGED,
+  POST_CONFIG_CHANGED,
+  POST_ALERTS_CHANGED,
   POST_ROLE,
   POST_REFRESHED,
+  POST_EVALUATED,
   POST_STOPPED,
 } PostKind;
 
@@ -196,6 +245,10 @@ post_cb (gpointer data)
 
   if (post->kind == POST_USAGE_CHANGED)
     g_atomic_int_set (&post->worker->usage_pending, FALSE);
+  else if (post->kind == POST_CONFIG_CHANGED)
+    g_atomic_int_set (&post->worker->config_pending, FALSE);
+  else if (post->kind == POST_ALERTS_CHANGED)
+    g_atomic_int_set (&post->worker->alerts_pending, FALSE);
 
   if (self == NULL)
     return G_SOURCE_REMOVE;
@@ -204,6 +257,14 @@ post_cb (gpointer data)
     {
     case POST_USAGE_CHANGED:
       g_signal_emit (self, signals[USAGE_CHANGED], 0);
+      break;
+
+    case POST_CONFIG_CHANGED:
+      g_signal_emit (self, signals[CONFIG_CHANGED], 0);
+      break;
+
+    case POST_ALERTS_CHANGED:
+      g_signal_emit (self, signals[ALERTS_CHANGED], 0);
       break;
 
     case POST_ROLE:
@@ -221,6 +282,13 @@ post_cb (gpointer data)
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ID]);
         }
       g_signal_emit (self, signals[REFRESHED], 0, post->rows, post->last_id);
+      break;
+
+    case POST_EVALUATED:
+      /* rows: the alerts raised or changed; last_id: 0, or 1 when it failed. */
+      self->n_evaluations++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_EVALUATIONS]);
+      g_signal_emit (self, signals[EVALUATED], 0, (guint)post->rows, post->last_id == 0);
       break;
 
     case POST_STOPPED:
@@ -272,8 +340,9 @@ post (Worker   *worker,
 
 /* The worker thread */
 
-static void schedule_tick (Worker *worker,
-                           guint   delay_ms);
+static void     schedule_tick (Worker   *worker,
+                               guint     delay_ms);
+static gboolean give_up_cb    (gpointer  data);
 
 static void
 set_role (Worker       *worker,
@@ -295,6 +364,112 @@ job_done (Worker *worker)
   worker->busy = FALSE;
 
   return !worker->stopping;
+}
+
+/* Evaluating the alerts */
+
+static void evaluate (Worker *worker);
+
+/* On a GTask thread: the forecasts, then the alerts, on the evaluation's connection. */
+static void
+evaluate_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Worker *worker = task_data;
+  g_autoptr(TgUsageSettings) settings = NULL;
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time ();
+  int changed = -1;
+
+  if (worker->evaluate_conn == NULL)
+    worker->evaluate_conn = tg_db_connect_bounded (worker->conninfo, "tollgate-evaluator",
+                                                   LOCK_TIMEOUT_MS,
+                                                   EVALUATE_STATEMENT_TIMEOUT_MS, &error);
+
+  if (worker->evaluate_conn != NULL)
+    settings = tg_settings_fetch (worker->evaluate_conn, &error);
+  if (settings != NULL)
+    zone = tg_time_zone_new_checked (settings->billing_timezone, &error);
+  if (zone != NULL)
+    {
+      /* A forecast that cannot be stored leaves the last one; the alerts go on. */
+      if (!tg_budget_service_refresh_forecasts (worker->evaluate_conn, zone, now, &error))
+        {
+          g_debug ("Storing the budgets' forecasts failed: %s", error->message);
+          g_clear_error (&error);
+        }
+      changed = tg_alert_service_evaluate (worker->evaluate_conn, zone, now, &error);
+    }
+
+  if (changed < 0)
+    {
+      /* The next evaluation starts on a new connection: this one may be broken. */
+      g_autoptr(PGconn) broken = g_steal_pointer (&worker->evaluate_conn);
+
+      g_debug ("Evaluating the alerts failed: %s", error->message);
+    }
+
+  /* The worker left while this ran: nobody else will close the connection. */
+  if (g_atomic_int_get (&worker->abandoned))
+    {
+      g_autoptr(PGconn) closing = g_steal_pointer (&worker->evaluate_conn);
+    }
+
+  g_task_return_int (task, changed);
+}
+
+static void
+on_evaluated (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Worker *worker = g_task_get_task_data (G_TASK (result));
+  gssize changed = g_task_propagate_int (G_TASK (result), NULL);
+
+  worker->evaluating = FALSE;
+  if (worker->stopping)
+    return;
+
+  post (worker, POST_EVALUATED, MAX (changed, 0), changed < 0, 0);
+
+  if (worker->evaluate_again)
+    {
+      worker->evaluate_again = FALSE;
+      evaluate (worker);
+    }
+}
+
+static void
+evaluate (Worker *worker)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (worker->stopping)
+    return;
+
+  if (worker->evaluating)
+    {
+      worker->evaluate_again = TRUE;
+      return;
+    }
+
+  worker->evaluating = TRUE;
+  task = g_task_new (NULL, NULL, on_evaluated, NULL);
+  g_task_set_source_tag (task, evaluate);
+  g_task_set_name (task, "[tollgate] alert evaluation");
+  g_task_set_task_data (task, worker_ref (worker), (GDestroyNotify)worker_unref);
+  g_task_run_in_thread (task, evaluate_thread);
+}
+
+static gboolean
+evaluate_cb (gpointer data)
+{
+  evaluate (data);
+
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -326,6 +501,10 @@ on_refreshed (GObject      *object,
     {
       worker->more = refresh.rows_added >= MAX_ROWS_PER_REFRESH;
       post (worker, POST_REFRESHED, refresh.rows_added, refresh.last_id, 0);
+
+      /* New usage: budgets and quotas may have passed a threshold. */
+      if (refresh.rows_added > 0)
+        evaluate (worker);
     }
 
   /* More than one refresh's worth waiting: go on at once. */
@@ -444,10 +623,28 @@ on_notify_received (TgDbConnection *connection,
                     gpointer        user_data)
 {
   Worker *worker = user_data;
+  gint *pending;
+  PostKind kind;
 
-  /* Coalesced: while one is on its way to the UI, later ones join it. */
-  if (g_atomic_int_compare_and_exchange (&worker->usage_pending, FALSE, TRUE))
-    post (worker, POST_USAGE_CHANGED, 0, 0, 0);
+  if (g_strcmp0 (channel, CONFIG_CHANNEL) == 0)
+    {
+      pending = &worker->config_pending;
+      kind = POST_CONFIG_CHANGED;
+    }
+  else if (g_strcmp0 (channel, ALERTS_CHANNEL) == 0)
+    {
+      pending = &worker->alerts_pending;
+      kind = POST_ALERTS_CHANGED;
+    }
+  else
+    {
+      pending = &worker->usage_pending;
+      kind = POST_USAGE_CHANGED;
+    }
+
+  /* Coalesced: while one is on its way to the UI, later ones of its channel join it. */
+  if (g_atomic_int_compare_and_exchange (pending, FALSE, TRUE))
+    post (worker, kind, 0, 0, 0);
 }
 
 static void
@@ -460,8 +657,10 @@ on_status_changed (TgDbConnection *connection,
   switch (tg_db_connection_get_status (connection))
     {
     case TG_DB_CONNECTION_STATUS_CONNECTED:
-      /* Back (or first there): ask at once rather than at the next tick. */
+      /* Back (or first there): ask at once rather than at the next tick, and evaluate
+       * what happened meanwhile. */
       schedule_tick (worker, 0);
+      evaluate (worker);
       break;
 
     case TG_DB_CONNECTION_STATUS_RECONNECTING:
@@ -502,6 +701,11 @@ stop_cb (gpointer data)
       g_source_destroy (worker->tick_source);
       g_clear_pointer (&worker->tick_source, g_source_unref);
     }
+  if (worker->evaluate_source != NULL)
+    {
+      g_source_destroy (worker->evaluate_source);
+      g_clear_pointer (&worker->evaluate_source, g_source_unref);
+    }
 
   g_cancellable_cancel (worker->cancellable);
   g_signal_handlers_disconnect_by_data (worker->connection, worker);
@@ -533,13 +737,48 @@ worker_thread (gpointer data)
   tg_db_connection_set_lock_timeout_ms (worker->connection, LOCK_TIMEOUT_MS);
   g_signal_connect (worker->connection, "notify-received::" USAGE_CHANNEL,
                     G_CALLBACK (on_notify_received), worker);
+  g_signal_connect (worker->connection, "notify-received::" CONFIG_CHANNEL,
+                    G_CALLBACK (on_notify_received), worker);
+  g_signal_connect (worker->connection, "notify-received::" ALERTS_CHANNEL,
+                    G_CALLBACK (on_notify_received), worker);
   g_signal_connect (worker->connection, "notify::status",
                     G_CALLBACK (on_status_changed), worker);
   tg_db_connection_listen (worker->connection, USAGE_CHANNEL);
+  tg_db_connection_listen (worker->connection, CONFIG_CHANNEL);
+  tg_db_connection_listen (worker->connection, ALERTS_CHANNEL);
 
   schedule_tick (worker, worker->interval_ms);
 
+  worker->evaluate_source = g_timeout_source_new (worker->evaluate_interval_ms);
+  g_source_set_callback (worker->evaluate_source, evaluate_cb, worker, NULL);
+  g_source_set_static_name (worker->evaluate_source, "[tollgate] worker evaluation timer");
+  g_source_attach (worker->evaluate_source, worker->context);
+
   g_main_loop_run (worker->loop);
+
+  /* An evaluation under way: its answer comes back to this context. Waited for, but not
+   * for ever (its statements are bounded too). */
+  if (worker->evaluating)
+    {
+      gboolean expired = FALSE;
+      GSource *guard = g_timeout_source_new (EVALUATE_STOP_MS);
+
+      g_source_set_callback (guard, give_up_cb, &expired, NULL);
+      g_source_attach (guard, worker->context);
+      while (worker->evaluating && !expired)
+        g_main_context_iteration (worker->context, TRUE);
+      g_source_destroy (guard);
+      g_source_unref (guard);
+    }
+  if (worker->evaluating)
+    {
+      g_warning ("An alert evaluation was still running when the worker stopped");
+      g_atomic_int_set (&worker->abandoned, TRUE);
+    }
+  else
+    {
+      g_autoptr(PGconn) closing = g_steal_pointer (&worker->evaluate_conn);
+    }
 
   /* Whatever the loop left: completions of the closed connection, idles. */
   while (g_main_context_iteration (worker->context, FALSE))
@@ -603,6 +842,14 @@ tg_worker_get_property (GObject    *object,
       g_value_set_uint (value, self->interval_ms);
       break;
 
+    case PROP_EVALUATE_INTERVAL_MS:
+      g_value_set_uint (value, self->evaluate_interval_ms);
+      break;
+
+    case PROP_N_EVALUATIONS:
+      g_value_set_uint64 (value, self->n_evaluations);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -625,6 +872,10 @@ tg_worker_set_property (GObject      *object,
 
     case PROP_REFRESH_INTERVAL_MS:
       tg_worker_set_refresh_interval_ms (self, g_value_get_uint (value));
+      break;
+
+    case PROP_EVALUATE_INTERVAL_MS:
+      tg_worker_set_evaluate_interval_ms (self, g_value_get_uint (value));
       break;
 
     default:
@@ -694,6 +945,27 @@ tg_worker_class_init (TgWorkerClass *klass)
                        10, G_MAXINT32, DEFAULT_REFRESH_INTERVAL_MS,
                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * TgWorker:evaluate-interval-ms:
+   *
+   * How often the worker evaluates the alerts besides after its refreshes that added
+   * usage; takes effect at tg_worker_start().
+   */
+  properties[PROP_EVALUATE_INTERVAL_MS] =
+    g_param_spec_uint ("evaluate-interval-ms", NULL, NULL,
+                       10, G_MAXINT32, DEFAULT_EVALUATE_INTERVAL_MS,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TgWorker:n-evaluations:
+   *
+   * How many alert evaluations this worker has finished, successful or not.
+   */
+  properties[PROP_N_EVALUATIONS] =
+    g_param_spec_uint64 ("n-evaluations", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -705,6 +977,32 @@ tg_worker_class_init (TgWorkerClass *klass)
    */
   signals[USAGE_CHANGED] =
     g_signal_new ("usage-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * TgWorker::config-changed:
+   *
+   * Someone changed a configuration table (budgets, quotas …; a NOTIFY on
+   * tollgate_config). Emitted and folded as #TgWorker::usage-changed.
+   */
+  signals[CONFIG_CHANGED] =
+    g_signal_new ("config-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * TgWorker::alerts-changed:
+   *
+   * An alert was raised or changed state (a NOTIFY on tollgate_alerts). Emitted and
+   * folded as #TgWorker::usage-changed.
+   */
+  signals[ALERTS_CHANGED] =
+    g_signal_new ("alerts-changed",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
@@ -723,6 +1021,21 @@ tg_worker_class_init (TgWorkerClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
+
+  /**
+   * TgWorker::evaluated:
+   * @changed: the alerts the evaluation raised or changed
+   * @succeeded: whether it ran to the end (a failure is logged; the next one tries again)
+   *
+   * This worker evaluated the alerts, after storing the budgets' forecasts. Emitted on
+   * the context that made the worker.
+   */
+  signals[EVALUATED] =
+    g_signal_new ("evaluated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -739,6 +1052,7 @@ tg_worker_init (TgWorker *self)
 
   self->worker = worker;
   self->interval_ms = DEFAULT_REFRESH_INTERVAL_MS;
+  self->evaluate_interval_ms = DEFAULT_EVALUATE_INTERVAL_MS;
 }
 
 /**
@@ -773,6 +1087,7 @@ tg_worker_start (TgWorker *self)
   g_return_if_fail (self->thread == NULL && !self->running && !self->stop_requested);
 
   self->worker->interval_ms = self->interval_ms;
+  self->worker->evaluate_interval_ms = self->evaluate_interval_ms;
 
   /* The thread's reference, returned when it was joined. */
   g_object_ref (self);
@@ -865,6 +1180,37 @@ tg_worker_set_refresh_interval_ms (TgWorker *self,
 
   self->interval_ms = interval_ms;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESH_INTERVAL_MS]);
+}
+
+guint
+tg_worker_get_evaluate_interval_ms (TgWorker *self)
+{
+  g_return_val_if_fail (TG_IS_WORKER (self), 0);
+
+  return self->evaluate_interval_ms;
+}
+
+void
+tg_worker_set_evaluate_interval_ms (TgWorker *self,
+                                    guint     interval_ms)
+{
+  g_return_if_fail (TG_IS_WORKER (self));
+  g_return_if_fail (interval_ms >= 10);
+
+  if (self->evaluate_interval_ms == interval_ms)
+    return;
+
+  self->evaluate_interval_ms = interval_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVALUATE_INTERVAL_MS]);
+}
+
+/* How many alert evaluations this worker has finished. */
+guint64
+tg_worker_get_n_evaluations (TgWorker *self)
+{
+  g_return_val_if_fail (TG_IS_WORKER (self), 0);
+
+  return self->n_evaluations;
 }
 
 static gboolean

@@ -36,6 +36,10 @@ gint64        tg_worker_get_last_id             (TgWorker   *self);
 guint         tg_worker_get_refresh_interval_ms (TgWorker   *self);
 void          tg_worker_set_refresh_interval_ms (TgWorker   *self,
                                                  guint       interval_ms);
+guint         tg_worker_get_evaluate_interval_ms (TgWorker  *self);
+void          tg_worker_set_evaluate_interval_ms (TgWorker  *self,
+                                                 guint       interval_ms);
+guint64       tg_worker_get_n_evaluations       (TgWorker   *self);
 
 gboolean      tg_worker_stop_all                (guint       timeout_ms);
 

@@ -13,6 +13,10 @@
 #include <libsecret/secret.h>
 #include <pango/pango.h>
 
+#include "tg-alert-notifier.h"
+#include "tg-alert-queries.h"
+#include "tg-alert-webhook.h"
+#include "tg-secret-store.h"
 #include "tg-application.h"
 #include "tg-demo.h"
 #include "tg-migrator.h"
@@ -33,14 +37,54 @@ struct _TgApplication
   GSettings      *settings;
   TgDemo         *demo;          /* made at the first "Try the Demo" */
 
+  GHashTable     *announcers;    /* database identity → Announcer */
+  GCancellable   *claim_cancellable;
+  TgSecretStore  *secret_store;  /* the webhooks' URLs */
+
   /* borrowed */
   TgWindow       *demo_window;   /* the window the demo runs for; weak pointer */
 
   int             exit_status;
   guint           n_demo_stops;   /* stops under way; each holds the application */
+  guint           n_notifications;
+  guint           n_claims;       /* claims under way */
+  guint           quiet : 1;      /* --screenshot: announce nothing */
+};
+
+enum {
+  PROP_0,
+  PROP_N_NOTIFICATIONS,
+  PROP_ANNOUNCING,
+  N_PROPS
+};
+
+enum {
+  ALERT_NOTIFIED,
+  N_SIGNALS
 };
 
 G_DEFINE_FINAL_TYPE (TgApplication, tg_application, ADW_TYPE_APPLICATION)
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* How this computer announces the alerts of one database: its record of desktop
+ * notifications, its record of webhook posts, and where the webhook's URL is kept. */
+typedef struct
+{
+  TgAlertNotifier *desktop;
+  TgAlertNotifier *webhook;
+  TgSecretKey     *webhook_key;
+} Announcer;
+
+static void
+announcer_free (Announcer *announcer)
+{
+  g_clear_object (&announcer->desktop);
+  g_clear_object (&announcer->webhook);
+  g_clear_pointer (&announcer->webhook_key, tg_secret_key_unref);
+  g_free (announcer);
+}
 
 static const GOptionEntry option_entries[] = {
   { "db", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
@@ -51,8 +95,8 @@ static const GOptionEntry option_entries[] = {
     N_("Save the window as a PNG once its first data is shown, then quit"),
     N_("FILE") },
   { "page", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
-    N_("Show this page: overview, analytics, or analytics:SECTION (trends, allocation, "
-       "performance, regions)"),
+    N_("Show this page: overview, analytics, analytics:SECTION (trends, allocation, "
+       "performance, regions), budgets or alerts"),
     N_("PAGE") },
   { "dark", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Use the dark style whatever the system prefers"), NULL },
@@ -215,9 +259,29 @@ tg_application_quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+/* A notification's default action: the Alerts page of a window, with the alert selected. */
+static void
+tg_application_show_alert_action (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  TgApplication *self = user_data;
+  GtkWindow *window;
+
+  g_assert (TG_IS_APPLICATION (self));
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (!TG_IS_WINDOW (window))
+    return;
+
+  gtk_window_present (window);
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-alert", parameter);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = tg_application_about },
   { .name = "quit", .activate = tg_application_quit_action },
+  { .name = "show-alert", .activate = tg_application_show_alert_action, .parameter_type = "x" },
 };
 
 static GSettings *
@@ -277,10 +341,47 @@ tg_application_shutdown (GApplication *application)
     tg_demo_stop (self->demo);
   g_clear_weak_pointer (&self->demo_window);
 
+  g_cancellable_cancel (self->claim_cancellable);
+
   G_APPLICATION_CLASS (tg_application_parent_class)->shutdown (application);
 
   g_clear_object (&self->settings);
   g_clear_object (&self->demo);
+}
+
+static void
+tg_application_finalize (GObject *object)
+{
+  TgApplication *self = TG_APPLICATION (object);
+
+  g_clear_pointer (&self->announcers, g_hash_table_unref);
+  g_clear_object (&self->claim_cancellable);
+  g_clear_object (&self->secret_store);
+
+  G_OBJECT_CLASS (tg_application_parent_class)->finalize (object);
+}
+
+static void
+tg_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TgApplication *self = TG_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_NOTIFICATIONS:
+      g_value_set_uint (value, self->n_notifications);
+      break;
+
+    case PROP_ANNOUNCING:
+      g_value_set_boolean (value, self->n_claims > 0);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -368,7 +469,8 @@ tg_application_command_line (GApplication            *application,
     {
       g_application_command_line_printerr (command_line,
                                            "tollgate: --page: no page “%s” (overview, analytics, "
-                                           "analytics:trends|allocation|performance|regions)\n",
+                                           "analytics:trends|allocation|performance|regions, "
+                                           "budgets, alerts)\n",
                                            page);
       gtk_window_destroy (GTK_WINDOW (window));
       return 2;
@@ -376,6 +478,10 @@ tg_application_command_line (GApplication            *application,
 
   if (screenshot != NULL)
     {
+      /* A picture is not a look at the alerts: they stay unannounced for the next real
+       * start (tg_application_announce_alerts()). */
+      self->quiet = TRUE;
+
       /* Relative to the directory of whoever ran the command, not of this process. */
       g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line,
                                                                                screenshot);
@@ -391,7 +497,47 @@ tg_application_command_line (GApplication            *application,
 static void
 tg_application_class_init (TgApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = tg_application_finalize;
+  object_class->get_property = tg_application_get_property;
+
+  /**
+   * TgApplication:n-notifications:
+   *
+   * How many alert notifications this process has sent.
+   */
+  properties[PROP_N_NOTIFICATIONS] =
+    g_param_spec_uint ("n-notifications", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * TgApplication:announcing:
+   *
+   * Whether alerts handed to tg_application_announce_alerts() are still being claimed.
+   */
+  properties[PROP_ANNOUNCING] =
+    g_param_spec_boolean ("announcing", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TgApplication::alert-notified:
+   * @id: the alert's id
+   * @notification_id: the id of the desktop notification sent, "alert-42"
+   *
+   * A desktop notification of an alert was sent (g_application_send_notification()).
+   */
+  signals[ALERT_NOTIFIED] =
+    g_signal_new ("alert-notified",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
 
   app_class->startup = tg_application_startup;
   app_class->shutdown = tg_application_shutdown;
@@ -403,6 +549,10 @@ tg_application_class_init (TgApplicationClass *klass)
 static void
 tg_application_init (TgApplication *self)
 {
+  self->announcers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify)announcer_free);
+  self->claim_cancellable = g_cancellable_new ();
+
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
   g_application_set_option_context_summary (G_APPLICATION (self),
@@ -660,4 +810,166 @@ tg_application_get_exit_status (TgApplication *self)
   g_return_val_if_fail (TG_IS_APPLICATION (self), 1);
 
   return self->exit_status;
+}
+
+/* Announcing alerts */
+
+static void
+on_alerts_claimed (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TgApplication) self = user_data;
+  g_autoptr(GPtrArray) to_announce = NULL;
+  g_autoptr(GError) error = NULL;
+
+  to_announce = tg_alert_notifier_claim_finish (TG_ALERT_NOTIFIER (object), result, &error);
+
+  if (--self->n_claims == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOUNCING]);
+
+  if (to_announce == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not record which alerts this computer announced: %s",
+                   error->message);
+      return;
+    }
+
+  for (guint i = 0; i < to_announce->len; i++)
+    {
+      const TgAlertNotice *notice = g_ptr_array_index (to_announce, i);
+      g_autoptr(GNotification) notification = tg_alert_notification_new (notice);
+      g_autofree char *id = tg_alert_notice_dup_notification_id (notice);
+
+      g_notification_set_default_action_and_target_value (notification, "app.show-alert",
+                                                          g_variant_new_int64 (notice->id));
+      g_application_send_notification (G_APPLICATION (self), id, notification);
+
+      self->n_notifications++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_NOTIFICATIONS]);
+      g_signal_emit (self, signals[ALERT_NOTIFIED], 0, notice->id, id);
+    }
+}
+
+static void
+on_webhook_posted (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TgApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint n_posted = 0;
+
+  /* A failure after the retries is not tried again (tg-alert-webhook.c): it is said in
+   * the log, as the desktop has no place for it. */
+  if (!tg_alert_webhook_post_new_finish (result, &n_posted, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Could not post alerts to the webhook: %s", error->message);
+  else if (n_posted > 0)
+    g_debug ("Posted %u alerts to the webhook", n_posted);
+
+  if (--self->n_claims == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOUNCING]);
+}
+
+/**
+ * tg_application_announce_alerts:
+ * @host: (nullable): the database's host as the connection reached it (a directory for
+ *   a socket)
+ * @port: (nullable): its port
+ * @dbname: its name
+ * @alerts: (element-type TgAlert): open alerts, as a window just read them
+ *
+ * Announces each of @alerts that nobody on this computer has announced yet: a desktop
+ * notification, and a post to the database's webhook when one is set in the keyring
+ * (Preferences → Alerts). The application's windows (one process for a session, however
+ * many windows) and other Tollgate processes claim alerts through one record per database
+ * and channel (TgAlertNotifier, tg-alert-notifier.c), and only the claim that records an
+ * alert first announces it. Windows call this with every load of their open alerts; an
+ * alert is announced once, whichever window read it first. A --screenshot run announces
+ * nothing.
+ */
+void
+tg_application_announce_alerts (TgApplication *self,
+                                const char    *host,
+                                const char    *port,
+                                const char    *dbname,
+                                GPtrArray     *alerts)
+{
+  g_autoptr(GArray) notices = NULL;
+  g_autofree char *identity = NULL;
+  Announcer *announcer;
+
+  g_return_if_fail (TG_IS_APPLICATION (self));
+  g_return_if_fail (dbname != NULL);
+  g_return_if_fail (alerts != NULL);
+
+  if (alerts->len == 0 || self->quiet)
+    return;
+
+  /* The database as the connection reached it; never a user or a password. */
+  identity = g_strdup_printf ("host=%s port=%s dbname=%s", host != NULL ? host : "",
+                              port != NULL ? port : "", dbname);
+  announcer = g_hash_table_lookup (self->announcers, identity);
+  if (announcer == NULL)
+    {
+      g_autofree char *webhook_identity = g_strdup_printf ("webhook %s", identity);
+
+      announcer = g_new0 (Announcer, 1);
+      announcer->desktop = tg_alert_notifier_new (identity);
+      announcer->webhook = tg_alert_notifier_new (webhook_identity);
+      announcer->webhook_key = tg_secret_key_new_webhook (host, port, dbname);
+      g_hash_table_insert (self->announcers, g_strdup (identity), announcer);
+    }
+  if (self->secret_store == NULL)
+    self->secret_store = tg_secret_store_new ();
+
+  notices = g_array_sized_new (FALSE, TRUE, sizeof (TgAlertNotice), alerts->len);
+  g_array_set_clear_func (notices, (GDestroyNotify)tg_alert_notice_clear);
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      TgAlert *alert = g_ptr_array_index (alerts, i);
+      TgAlertNotice notice = {
+        .id = alert->id,
+        .kind = g_strdup (alert->kind),
+        .scope = g_strdup (alert->scope),
+        .threshold = g_strdup (alert->threshold),
+        .state = g_strdup (tg_alert_state_to_string (alert->state)),
+        .message = g_strdup (alert->message),
+        .created_at_usec = alert->created_at,
+      };
+
+      g_array_append_val (notices, notice);
+    }
+
+  /* Two claims: the desktop's and the webhook's, each ending in its callback. */
+  self->n_claims += 2;
+  if (self->n_claims == 2)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOUNCING]);
+  tg_alert_notifier_claim_async (announcer->desktop, (const TgAlertNotice *)(gpointer)notices->data,
+                                 notices->len, self->claim_cancellable, on_alerts_claimed,
+                                 g_object_ref (self));
+  tg_alert_webhook_post_new_async (announcer->webhook, self->secret_store, announcer->webhook_key,
+                                   (const TgAlertNotice *)(gpointer)notices->data, notices->len,
+                                   self->claim_cancellable, on_webhook_posted,
+                                   g_object_ref (self));
+}
+
+/* Whether alerts are still being claimed: for tests, which wait for it. */
+gboolean
+tg_application_get_announcing (TgApplication *self)
+{
+  g_return_val_if_fail (TG_IS_APPLICATION (self), FALSE);
+
+  return self->n_claims > 0;
+}
+
+/* How many alert notifications this process has sent. */
+guint
+tg_application_get_n_notifications (TgApplication *self)
+{
+  g_return_val_if_fail (TG_IS_APPLICATION (self), 0);
+
+  return self->n_notifications;
 }

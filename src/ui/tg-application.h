@@ -37,5 +37,12 @@ gboolean       tg_application_check_demo_finish   (TgApplication        *self,
 void           tg_application_start_demo          (TgApplication        *self,
                                                    TgWindow             *window);
 TgDemo        *tg_application_get_demo            (TgApplication        *self);
+void           tg_application_announce_alerts     (TgApplication        *self,
+                                                   const char           *host,
+                                                   const char           *port,
+                                                   const char           *dbname,
+                                                   GPtrArray            *alerts);
+guint          tg_application_get_n_notifications (TgApplication        *self);
+gboolean       tg_application_get_announcing      (TgApplication        *self);
 
 G_END_DECLS

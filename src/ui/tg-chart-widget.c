@@ -12,8 +12,9 @@
  * it: a line through the hovered point, a dot on each series, and a box with the exact
  * values (money to the cent, from the micro-units).
  *
- * Colours come from the theme in css_changed: the text colour for labels and grid,
- * libadwaita's named popover colours for the box, and GNOME's palette for the series, the
+ * Colours come from the theme in css_changed: the text colour for labels, grid and levels
+ * (a budget's thresholds), libadwaita's warning colour for a level passed, its named
+ * popover colours for the box, and GNOME's palette for the series, the
  * same as the swatches of style.css. The accessible description says what the chart
  * shows, over which days, and its highest value, so that a screen reader gets the gist
  * that the picture gives at a glance.
@@ -47,6 +48,7 @@ struct _TgChartWidget
   gint64          *instants;
   TgChartSeries   *series;       /* labels and values owned */
   TgChartBand     *band;         /* label, low and high owned; NULL without a band */
+  TgChartLine     *lines;        /* labels owned */
   char            *currency;
   TgChartData      data;
 
@@ -63,6 +65,7 @@ struct _TgChartWidget
   int              chart_y;      /* where the drawing starts, under the legend */
 
   int              hover_index;  /* -1: none */
+  int              natural_width;
 };
 
 enum {
@@ -99,6 +102,9 @@ clear_data (TgChartWidget *self)
       g_free ((double *)self->band->high);
       g_clear_pointer (&self->band, g_free);
     }
+  for (guint i = 0; self->lines != NULL && i < self->data.n_lines; i++)
+    g_free ((char *)self->lines[i].label);
+  g_clear_pointer (&self->lines, g_free);
   g_clear_pointer (&self->instants, g_free);
   g_clear_pointer (&self->time_zone, g_time_zone_unref);
   g_clear_pointer (&self->currency, g_free);
@@ -545,7 +551,7 @@ tg_chart_widget_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = MAX (legend_minimum, 200);
-      *natural = MAX (legend_natural, 480);
+      *natural = MAX (legend_natural, MAX (self->natural_width, 200));
     }
   else if (self->data.kind == TG_CHART_KIND_HORIZONTAL_BARS && self->data.n_series > 0)
     {
@@ -596,6 +602,7 @@ tg_chart_widget_css_changed (GtkWidget         *widget,
   TgChartWidget *self = TG_CHART_WIDGET (widget);
   GtkStyleContext *context = gtk_widget_get_style_context (widget);
   PangoContext *pango_context = gtk_widget_get_pango_context (widget);
+  GdkRGBA warning;
   GdkRGBA color;
   double dpi;
 
@@ -617,6 +624,12 @@ tg_chart_widget_css_changed (GtkWidget         *widget,
   self->style.foreground = (TgChartColor) { color.red, color.green, color.blue, color.alpha };
   self->style.secondary = (TgChartColor) { color.red, color.green, color.blue, color.alpha * 0.6 };
   self->style.grid = (TgChartColor) { color.red, color.green, color.blue, color.alpha * 0.12 };
+  self->style.line = (TgChartColor) { color.red, color.green, color.blue, color.alpha * 0.55 };
+
+  /* Levels passed in libadwaita's warning colour, which it makes readable on light and
+   * dark backgrounds alike. */
+  if (gtk_style_context_lookup_color (context, "warning_color", &warning))
+    self->style.emphasis = (TgChartColor) { warning.red, warning.green, warning.blue, warning.alpha };
 
   if (!gtk_style_context_lookup_color (context, "popover_bg_color", &self->box_background))
     self->box_background = (GdkRGBA) { 1 - color.red, 1 - color.green, 1 - color.blue, 1 };
@@ -995,6 +1008,7 @@ tg_chart_widget_init (TgChartWidget *self)
   GtkGesture *click;
 
   self->hover_index = -1;
+  self->natural_width = 480;
   tg_chart_style_init (&self->style);
   self->style.show_legend = FALSE;
 
@@ -1048,6 +1062,7 @@ tg_chart_widget_set_data (TgChartWidget     *self,
   g_return_if_fail (data != NULL);
   g_return_if_fail (data->n_points == 0 || data->instants != NULL);
   g_return_if_fail (data->n_series == 0 || data->series != NULL);
+  g_return_if_fail (data->n_lines == 0 || data->lines != NULL);
 
   clear_data (self);
 
@@ -1070,18 +1085,49 @@ tg_chart_widget_set_data (TgChartWidget     *self,
       self->band->low = g_memdup2 (data->band->low, sizeof (double) * data->n_points);
       self->band->high = g_memdup2 (data->band->high, sizeof (double) * data->n_points);
     }
+  if (data->n_lines > 0)
+    {
+      self->lines = g_new0 (TgChartLine, data->n_lines);
+      for (guint i = 0; i < data->n_lines; i++)
+        {
+          self->lines[i] = data->lines[i];
+          self->lines[i].label = g_strdup (data->lines[i].label);
+        }
+    }
   self->currency = g_strdup (data->currency);
 
   self->data.time_zone = self->time_zone;
   self->data.instants = self->instants;
   self->data.series = self->series;
   self->data.band = self->band;
+  self->data.lines = self->lines;
   self->data.currency = self->currency;
 
   rebuild_legend (self);
   set_hover (self, -1);
   update_accessible (self);
   invalidate (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/**
+ * tg_chart_widget_set_natural_width:
+ * @width: the width the chart asks for when there is room, at least 200
+ *
+ * Lets a chart that shares a row with others (the Budgets page's cards) ask for less than
+ * the 480 pixels a chart has by default, so that two fit side by side.
+ */
+void
+tg_chart_widget_set_natural_width (TgChartWidget *self,
+                                   int            width)
+{
+  g_return_if_fail (TG_IS_CHART_WIDGET (self));
+
+  width = MAX (width, 200);
+  if (self->natural_width == width)
+    return;
+
+  self->natural_width = width;
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 

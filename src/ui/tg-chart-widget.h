@@ -20,6 +20,8 @@ G_DECLARE_FINAL_TYPE (TgChartWidget, tg_chart_widget, TG, CHART_WIDGET, GtkWidge
 GtkWidget  *tg_chart_widget_new                (void);
 void        tg_chart_widget_set_data           (TgChartWidget     *self,
                                                 const TgChartData *data);
+void        tg_chart_widget_set_natural_width  (TgChartWidget     *self,
+                                                int                width);
 const char *tg_chart_widget_get_title          (TgChartWidget     *self);
 void        tg_chart_widget_set_title          (TgChartWidget     *self,
                                                 const char        *title);

@@ -22,8 +22,9 @@
 #include "tg-preferences-window.h"
 #include "tg-window-private.h"
 
-/* Ctrl+1 … Ctrl+5 show the pages of the view stack in order; a number without a page
- * does nothing, so the shortcuts of pages that arrive later start working with them.
+/* Ctrl+1 … Ctrl+5 show the pages of the view stack in order (Overview, Analytics,
+ * Budgets, Alerts); a number without a page does nothing, so the shortcuts of pages that
+ * arrive later start working with them.
  */
 #define N_PAGE_SHORTCUTS 5
 
@@ -207,6 +208,7 @@ _tg_window_update_actions (TgWindow *self)
   gtk_widget_action_set_enabled (widget, "win.preferences", connected);
   gtk_widget_action_set_enabled (widget, "win.show-page-number", connected);
   gtk_widget_action_set_enabled (widget, "win.show-sidebar", connected);
+  gtk_widget_action_set_enabled (widget, "win.show-alert", connected);
   gtk_widget_action_set_enabled (widget, "win.start-demo",
                                  self->demo_blocker == NULL && !self->demo_starting);
   gtk_widget_action_set_enabled (widget, "win.cancel-demo", self->demo_starting);
@@ -266,6 +268,9 @@ refresh_action (GtkWidget  *widget,
       _tg_window_session_reload (self, TRUE);
       tg_overview_page_refresh (self->overview_page);
       tg_analytics_page_refresh (self->analytics_page);
+      tg_budgets_page_refresh (self->budgets_page);
+      tg_alerts_page_refresh (self->alerts_page);
+      _tg_window_alerts_reload (self);
       break;
     }
 }
@@ -340,6 +345,20 @@ copy_table_action (GtkWidget  *widget,
     _tg_window_show_toast (self, _("There is no table to copy yet"));
 }
 
+/* A recent alert of the sidebar: the Alerts page, with it selected. */
+static void
+show_alert_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TgWindow *self = TG_WINDOW (widget);
+
+  adw_view_stack_set_visible_child (self->view_stack, GTK_WIDGET (self->alerts_page));
+  tg_alerts_page_select_alert (self->alerts_page, g_variant_get_int64 (parameter));
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
+}
+
 static void
 start_demo_action (GtkWidget  *widget,
                    const char *action_name,
@@ -395,6 +414,7 @@ _tg_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.start-demo", NULL, start_demo_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-demo", NULL, cancel_demo_action);
   gtk_widget_class_install_action (widget_class, "win.copy-table", NULL, copy_table_action);
+  gtk_widget_class_install_action (widget_class, "win.show-alert", "x", show_alert_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar",
                                             "sidebar-visible");
 

@@ -7,8 +7,10 @@
 
 #pragma once
 
+#include "tg-alerts-page.h"
 #include "tg-analytics-page.h"
 #include "tg-banner.h"
+#include "tg-budgets-page.h"
 #include "tg-demo.h"
 #include "tg-month-summary.h"
 #include "tg-overview-page.h"
@@ -23,6 +25,7 @@ G_BEGIN_DECLS
  * tg-window-connect.c: the database check, the problem and welcome pages, remembering
  * tg-window-demo.c: "Try the Demo"
  * tg-window-session.c: the UI thread's TgDbConnection, the worker, what the header shows
+ * tg-window-alerts.c: the sidebar's recent alerts, and handing new ones to the application
  * tg-window-actions.c: actions, shortcuts and who may use what
  * tg-window-screenshot.c: the window as a PNG
  */
@@ -45,6 +48,11 @@ struct _TgWindow
   AdwViewStack         *view_stack;
   TgOverviewPage       *overview_page;
   TgAnalyticsPage      *analytics_page;
+  TgBudgetsPage        *budgets_page;
+  TgAlertsPage         *alerts_page;
+  AdwViewStackPage     *alerts_stack_page;
+  GtkListBox           *recent_alerts;
+  GtkWidget            *alerts_empty;
   GtkLabel             *footer_status_label;
   GtkLabel             *footer_user_label;
   GtkLabel             *footer_database_label;
@@ -62,6 +70,7 @@ struct _TgWindow
   TgDbConnection       *connection;
   TgWorker             *worker;               /* LISTEN and the rollup refresher */
   GCancellable         *export_cancellable;
+  GCancellable         *alerts_cancellable;   /* the latest load of recent alerts */
   char                 *conninfo;             /* may hold a password: never shown */
   char                 *password;             /* to file in the keyring once it worked */
   char                 *session_user;
@@ -94,10 +103,13 @@ struct _TgWindow
   guint                 summary_answered : 1; /* the first summary query came back */
   guint                 lost : 1;             /* the session dropped since its last load */
   guint                 ready : 1;
+  guint                 alerts_pending : 1;   /* another load of recent alerts to follow */
 };
 
 /* tg-window.c */
 gboolean  _tg_window_analytics_shown      (TgWindow   *self);
+gboolean  _tg_window_page_shown           (TgWindow   *self,
+                                           GtkWidget  *page);
 GWeakRef *_tg_window_weak_ref_new         (TgWindow   *self);
 void      _tg_window_clear_password       (char      **password);
 void      _tg_window_replace_cancellable  (GCancellable **cancellable);
@@ -116,6 +128,10 @@ void      _tg_window_set_roles            (TgWindow   *self,
 void      _tg_window_set_settings         (TgWindow   *self,
                                            const char *billing_timezone,
                                            const char *reporting_currency);
+
+/* tg-window-alerts.c */
+void      _tg_window_alerts_reload        (TgWindow   *self);
+void      _tg_window_alerts_stop          (TgWindow   *self);
 
 /* tg-window-demo.c */
 void      _tg_window_cancel_demo          (TgWindow   *self);

@@ -151,6 +151,13 @@ _tg_window_maybe_take_screenshot (TgWindow *self)
        tg_analytics_page_get_transition_running (self->analytics_page)))
     return;
 
+  /* The Budgets or Alerts page, when shown: not mid-load. */
+  if ((_tg_window_page_shown (self, GTK_WIDGET (self->budgets_page)) &&
+       tg_budgets_page_get_loading (self->budgets_page)) ||
+      (_tg_window_page_shown (self, GTK_WIDGET (self->alerts_page)) &&
+       tg_alerts_page_get_loading (self->alerts_page)))
+    return;
+
   frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
   g_return_if_fail (frame_clock != NULL);
 
@@ -206,6 +213,12 @@ tg_window_screenshot_async (TgWindow            *self,
                            G_CALLBACK (on_screenshot_condition_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->analytics_page, "notify::loading",
+                           G_CALLBACK (on_screenshot_condition_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->budgets_page, "notify::loading",
+                           G_CALLBACK (on_screenshot_condition_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->alerts_page, "notify::loading",
                            G_CALLBACK (on_screenshot_condition_changed), self,
                            G_CONNECT_SWAPPED);
   _tg_window_maybe_take_screenshot (self);

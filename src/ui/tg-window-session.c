@@ -13,9 +13,12 @@
  * once a minute (which also turns the month over).
  *
  * A session also runs a TgWorker (tg-worker.c): a thread with its own connection that
- * LISTENs on tollgate_usage and refreshes the rollups when this Tollgate is the one to.
- * Its TgWorker::usage-changed reloads the header and the Overview; the UI thread's
- * connection LISTENs on nothing.
+ * LISTENs on tollgate_usage, tollgate_config and tollgate_alerts, refreshes the rollups
+ * when this Tollgate is the one to, and evaluates the alerts. Its TgWorker::usage-changed
+ * reloads the header and the pages (each at its own pace); ::config-changed the Budgets
+ * page at once (someone changed a budget); ::alerts-changed the Alerts page and the
+ * sidebar's recent alerts (tg-window-alerts.c); ::evaluated the Budgets page, whose
+ * forecasts the evaluation stored. The UI thread's connection LISTENs on nothing.
  *
  * When the connection drops, TgDbConnection reconnects with backoff; meanwhile the
  * banner says so and the last figures stay on screen, marked stale — in the header and
@@ -305,6 +308,8 @@ refresh_timeout_cb (gpointer user_data)
   TgWindow *self = user_data;
 
   _tg_window_session_reload (self, FALSE);
+  /* Recent alerts too, in case a NOTIFY was lost with a connection. */
+  _tg_window_alerts_reload (self);
 
   return G_SOURCE_CONTINUE;
 }
@@ -343,6 +348,9 @@ on_status_changed (TgWindow *self)
           _tg_window_session_reload (self, TRUE);
           tg_overview_page_refresh (self->overview_page);
           tg_analytics_page_refresh (self->analytics_page);
+          tg_budgets_page_refresh (self->budgets_page);
+          tg_alerts_page_refresh (self->alerts_page);
+          _tg_window_alerts_reload (self);
         }
       break;
 
@@ -389,13 +397,36 @@ on_status_changed (TgWindow *self)
   _tg_window_update_actions (self);
 }
 
-/* From the worker: someone's refresher added usage. Both reloads coalesce. */
+/* From the worker: someone's refresher added usage. The reloads coalesce. */
 static void
 on_usage_changed (TgWindow *self)
 {
   _tg_window_session_reload (self, FALSE);
   tg_overview_page_queue_refresh (self->overview_page);
   tg_analytics_page_queue_refresh (self->analytics_page);
+  tg_budgets_page_queue_refresh (self->budgets_page);
+}
+
+/* From the worker: a budget or quota changed, here or in another Tollgate. */
+static void
+on_config_changed (TgWindow *self)
+{
+  tg_budgets_page_refresh (self->budgets_page);
+}
+
+/* From the worker: an alert was raised or changed state. */
+static void
+on_alerts_changed (TgWindow *self)
+{
+  tg_alerts_page_refresh (self->alerts_page);
+  _tg_window_alerts_reload (self);
+}
+
+/* From the worker: it evaluated the alerts, after storing the budgets' forecasts. */
+static void
+on_evaluated (TgWindow *self)
+{
+  tg_budgets_page_refresh (self->budgets_page);
 }
 
 /**
@@ -422,6 +453,12 @@ _tg_window_session_start (TgWindow *self)
   self->worker = tg_worker_new (self->conninfo);
   g_signal_connect_object (self->worker, "usage-changed",
                            G_CALLBACK (on_usage_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->worker, "config-changed",
+                           G_CALLBACK (on_config_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->worker, "alerts-changed",
+                           G_CALLBACK (on_alerts_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->worker, "evaluated",
+                           G_CALLBACK (on_evaluated), self, G_CONNECT_SWAPPED);
   tg_worker_start (self->worker);
 
   /* Nothing LISTENs here: the worker does, and the first query connects. */
@@ -430,11 +467,14 @@ _tg_window_session_start (TgWindow *self)
                                         tg_db_connection_get_status (self->connection));
   tg_overview_page_set_connection (self->overview_page, self->connection);
   tg_analytics_page_set_connection (self->analytics_page, self->connection);
+  tg_budgets_page_set_connection (self->budgets_page, self->connection);
+  tg_alerts_page_set_connection (self->alerts_page, self->connection);
 
   self->refresh_source_id = g_timeout_add_seconds (REFRESH_INTERVAL_SECONDS,
                                                    refresh_timeout_cb, self);
 
   _tg_window_session_reload (self, TRUE);
+  _tg_window_alerts_reload (self);
 
   g_object_notify (G_OBJECT (self), "connection");
 }
@@ -451,6 +491,7 @@ _tg_window_session_stop (TgWindow *self)
   g_clear_handle_id (&self->retry_source_id, g_source_remove);
   g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);
+  _tg_window_alerts_stop (self);
 
   /* The thread stops on its own and is joined on this context; the worker keeps itself
    * alive until then.
@@ -473,6 +514,10 @@ _tg_window_session_stop (TgWindow *self)
     tg_overview_page_set_connection (self->overview_page, NULL);
   if (self->analytics_page != NULL)
     tg_analytics_page_set_connection (self->analytics_page, NULL);
+  if (self->budgets_page != NULL)
+    tg_budgets_page_set_connection (self->budgets_page, NULL);
+  if (self->alerts_page != NULL)
+    tg_alerts_page_set_connection (self->alerts_page, NULL);
   if (self->banner != NULL)
     tg_banner_set_revealed (self->banner, FALSE);
   if (self->month_summary != NULL)

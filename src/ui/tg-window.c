@@ -111,9 +111,16 @@ _tg_window_set_state (TgWindow        *self,
 }
 
 gboolean
+_tg_window_page_shown (TgWindow  *self,
+                       GtkWidget *page)
+{
+  return adw_view_stack_get_visible_child (self->view_stack) == page;
+}
+
+gboolean
 _tg_window_analytics_shown (TgWindow *self)
 {
-  return adw_view_stack_get_visible_child (self->view_stack) == GTK_WIDGET (self->analytics_page);
+  return _tg_window_page_shown (self, GTK_WIDGET (self->analytics_page));
 }
 
 /* Ready: what the window shows is settled — the welcome page, a problem, or the
@@ -133,12 +140,16 @@ _tg_window_update_ready (TgWindow *self)
       break;
 
     case TG_DATABASE_STATE_CONNECTED:
-      /* The header's figures, and the Overview's cards and newest calls; the Analytics
-       * page's first figures when it is the one shown.
+      /* The header's figures, and the Overview's cards and newest calls; the Analytics,
+       * Budgets or Alerts page's first figures when it is the one shown.
        */
       ready = self->summary_answered && tg_overview_page_get_ready (self->overview_page) &&
               (!_tg_window_analytics_shown (self) ||
-               tg_analytics_page_get_ready (self->analytics_page));
+               tg_analytics_page_get_ready (self->analytics_page)) &&
+              (!_tg_window_page_shown (self, GTK_WIDGET (self->budgets_page)) ||
+               tg_budgets_page_get_ready (self->budgets_page)) &&
+              (!_tg_window_page_shown (self, GTK_WIDGET (self->alerts_page)) ||
+               tg_alerts_page_get_ready (self->alerts_page));
       break;
 
     case TG_DATABASE_STATE_NOT_CONFIGURED:
@@ -182,6 +193,10 @@ _tg_window_set_roles (TgWindow   *self,
     }
 
   _tg_window_update_actions (self);
+  if (self->budgets_page != NULL)
+    tg_budgets_page_set_roles (self->budgets_page, roles);
+  if (self->alerts_page != NULL)
+    tg_alerts_page_set_roles (self->alerts_page, roles);
 
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -571,6 +586,8 @@ tg_window_class_init (TgWindowClass *klass)
   g_type_ensure (TG_TYPE_MONTH_SUMMARY);
   g_type_ensure (TG_TYPE_OVERVIEW_PAGE);
   g_type_ensure (TG_TYPE_ANALYTICS_PAGE);
+  g_type_ensure (TG_TYPE_BUDGETS_PAGE);
+  g_type_ensure (TG_TYPE_ALERTS_PAGE);
   g_type_ensure (TG_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/tg-window.ui");
@@ -588,6 +605,11 @@ tg_window_class_init (TgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TgWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, analytics_page);
+  gtk_widget_class_bind_template_child (widget_class, TgWindow, budgets_page);
+  gtk_widget_class_bind_template_child (widget_class, TgWindow, alerts_page);
+  gtk_widget_class_bind_template_child (widget_class, TgWindow, alerts_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, TgWindow, recent_alerts);
+  gtk_widget_class_bind_template_child (widget_class, TgWindow, alerts_empty);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_database_label);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_status_label);
   gtk_widget_class_bind_template_child (widget_class, TgWindow, footer_user_label);
@@ -638,14 +660,18 @@ tg_window_init (TgWindow *self)
                            G_CALLBACK (_tg_window_update_ready), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child",
                            G_CALLBACK (_tg_window_update_ready), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->budgets_page, "notify::ready",
+                           G_CALLBACK (_tg_window_update_ready), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->alerts_page, "notify::ready",
+                           G_CALLBACK (_tg_window_update_ready), self, G_CONNECT_SWAPPED);
 
   _tg_window_actions_init (self);
 }
 
 /**
  * tg_window_show_page:
- * @page: "overview", "analytics", or "analytics:SECTION" (trends, allocation,
- *   performance, regions)
+ * @page: "overview", "analytics", "analytics:SECTION" (trends, allocation,
+ *   performance, regions), "budgets" or "alerts"
  *
  * Shows a page of the dashboard (--page, for screenshots).
  *
@@ -785,6 +811,20 @@ tg_window_get_connection (TgWindow *self)
   g_return_val_if_fail (TG_IS_WINDOW (self), NULL);
 
   return self->connection;
+}
+
+/**
+ * tg_window_get_worker:
+ *
+ * Returns: (transfer none) (nullable): the session's worker: LISTEN, the rollup
+ *   refresher, alert evaluation
+ */
+TgWorker *
+tg_window_get_worker (TgWindow *self)
+{
+  g_return_val_if_fail (TG_IS_WINDOW (self), NULL);
+
+  return self->worker;
 }
 
 TgRoleSet

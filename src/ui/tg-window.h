@@ -13,6 +13,7 @@
 #include "tg-database-check.h"
 #include "tg-db-connection.h"
 #include "tg-role-set.h"
+#include "tg-worker.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,7 @@ TgDatabaseState        tg_window_get_state              (TgWindow             *s
 gboolean               tg_window_get_ready              (TgWindow             *self);
 const TgDatabaseCheck *tg_window_get_database_check     (TgWindow             *self);
 TgDbConnection        *tg_window_get_connection         (TgWindow             *self);
+TgWorker              *tg_window_get_worker             (TgWindow             *self);
 TgRoleSet              tg_window_get_roles              (TgWindow             *self);
 const char            *tg_window_get_session_user       (TgWindow             *self);
 const char            *tg_window_get_billing_timezone   (TgWindow             *self);
