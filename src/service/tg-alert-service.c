@@ -32,6 +32,7 @@ tg_alert_service_evaluate (PGconn     *conn,
                            gint64      now_usec,
                            GError    **error)
 {
+  g_autoptr(GError) forecast_error = NULL;
   guint changed = 0;
 
   g_return_val_if_fail (conn != NULL, -1);
@@ -40,9 +41,10 @@ tg_alert_service_evaluate (PGconn     *conn,
 
   /* What the sources read that the server cannot compute on its own comes first: the
    * budgets' and quotas' month-end forecasts, stored for budget_alert_candidates(), which
-   * holds the forecast kind back while a forecast says there is too little data. */
-  if (!tg_budget_service_refresh_forecasts (conn, tz, now_usec, error))
-    return -1;
+   * holds the forecast kind back while a forecast says there is too little data. One that
+   * cannot be stored leaves the last; the alerts go on. */
+  if (!tg_budget_service_refresh_forecasts (conn, tz, now_usec, &forecast_error))
+    g_debug ("Storing the budgets' forecasts failed: %s", forecast_error->message);
 
   if (!tg_alert_evaluate (conn, now_usec, &changed, error))
     return -1;

@@ -32,11 +32,10 @@
  *    comes back through the LISTEN like anybody else's.
  *
  *  - Every evaluate-interval-ms, right after each of its refreshes that added usage, and
- *    once connected, the worker evaluates the alerts: the budgets' month-end forecasts
- *    are computed and stored (tg_budget_service_refresh_forecasts()), then
- *    tollgate.evaluate_alerts() raises, recovers and closes alerts
- *    (tg_alert_service_evaluate()). Both are blocking calls of src/service, so they run
- *    on a GTask thread with a blocking connection of their own (kept from one evaluation
+ *    once connected, the worker evaluates the alerts (tg_alert_service_evaluate()): the
+ *    budgets' month-end forecasts are computed and stored, then
+ *    tollgate.evaluate_alerts() raises, recovers and closes alerts. It blocks, so it runs
+ *    on a GTask thread with a blocking connection of its own (kept from one evaluation
  *    to the next, opened again after a failure), one evaluation at a time: a request
  *    while one runs makes one more follow. Evaluations are atomic on the server, so any
  *    number of Tollgates may evaluate one database; the alerts they raise or change
@@ -55,7 +54,6 @@
 #include "config.h"
 
 #include "tg-alert-service.h"
-#include "tg-budget-service.h"
 #include "tg-db-connection.h"
 #include "tg-db-util.h"
 #include "tg-handoff.h"
@@ -394,15 +392,7 @@ evaluate_thread (GTask        *task,
   if (settings != NULL)
     zone = tg_time_zone_new_checked (settings->billing_timezone, &error);
   if (zone != NULL)
-    {
-      /* A forecast that cannot be stored leaves the last one; the alerts go on. */
-      if (!tg_budget_service_refresh_forecasts (worker->evaluate_conn, zone, now, &error))
-        {
-          g_debug ("Storing the budgets' forecasts failed: %s", error->message);
-          g_clear_error (&error);
-        }
-      changed = tg_alert_service_evaluate (worker->evaluate_conn, zone, now, &error);
-    }
+    changed = tg_alert_service_evaluate (worker->evaluate_conn, zone, now, &error);
 
   if (changed < 0)
     {
