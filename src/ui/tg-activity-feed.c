@@ -973,6 +973,20 @@ tg_activity_feed_get_answered (TgActivityFeed *self)
   return self->answered;
 }
 
+/**
+ * tg_activity_feed_get_counting:
+ *
+ * Returns: whether the feed knows where its counting of new calls starts: its first poll
+ *   of the figures has answered, and every call after it is counted
+ */
+gboolean
+tg_activity_feed_get_counting (TgActivityFeed *self)
+{
+  g_return_val_if_fail (TG_IS_ACTIVITY_FEED (self), FALSE);
+
+  return self->counted_id >= 0;
+}
+
 gboolean
 tg_activity_feed_get_paused (TgActivityFeed *self)
 {

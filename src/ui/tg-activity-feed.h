@@ -31,6 +31,7 @@ void            tg_activity_feed_add_calls        (TgActivityFeed *self,
                                                    GPtrArray      *calls);
 void            tg_activity_feed_jump_to_latest   (TgActivityFeed *self);
 gboolean        tg_activity_feed_get_answered     (TgActivityFeed *self);
+gboolean        tg_activity_feed_get_counting     (TgActivityFeed *self);
 gboolean        tg_activity_feed_get_paused       (TgActivityFeed *self);
 gint64          tg_activity_feed_get_new_calls    (TgActivityFeed *self);
 gint64          tg_activity_feed_get_recent_calls (TgActivityFeed *self);

@@ -12,9 +12,10 @@
  *
  * Loading: one pipelined batch on the window's connection, the latest winning: the
  * provider catalogue and the features and cost centres (to name scopes in words), and
- * the listing (tg_alert_list_statement_new(), at most MAX_ALERTS). It loads when the
- * connection is set, when a filter changes, on Refresh, and at once when the worker hands
- * over a NOTIFY of tollgate_alerts: an alert raised or changed here or by anyone.
+ * the listing (tg_alert_list_statement_new(), at most MAX_ALERTS). It loads while the
+ * page is on screen (a hidden page loads when it is shown): when the connection is set,
+ * when a filter changes, on Refresh, and at once when the worker hands over a NOTIFY of
+ * tollgate_alerts: an alert raised or changed here or by anyone.
  *
  * Changes are one statement each on the window's connection; the server says who may
  * (finance, ops and admin) and the page only disables the buttons of those who may not.
@@ -72,6 +73,7 @@ struct _TgAlertsPage
   TgRoleSet        roles;
   guint            ready : 1;
   guint            rebuilding : 1;      /* rows are being replaced: selections are ours */
+  guint            load_pending : 1;    /* asked while hidden */
   guint            select_pending : 1;  /* the selected alert is awaited in a listing */
 };
 
@@ -399,6 +401,14 @@ start_load (TgAlertsPage *self)
   if (self->connection == NULL)
     return;
 
+  /* Hidden, it loads when shown: the window's connection has other pages to answer. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->load_pending = TRUE;
+      return;
+    }
+  self->load_pending = FALSE;
+
   cancellable = g_cancellable_new ();
   set_load_cancellable (self, cancellable);
   if (self->alerts == NULL)
@@ -579,6 +589,17 @@ set_filter (TgAlertsPage  *self,
 }
 
 static void
+tg_alerts_page_map (GtkWidget *widget)
+{
+  TgAlertsPage *self = TG_ALERTS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (tg_alerts_page_parent_class)->map (widget);
+
+  if (self->load_pending || (self->alerts == NULL && self->load_cancellable == NULL))
+    start_load (self);
+}
+
+static void
 tg_alerts_page_dispose (GObject *object)
 {
   TgAlertsPage *self = TG_ALERTS_PAGE (object);
@@ -703,6 +724,8 @@ tg_alerts_page_class_init (TgAlertsPageClass *klass)
   object_class->finalize = tg_alerts_page_finalize;
   object_class->get_property = tg_alerts_page_get_property;
   object_class->set_property = tg_alerts_page_set_property;
+
+  widget_class->map = tg_alerts_page_map;
 
   properties[PROP_CONNECTION] =
     g_param_spec_object ("connection", NULL, NULL,
