@@ -216,7 +216,9 @@ status_thread (GTask        *task,
   g_autofree char *zone = NULL;
   GError *error = NULL;
 
-  conn = tg_db_connect_bounded (data->conninfo, "tollgate", TG_DB_LOCK_TIMEOUT_MS,
+  /* Named apart from the window's own connection ("tollgate"), so that whoever reads
+   * pg_stat_activity (an administrator, the tests) can tell the two loads apart. */
+  conn = tg_db_connect_bounded (data->conninfo, "tollgate-budgets", TG_DB_LOCK_TIMEOUT_MS,
                                 STATUS_STATEMENT_TIMEOUT_MS, &error);
   if (conn != NULL)
     zone = tg_settings_fetch_value (conn, "billing-timezone", &error);
