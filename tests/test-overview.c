@@ -852,8 +852,15 @@ test_header_matches_cards (void)
 
   for (int round = 1; round <= 3; round++)
     {
-      guint loads = check.loads;
+      guint loads;
       gint64 before;
+
+      /* Nothing else loading: the window's first loads and whatever the last round's
+       * commit set off (the worker's evaluation, which waited on the rollup state, and
+       * what it reports) have settled, so that the load seen waiting is the Refresh's. */
+      TG_TEST_ITERATE_UNTIL (!summary_loading (check.summary) && tg_window_get_ready (window));
+      tg_test_ui_drain ();
+      loads = check.loads;
 
       /* Calls committed before the Refresh, which its load must show… */
       insert_calls (db, 10 * round);
