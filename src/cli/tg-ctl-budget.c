@@ -209,54 +209,6 @@ compare_strings (const void *a,
   return g_strcmp0 (*(char * const *)a, *(char * const *)b);
 }
 
-/* --scope names a provider, cost centre or feature of the catalogue, or a usage error
- * that lists them. Returns -1 when it does. */
-static int
-check_scope (GOptionContext       *context,
-             PGconn               *conn,
-             TgForecastScopeKind   kind,
-             const char           *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) known = NULL;
-  const char *what;
-
-  if (kind == TG_FORECAST_SCOPE_OVERALL)
-    return -1;
-
-  if (kind == TG_FORECAST_SCOPE_PROVIDER)
-    {
-      g_autoptr(GPtrArray) providers = tg_catalog_fetch_providers (conn, &error);
-      g_autoptr(GStrvBuilder) slugs = g_strv_builder_new ();
-
-      if (providers == NULL)
-        return tg_ctl_fail (g_steal_pointer (&error));
-      for (guint i = 0; i < providers->len; i++)
-        g_strv_builder_add (slugs, ((TgProvider *)g_ptr_array_index (providers, i))->slug);
-      known = g_strv_builder_end (slugs);
-      qsort (known, g_strv_length (known), sizeof (char *), compare_strings);
-      what = "provider";
-    }
-  else
-    {
-      known = tg_forecast_fetch_scope_names (conn, kind, &error);
-      if (known == NULL)
-        return tg_ctl_fail (g_steal_pointer (&error));
-      what = kind == TG_FORECAST_SCOPE_FEATURE ? "feature" : "cost centre";
-    }
-
-  if (g_strv_contains ((const char * const *)known, name))
-    return -1;
-
-  {
-    g_autofree char *escaped = tg_ctl_text_escape (name);
-    g_autofree char *joined = g_strjoinv (", ", known);
-
-    return tg_ctl_usage_error (context, "--scope: no %s “%s”; the %ss are %s", what, escaped,
-                               what, *joined != '\0' ? joined : "none yet");
-  }
-}
-
 /* An amount option: above 0 (@zero: from 0), at most six decimals (@whole: none),
  * within the largest, in plain decimals. */
 static gboolean
@@ -448,7 +400,7 @@ budget_set (TgCtlGlobals   *globals,
   conn = tg_ctl_connect (globals, &error);
   if (conn == NULL)
     return tg_ctl_fail (g_steal_pointer (&error));
-  if ((ret = check_scope (context, conn, kind, name)) >= 0)
+  if ((ret = tg_ctl_check_scope_name (context, conn, kind, name)) >= 0)
     return ret;
 
   /* Spend is kept in the reporting currency; a budget in another needs a rate between. */

@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "tg-ctl-common.h"
+#include "tg-catalog-queries.h"
 #include "tg-ctl-table.h"
+#include "tg-forecast-queries.h"
 #include "tg-db-util.h"
 #include "tg-format.h"
 #include "tg-migrator.h"
@@ -490,4 +492,67 @@ tg_ctl_billing_clear (TgCtlBilling *billing)
   g_clear_pointer (&billing->tz, g_time_zone_unref);
   g_clear_pointer (&billing->tz_name, g_free);
   g_clear_pointer (&billing->currency, g_free);
+}
+
+static int
+compare_scope_names (const void *a,
+                 const void *b)
+{
+  return g_strcmp0 (*(char * const *)a, *(char * const *)b);
+}
+
+/**
+ * tg_ctl_check_scope_name:
+ *
+ * Whether a --scope's name exists (forecast, budget): a provider of the catalogue, a
+ * feature or a cost centre; or a usage error that lists them.
+ *
+ * Returns: -1 when it exists, else the exit status
+ */
+int
+tg_ctl_check_scope_name (GOptionContext       *context,
+                         PGconn               *conn,
+                         TgForecastScopeKind   kind,
+                         const char           *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) known = NULL;
+  g_autofree char *list = NULL;
+  const char *what;
+
+  if (kind == TG_FORECAST_SCOPE_OVERALL)
+    return -1;
+
+  if (kind == TG_FORECAST_SCOPE_PROVIDER)
+    {
+      g_autoptr(GPtrArray) providers = tg_catalog_fetch_providers (conn, &error);
+      g_autoptr(GStrvBuilder) slugs = g_strv_builder_new ();
+
+      if (providers == NULL)
+        return tg_ctl_fail (g_steal_pointer (&error));
+      for (guint i = 0; i < providers->len; i++)
+        g_strv_builder_add (slugs, ((TgProvider *)g_ptr_array_index (providers, i))->slug);
+      known = g_strv_builder_end (slugs);
+      qsort (known, g_strv_length (known), sizeof (char *), compare_scope_names);
+      what = "provider";
+    }
+  else
+    {
+      known = tg_forecast_fetch_scope_names (conn, kind, &error);
+      if (known == NULL)
+        return tg_ctl_fail (g_steal_pointer (&error));
+      what = kind == TG_FORECAST_SCOPE_FEATURE ? "feature" : "cost centre";
+    }
+
+  if (g_strv_contains ((const char * const *)known, name))
+    return -1;
+
+  {
+    g_autofree char *escaped = tg_ctl_text_escape (name);
+    g_autofree char *joined = g_strjoinv (", ", known);
+    g_autofree char *escaped_list = tg_ctl_text_escape (joined);
+
+    return tg_ctl_usage_error (context, "--scope: no %s “%s”; the %ss are %s", what, escaped,
+                               what, *escaped_list != '\0' ? escaped_list : "none yet");
+  }
 }

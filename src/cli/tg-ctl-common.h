@@ -11,6 +11,8 @@
 #include <json-glib/json-glib.h>
 #include <libpq-fe.h>
 
+#include "tg-forecast.h"
+
 G_BEGIN_DECLS
 
 /* Exit statuses of tollgatectl: scripts tell a failure from a mistake in the call. */
@@ -126,5 +128,10 @@ gboolean  tg_ctl_billing_load       (TgCtlBilling    *billing,
 void      tg_ctl_billing_clear      (TgCtlBilling    *billing);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TgCtlBilling, tg_ctl_billing_clear)
+
+int       tg_ctl_check_scope_name   (GOptionContext       *context,
+                                     PGconn               *conn,
+                                     TgForecastScopeKind   kind,
+                                     const char           *name);
 
 G_END_DECLS
