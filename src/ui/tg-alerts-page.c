@@ -30,6 +30,7 @@
 #include <glib/gi18n.h>
 
 #include "tg-alerts-page.h"
+#include "tg-toast.h"
 #include "tg-catalog-queries.h"
 #include "tg-scope-title.h"
 
@@ -145,24 +146,6 @@ set_load_cancellable (TgAlertsPage *self,
 
   if (was_loading != (self->load_cancellable != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-}
-
-static void
-show_toast (TgAlertsPage *self,
-            const char   *title)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  AdwToast *toast;
-
-  if (overlay == NULL)
-    {
-      g_message ("%s", title);
-      return;
-    }
-
-  toast = adw_toast_new (title);
-  adw_toast_set_timeout (toast, 8);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
 static void
@@ -360,7 +343,7 @@ on_loaded (GObject      *object,
           g_autofree char *title = g_strdup_printf (_("Could not read the alerts: %s"),
                                                     error->message);
 
-          show_toast (self, title);
+          tg_toast_show (GTK_WIDGET (self), title);
         }
       set_ready (self, TRUE);
       return;
@@ -480,7 +463,7 @@ on_changed (GObject      *object,
       g_autofree char *title = g_strdup_printf (_("Could not change the alert: %s"),
                                                 error->message);
 
-      show_toast (self, title);
+      tg_toast_show (GTK_WIDGET (self), title);
     }
 
   /* The NOTIFY of the change reloads too; this one does not wait for it. */

@@ -36,6 +36,7 @@
 #include "tg-budget-dialog.h"
 #include "tg-budget-queries.h"
 #include "tg-budgets-page.h"
+#include "tg-toast.h"
 #include "tg-catalog-queries.h"
 #include "tg-scope-title.h"
 #include "tg-settings-queries.h"
@@ -134,24 +135,6 @@ set_load_cancellable (TgBudgetsPage *self,
 
   if (was_loading != (self->load_cancellable != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-}
-
-static void
-show_toast (TgBudgetsPage *self,
-            const char    *title)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  AdwToast *toast;
-
-  if (overlay == NULL)
-    {
-      g_message ("%s", title);
-      return;
-    }
-
-  toast = adw_toast_new (title);
-  adw_toast_set_timeout (toast, 8);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
 static void
@@ -311,7 +294,7 @@ load_failed (TgBudgetsPage *self,
       g_autofree char *title = g_strdup_printf (_("Could not read the budgets: %s"),
                                                 error->message);
 
-      show_toast (self, title);
+      tg_toast_show (GTK_WIDGET (self), title);
     }
 }
 
@@ -470,7 +453,7 @@ on_dialog_saved (TgBudgetsPage *self,
                  gint64         id,
                  gboolean       created)
 {
-  show_toast (self, created ? _("Budget created") : _("Budget saved"));
+  tg_toast_show (GTK_WIDGET (self), created ? _("Budget created") : _("Budget saved"));
   tg_budgets_page_refresh (self);
 }
 
@@ -552,7 +535,7 @@ on_deleted (GObject      *object,
     }
 
   if (message != NULL)
-    show_toast (self, message);
+    tg_toast_show (GTK_WIDGET (self), message);
   delete_free (delete);
 }
 
